@@ -1,0 +1,220 @@
+import CONNXRuntime
+
+/// The outputs of a run, in the order they were requested, addressable by name.
+public struct RunOutputs: Sendable, RandomAccessCollection {
+    /// The output names, in order.
+    public let names: [String]
+    /// The output values, in order.
+    public let values: [Value]
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { values.count }
+
+    /// The name and value at a position.
+    public subscript(position: Int) -> (name: String, value: Value) {
+        (names[position], values[position])
+    }
+
+    /// The value of the output with this name, if it was requested.
+    public subscript(name: String) -> Value? {
+        guard let index = names.firstIndex(of: name) else { return nil }
+        return values[index]
+    }
+
+    /// The output with this name as a typed tensor.
+    /// - Throws: ``ORTError/Code/unknownOutput`` if there is no such output, ``ORTError/Code/typeMismatch`` if it is
+    ///   not a tensor of `Element`.
+    public func tensor<Element: TensorElement>(_ name: String, of type: Element.Type = Element.self) throws(ORTError)
+        -> Tensor<Element>
+    {
+        guard let value = self[name] else {
+            throw ORTError(
+                .unknownOutput, "no output named '\(name)'; outputs are: \(names.joined(separator: ", "))")
+        }
+        do {
+            return try Tensor(value)
+        } catch {
+            throw error.context("output '\(name)'")
+        }
+    }
+}
+
+extension Session {
+    /// Runs the model.
+    /// - Parameters:
+    ///   - inputs: Values by input name. Every required input must be given; overridable initializers may be.
+    ///   - outputNames: The outputs to compute, in the order wanted; `nil` computes all of them.
+    ///   - options: Run options (tag, log level, termination).
+    /// - Returns: The requested outputs.
+    /// - Throws: ``ORTError`` with code ``ORTError/Code/unknownInput``, ``ORTError/Code/missingInput``,
+    ///   ``ORTError/Code/typeMismatch``, ``ORTError/Code/shapeMismatch`` or ``ORTError/Code/unknownOutput`` when
+    ///   the request does not fit the model (checked before ORT is called), ``ORTError/Code/cancelled`` when
+    ///   terminated, or ORT's own error.
+    ///
+    /// The corresponding C function is `Run`.
+    public func run(
+        _ inputs: [String: any ValueConvertible], outputs outputNames: [String]? = nil, options: RunOptions? = nil
+    ) throws(ORTError) -> RunOutputs {
+        let plan = try prepare(inputs, outputNames)
+        var results = [OpaquePointer?](repeating: nil, count: plan.outputPositions.count)
+        let status = plan.values.withUnsafeBufferPointer { values in
+            plan.namePointers.withUnsafeBufferPointer { names in
+                plan.outputNamePointers.withUnsafeBufferPointer { outputNames in
+                    api.table.pointee.Run(
+                        handle, options?.handle, names.baseAddress, values.baseAddress.map { UnsafePointer($0) },
+                        values.count, outputNames.baseAddress, outputNames.count, &results)
+                }
+            }
+        }
+        try withExtendedLifetime(plan.retained) { () throws(ORTError) in
+            try runCheck(status, options: options)
+        }
+        return wrapOutputs(results, plan)
+    }
+
+    /// A validated request: everything ORT's Run needs, in C form.
+    struct RunPlan {
+        var namePointers: [UnsafePointer<CChar>?]
+        var values: [OpaquePointer?]
+        var retained: [Value]
+        var outputPositions: [Int]
+        var outputNamePointers: [UnsafePointer<CChar>?]
+    }
+
+    /// Checks names, types and shapes against the model, before ORT sees them.
+    func prepare(_ inputs: [String: any ValueConvertible], _ outputNames: [String]?) throws(ORTError) -> RunPlan {
+        var plan = RunPlan(namePointers: [], values: [], retained: [], outputPositions: [], outputNamePointers: [])
+        plan.namePointers.reserveCapacity(inputs.count)
+        plan.values.reserveCapacity(inputs.count)
+        plan.retained.reserveCapacity(inputs.count)
+        var given = 0
+        for (name, convertible) in inputs {
+            guard let position = feedIndex[name] else {
+                throw ORTError(.unknownInput, "model has no input named '\(name)'; \(expectedInputsText)")
+            }
+            let value = convertible.value
+            try check(value, against: feedInfo[position])
+            if position < self.inputs.count { given += 1 }
+            plan.namePointers.append(feedNames.pointers[position])
+            plan.values.append(value.handle)
+            plan.retained.append(value)
+        }
+        if given < self.inputs.count {
+            let missing = self.inputs.filter { inputs[$0.name] == nil && !$0.isOptional }
+            if !missing.isEmpty {
+                throw ORTError(
+                    .missingInput,
+                    "missing input\(missing.count == 1 ? "" : "s") "
+                        + missing.map { "'\($0.name)' (\($0.type))" }.joined(separator: ", ") + "; \(expectedInputsText)")
+            }
+        }
+        if let outputNames {
+            plan.outputPositions.reserveCapacity(outputNames.count)
+            for name in outputNames {
+                guard let position = outputIndex[name] else {
+                    throw ORTError(
+                        .unknownOutput,
+                        "model has no output named '\(name)'; outputs are: "
+                            + outputs.map { "'\($0.name)'" }.joined(separator: ", "))
+                }
+                plan.outputPositions.append(position)
+            }
+        } else {
+            plan.outputPositions = Array(outputs.indices)
+        }
+        plan.outputNamePointers = plan.outputPositions.map { self.outputNames.pointers[$0] }
+        return plan
+    }
+
+    private var expectedInputsText: String {
+        var text = "inputs are: " + inputs.map { "'\($0.name)' (\($0.type))" }.joined(separator: ", ")
+        if !overridableInitializers.isEmpty {
+            text += "; overridable initializers: " + overridableInitializers.map { "'\($0.name)'" }.joined(separator: ", ")
+        }
+        return text
+    }
+
+    /// Checks one value against the declared type of the input it feeds.
+    func check(_ value: Value, against info: ValueInfo) throws(ORTError) {
+        switch info.type {
+        case .tensor(let declared):
+            guard value.kind == .tensor else {
+                throw ORTError(
+                    .typeMismatch, "input '\(info.name)' expects \(info.type), got a \(value.type.typeString)")
+            }
+            let actual = try value.tensorShapeAndType()
+            guard actual.elementType == declared.elementType else {
+                throw ORTError(
+                    .typeMismatch,
+                    "input '\(info.name)' expects \(declared.elementType) \(declared.shape), got \(actual.elementType) "
+                        + "\(actual.shape)")
+            }
+            // ORT reports rank 0 both for scalars and for inputs declared without a shape, so a declared rank of 0
+            // is not enforced here (ORT still checks it).
+            guard declared.rank > 0 else { return }
+            guard actual.shape.count == declared.rank else {
+                throw ORTError(
+                    .shapeMismatch,
+                    "input '\(info.name)' expects rank \(declared.rank) \(declared.elementType) \(declared.shape), got "
+                        + "rank \(actual.shape.count) \(actual.shape)")
+            }
+            for (axis, dimension) in declared.shape.enumerated() {
+                if let fixed = dimension.value, fixed != actual.shape[axis] {
+                    throw ORTError(
+                        .shapeMismatch,
+                        "input '\(info.name)' expects \(declared.elementType) \(declared.shape), got \(actual.shape) "
+                            + "(dimension \(axis) is \(actual.shape[axis]), expected \(fixed))")
+                }
+            }
+        case .sequence, .map, .optional, .sparseTensor:
+            let expected: Value.Kind =
+                switch info.type {
+                case .sequence: .sequence
+                case .map: .map
+                case .sparseTensor: .sparseTensor
+                default: .optional
+                }
+            let kind = value.kind
+            // An optional input also accepts the contained value directly.
+            if kind == expected { return }
+            if case .optional(let contained) = info.type {
+                try check(value, against: ValueInfo(name: info.name, type: contained))
+                return
+            }
+            throw ORTError(.typeMismatch, "input '\(info.name)' expects \(info.type), got a \(value.type.typeString)")
+        case .opaque, .unknown:
+            return
+        }
+    }
+
+    /// Turns a run status into an error; a terminated run becomes ``ORTError/Code/cancelled``.
+    func runCheck(_ status: OpaquePointer?, options: RunOptions?) throws(ORTError) {
+        guard let status else { return }
+        let error = api.consume(status)
+        if error.message.contains("Exiting due to terminate flag") || error.message.contains("terminate flag") {
+            throw ORTError(.cancelled, "the run was terminated: \(error.message)", runtimeCode: error.runtimeCode)
+        }
+        throw error.context("run failed")
+    }
+
+    func wrapOutputs(_ results: [OpaquePointer?], _ plan: RunPlan) -> RunOutputs {
+        var names: [String] = []
+        var values: [Value] = []
+        names.reserveCapacity(results.count)
+        values.reserveCapacity(results.count)
+        for (index, result) in results.enumerated() {
+            guard let result else { continue }
+            names.append(outputs[plan.outputPositions[index]].name)
+            values.append(Value(adopting: result, api: api))
+        }
+        return RunOutputs(names: names, values: values)
+    }
+}
+
+extension ValueInfo {
+    /// Whether the model accepts this input being left out.
+    var isOptional: Bool {
+        if case .optional = type { return true }
+        return false
+    }
+}

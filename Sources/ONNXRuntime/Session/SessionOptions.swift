@@ -1,0 +1,250 @@
+import CONNXRuntime
+import Foundation
+import Logging
+
+/// How a ``Session`` is built: optimisation, threading, memory, profiling, execution providers and more.
+///
+/// A plain value: make one, change what you need, and pass it to a session. Nothing touches ORT until then.
+///
+/// ```swift
+/// var options = SessionOptions(intraOpThreads: 2, optimization: .all)
+/// options.freeDimensionOverrides["batch"] = 1
+/// let session = try Session(path: "model.onnx", options: options)
+/// ```
+public struct SessionOptions: Sendable {
+    /// How much ORT rewrites the graph before running it.
+    public enum GraphOptimizationLevel: Int32, Sendable, Hashable, CaseIterable {
+        /// No rewriting.
+        case disabled = 0
+        /// Semantics-preserving rewrites such as constant folding and redundant-node removal.
+        case basic = 1
+        /// Basic plus complex node fusions.
+        case extended = 2
+        /// Everything, including layout changes.
+        case all = 99
+    }
+
+    /// Whether the operators of a graph run one after another or in parallel branches.
+    public enum ExecutionMode: Int32, Sendable, Hashable {
+        /// One operator at a time (each may use ``intraOpThreads`` threads).
+        case sequential = 0
+        /// Independent branches in parallel (uses ``interOpThreads`` threads).
+        case parallel = 1
+    }
+
+    /// An execution provider to try before ORT's default CPU provider, with its options.
+    public struct ExecutionProvider: Sendable, Hashable {
+        /// The provider's name, as listed by ``RuntimeLibrary/availableProviders`` (for example
+        /// `XnnpackExecutionProvider`) or its short name (`XNNPACK`).
+        public var name: String
+        /// Provider-specific options.
+        public var options: [String: String]
+
+        /// Describes a provider.
+        public init(_ name: String, options: [String: String] = [:]) {
+            self.name = name
+            self.options = options
+        }
+
+        /// ORT's default CPU provider; always present, listed only for clarity.
+        public static let cpu = ExecutionProvider("CPUExecutionProvider")
+    }
+
+    /// Graph optimisation level. Default: `.all`.
+    public var optimization: GraphOptimizationLevel = .all
+    /// Threads used inside one operator; 0 lets ORT choose (one per physical core).
+    public var intraOpThreads: Int = 0
+    /// Threads used across operators in `.parallel` mode; 0 lets ORT choose.
+    public var interOpThreads: Int = 0
+    /// Sequential or parallel execution. Default: `.sequential`.
+    public var executionMode: ExecutionMode = .sequential
+    /// Whether ORT plans memory once for repeated runs with the same shapes. Default: on.
+    public var memoryPattern: Bool = true
+    /// Whether the CPU provider uses a memory arena. Default: on.
+    public var cpuMemoryArena: Bool = true
+    /// When set, ORT records a profile; the file name starts with this prefix. See ``Session/endProfiling()``.
+    public var profilingPrefix: String?
+    /// When set, ORT writes the optimised model to this path while creating the session.
+    public var optimizedModelPath: String?
+    /// Fixed sizes for symbolic dimensions, by dimension name (such as `batch`).
+    public var freeDimensionOverrides: [String: Int] = [:]
+    /// Fixed sizes for symbolic dimensions, by denotation (such as `DATA_BATCH`).
+    public var freeDimensionOverridesByDenotation: [String: Int] = [:]
+    /// Session configuration entries (ORT's `session.*` keys).
+    public var configEntries: [String: String] = [:]
+    /// The lowest severity this session logs; `nil` uses the environment's.
+    public var logSeverity: LogLevel?
+    /// Verbosity of `.verbose` messages (only in ORT debug builds); `nil` leaves ORT's default.
+    public var logVerbosity: Int?
+    /// The identifier this session's log messages carry.
+    public var logID: String?
+    /// Where this session's ORT log messages go; `nil` uses the environment's logger.
+    public var logger: Logger?
+    /// Shared libraries of custom operators to register (`RegisterCustomOpsLibrary_V2`).
+    public var customOperatorLibraries: [String] = []
+    /// Execution providers in order of preference; the CPU provider is always the last resort.
+    public var executionProviders: [ExecutionProvider] = []
+    /// Whether to prefer deterministic kernels where a provider offers a choice.
+    public var deterministicCompute: Bool = false
+    /// Initializers to use instead of those stored in the model, by name.
+    public var initializers: [String: Value] = [:]
+
+    /// Creates options; every argument is optional.
+    /// - Parameters:
+    ///   - intraOpThreads: Threads inside one operator; 0 lets ORT choose.
+    ///   - interOpThreads: Threads across operators; 0 lets ORT choose.
+    ///   - optimization: Graph optimisation level.
+    ///   - executionMode: Sequential or parallel execution.
+    public init(
+        intraOpThreads: Int = 0, interOpThreads: Int = 0, optimization: GraphOptimizationLevel = .all,
+        executionMode: ExecutionMode = .sequential
+    ) {
+        self.intraOpThreads = intraOpThreads
+        self.interOpThreads = interOpThreads
+        self.optimization = optimization
+        self.executionMode = executionMode
+    }
+
+    /// Short names ORT's generic `SessionOptionsAppendExecutionProvider` accepts, by full provider name.
+    static let providerShortNames: [String: String] = [
+        "XnnpackExecutionProvider": "XNNPACK",
+        "QNNExecutionProvider": "QNN",
+        "SNPEExecutionProvider": "SNPE",
+        "AzureExecutionProvider": "AZURE",
+        "OpenVINOExecutionProvider": "OpenVINO",
+        "VitisAIExecutionProvider": "VitisAI",
+        "CoreMLExecutionProvider": "CoreML",
+        "WebNNExecutionProvider": "WebNN",
+        "WebGpuExecutionProvider": "WebGPU",
+        "JsExecutionProvider": "JS",
+    ]
+}
+
+/// An `OrtSessionOptions` built from ``SessionOptions``, plus what must outlive the session.
+final class SessionOptionsHandle {
+    let handle: OpaquePointer
+    let api: API
+    /// Keeps the per-session log sink alive for as long as ORT may call it.
+    let logSink: LogSink?
+    /// Keeps initializer values alive for as long as the session uses them.
+    let initializers: [Value]
+
+    init(_ options: SessionOptions, api: API) throws(ORTError) {
+        var handle: OpaquePointer?
+        try api.check(api.table.pointee.CreateSessionOptions(&handle))
+        self.handle = handle!
+        self.api = api
+        self.logSink = options.logger.map(LogSink.init)
+        self.initializers = Array(options.initializers.values)
+        // From here on, deinit releases the handle if applying an option throws.
+        try apply(options)
+    }
+
+    deinit {
+        api.table.pointee.ReleaseSessionOptions(handle)
+    }
+
+    private func apply(_ options: SessionOptions) throws(ORTError) {
+        let table = api.table.pointee
+        try api.check(
+            table.SetSessionGraphOptimizationLevel(
+                handle, GraphOptimizationLevel(rawValue: UInt32(options.optimization.rawValue))))
+        guard options.intraOpThreads >= 0, options.interOpThreads >= 0 else {
+            throw ORTError(.invalidArgument, "thread counts must be >= 0 (0 lets ONNX Runtime choose)")
+        }
+        try api.check(table.SetIntraOpNumThreads(handle, Int32(clamping: options.intraOpThreads)))
+        try api.check(table.SetInterOpNumThreads(handle, Int32(clamping: options.interOpThreads)))
+        try api.check(
+            table.SetSessionExecutionMode(handle, ExecutionMode(rawValue: UInt32(options.executionMode.rawValue))))
+        try api.check(options.memoryPattern ? table.EnableMemPattern(handle) : table.DisableMemPattern(handle))
+        try api.check(options.cpuMemoryArena ? table.EnableCpuMemArena(handle) : table.DisableCpuMemArena(handle))
+        if let prefix = options.profilingPrefix {
+            try api.check(table.EnableProfiling(handle, prefix))
+        }
+        if let path = options.optimizedModelPath {
+            try api.check(table.SetOptimizedModelFilePath(handle, path))
+        }
+        for (name, size) in options.freeDimensionOverrides.sorted(by: { $0.key < $1.key }) {
+            guard size >= 0 else {
+                throw ORTError(.invalidArgument, "free dimension '\(name)' override must be >= 0, got \(size)")
+            }
+            try api.check(table.AddFreeDimensionOverrideByName(handle, name, Int64(size)))
+        }
+        for (denotation, size) in options.freeDimensionOverridesByDenotation.sorted(by: { $0.key < $1.key }) {
+            guard size >= 0 else {
+                throw ORTError(.invalidArgument, "free dimension '\(denotation)' override must be >= 0, got \(size)")
+            }
+            try api.check(table.AddFreeDimensionOverride(handle, denotation, Int64(size)))
+        }
+        for (key, value) in options.configEntries.sorted(by: { $0.key < $1.key }) {
+            try api.check(table.AddSessionConfigEntry(handle, key, value))
+        }
+        if let severity = options.logSeverity {
+            try api.check(table.SetSessionLogSeverityLevel(handle, severity.rawValue))
+        }
+        if let verbosity = options.logVerbosity {
+            try api.check(table.SetSessionLogVerbosityLevel(handle, Int32(clamping: verbosity)))
+        }
+        if let logID = options.logID {
+            try api.check(table.SetSessionLogId(handle, logID))
+        }
+        if let logSink {
+            try api.require(17, for: "a per-session logger")
+            try api.check(table.SetUserLoggingFunction(handle, LogSink.callback, logSink.context))
+        }
+        if options.deterministicCompute {
+            try api.require(17, for: "deterministic compute")
+            try api.check(table.SetDeterministicCompute(handle, true))
+        }
+        for library in options.customOperatorLibraries {
+            guard FileManager.default.fileExists(atPath: library) else {
+                throw ORTError(.invalidArgument, "custom operator library '\(library)' does not exist")
+            }
+            do {
+                try api.check(table.RegisterCustomOpsLibrary_V2(handle, library))
+            } catch {
+                throw error.context("cannot register custom operator library '\(library)'")
+            }
+        }
+        try appendProviders(options.executionProviders)
+        for (name, value) in options.initializers.sorted(by: { $0.key < $1.key }) {
+            try api.check(table.AddInitializer(handle, name, value.handle))
+        }
+    }
+
+    private func appendProviders(_ providers: [SessionOptions.ExecutionProvider]) throws(ORTError) {
+        guard !providers.isEmpty else { return }
+        let available = try RuntimeLibrary.availableProviders
+        for provider in providers {
+            let fullName =
+                SessionOptions.providerShortNames.first(where: { $0.value.lowercased() == provider.name.lowercased() })?
+                .key ?? provider.name
+            if fullName == "CPUExecutionProvider" || provider.name.uppercased() == "CPU" {
+                continue  // always present; ORT appends it last by itself
+            }
+            guard available.contains(fullName) else {
+                throw ORTError(
+                    .unsupported,
+                    "execution provider '\(provider.name)' is not available in this ONNX Runtime build; available: "
+                        + available.joined(separator: ", "))
+            }
+            let shortName = SessionOptions.providerShortNames[fullName] ?? provider.name
+            let entries = provider.options.sorted { $0.key < $1.key }
+            let keys = entries.map { strdup($0.key) }
+            let values = entries.map { strdup($0.value) }
+            defer {
+                keys.forEach { free($0) }
+                values.forEach { free($0) }
+            }
+            let keyPointers = keys.map { UnsafePointer($0) }
+            let valuePointers = values.map { UnsafePointer($0) }
+            do {
+                try api.check(
+                    api.table.pointee.SessionOptionsAppendExecutionProvider(
+                        handle, shortName, keyPointers, valuePointers, entries.count))
+            } catch {
+                throw error.context("cannot add execution provider '\(provider.name)'")
+            }
+        }
+    }
+}

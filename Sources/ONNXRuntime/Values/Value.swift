@@ -1,0 +1,146 @@
+import CONNXRuntime
+import Foundation
+
+/// Anything that can be passed to a session as an input value.
+public protocol ValueConvertible: Sendable {
+    /// The value to feed.
+    var value: Value { get }
+}
+
+/// An ONNX value owned by this process: a tensor, a sequence, a map or an optional.
+///
+/// A `Value` owns exactly one `OrtValue` and releases it once, when the last reference goes away. Values built over
+/// caller memory (``Tensor/init(borrowing:shape:)``, ``init(bytesNoCopy:elementType:shape:deallocator:)``) also keep
+/// that memory alive until then.
+///
+/// `Value` exposes no way to mutate its contents after creation, and ORT never writes to a value passed as a run
+/// input, so sharing one across tasks is safe.
+public final class Value: @unchecked Sendable, ValueConvertible {
+    // @unchecked: `handle` is immutable after init and only read through ORT calls that do not mutate the value
+    // (type queries, data pointers handed out as read-only buffers); `owner` is an immutable reference.
+    let handle: OpaquePointer
+    let api: API
+    private let owner: AnyObject?
+    /// Element type and shape, when this package created the tensor and so knows them without asking ORT.
+    let knownTensor: (elementType: ElementType, shape: [Int])?
+
+    /// Takes ownership of an `OrtValue`.
+    init(
+        adopting handle: OpaquePointer, api: API, owner: AnyObject? = nil,
+        knownTensor: (elementType: ElementType, shape: [Int])? = nil
+    ) {
+        self.handle = handle
+        self.api = api
+        self.owner = owner
+        self.knownTensor = knownTensor
+    }
+
+    deinit {
+        // Release the OrtValue first; `owner` (the memory it points into) is released after deinit returns.
+        api.table.pointee.ReleaseValue(handle)
+    }
+
+    /// The value itself, so a `Value` can be passed wherever a ``ValueConvertible`` is expected.
+    public var value: Value { self }
+
+    /// What kind of value this is.
+    public enum Kind: Sendable, Hashable {
+        case tensor, sparseTensor, sequence, map, optional, opaque, unknown
+    }
+
+    /// What kind of value this is.
+    ///
+    /// The corresponding C function is `GetValueType`.
+    public var kind: Kind {
+        if knownTensor != nil { return .tensor }
+        var type = ONNX_TYPE_UNKNOWN
+        if let status = api.table.pointee.GetValueType(handle, &type) {
+            api.table.pointee.ReleaseStatus(status)
+            return .unknown
+        }
+        switch type {
+        case ONNX_TYPE_TENSOR: return .tensor
+        case ONNX_TYPE_SPARSETENSOR: return .sparseTensor
+        case ONNX_TYPE_SEQUENCE: return .sequence
+        case ONNX_TYPE_MAP: return .map
+        case ONNX_TYPE_OPTIONAL: return .optional
+        case ONNX_TYPE_OPAQUE: return .opaque
+        default: return .unknown
+        }
+    }
+
+    /// Whether this is a dense tensor.
+    public var isTensor: Bool { kind == .tensor }
+
+    /// The full type of the value; a tensor's shape here is its actual shape.
+    ///
+    /// The corresponding C function is `GetTypeInfo`.
+    public var type: ValueType {
+        var info: OpaquePointer?
+        guard api.table.pointee.GetTypeInfo(handle, &info).map({ api.table.pointee.ReleaseStatus($0) }) == nil,
+            let info
+        else { return .unknown }
+        defer { api.table.pointee.ReleaseTypeInfo(info) }
+        return (try? api.valueType(info)) ?? .unknown
+    }
+
+    /// The element type, if this is a tensor.
+    public var elementType: ElementType? {
+        (try? tensorShapeAndType())?.elementType
+    }
+
+    /// The tensor's shape; empty for a scalar and for non-tensor values.
+    public var shape: [Int] {
+        (try? tensorShapeAndType())?.shape ?? []
+    }
+
+    /// The number of elements in the tensor (the product of its shape; 1 for a scalar).
+    public var elementCount: Int {
+        shape.reduce(1, *)
+    }
+
+    /// Element type and concrete shape of a tensor value.
+    func tensorShapeAndType() throws(ORTError) -> (elementType: ElementType, shape: [Int]) {
+        if let knownTensor { return knownTensor }
+        var info: OpaquePointer?
+        try api.check(api.table.pointee.GetTensorTypeAndShape(handle, &info))
+        defer { api.table.pointee.ReleaseTensorTypeAndShapeInfo(info) }
+        let described = try api.tensorInfo(info!)
+        return (described.elementType, described.shape.map { $0.value ?? 0 })
+    }
+
+    /// Throws unless this is a tensor of the given element type.
+    func expectTensor(of elementType: ElementType) throws(ORTError) -> [Int] {
+        guard kind == .tensor else {
+            throw ORTError(.typeMismatch, "expected a tensor(\(elementType.onnxName)), got a \(type.typeString)")
+        }
+        let actual = try tensorShapeAndType()
+        guard actual.elementType == elementType else {
+            throw ORTError(
+                .typeMismatch,
+                "expected a tensor(\(elementType.onnxName)), got a tensor(\(actual.elementType.onnxName)) "
+                    + "\(actual.shape)")
+        }
+        return actual.shape
+    }
+
+
+    // MARK: - Typed views
+
+    /// A typed view of this tensor.
+    /// - Parameter type: The Swift element type, which must match the tensor's element type.
+    /// - Throws: ``ORTError/Code/typeMismatch`` if the value is not a tensor of that type.
+    public func tensor<Element: TensorElement>(of type: Element.Type = Element.self) throws(ORTError) -> Tensor<Element>
+    {
+        try Tensor(self)
+    }
+}
+
+extension Value: CustomStringConvertible {
+    public var description: String {
+        switch kind {
+        case .tensor: "Value(\(type))"
+        default: "Value(\(type.typeString))"
+        }
+    }
+}
