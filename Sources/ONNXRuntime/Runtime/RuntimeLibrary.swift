@@ -123,42 +123,75 @@ public enum RuntimeLibrary {
 
     // MARK: - Discovery
 
-    private enum Attempt {
+    enum Attempt {
         case loaded(API)
+        case tooOld(String)
         case failed(String)
     }
 
+    /// Where to look for the library, in order. The default plan follows the documented search order; tests
+    /// build their own.
+    struct SearchPlan {
+        var explicitPath: String?
+        var environmentPath: String?
+        var projectCandidates: [String]
+        var pythonExecutable: String?
+        var systemNames: [String]
+
+        static func standard(explicitPath: String?) -> SearchPlan {
+            let fromEnvironment = ProcessInfo.processInfo.environment["ORT_DYLIB_PATH"]
+            return SearchPlan(
+                explicitPath: explicitPath,
+                environmentPath: fromEnvironment?.isEmpty == false ? fromEnvironment : nil,
+                projectCandidates: projectLocalCandidates(),
+                pythonExecutable: "python3",
+                systemNames: [libraryName, "\(libraryName).1"])
+        }
+    }
+
     private static func discover(explicitPath: String?) throws(ORTError) -> API {
-        if let explicitPath {
+        try discover(SearchPlan.standard(explicitPath: explicitPath))
+    }
+
+    static func discover(_ plan: SearchPlan) throws(ORTError) -> API {
+        if let explicitPath = plan.explicitPath {
             return try openRequired(explicitPath, origin: "the path given to RuntimeLibrary.load(from:)")
         }
-        let environment = ProcessInfo.processInfo.environment
-        if let fromEnvironment = environment["ORT_DYLIB_PATH"], !fromEnvironment.isEmpty {
+        if let fromEnvironment = plan.environmentPath {
             return try openRequired(fromEnvironment, origin: "ORT_DYLIB_PATH")
         }
         var searched: [String] = ["ORT_DYLIB_PATH (not set)"]
-        for candidate in projectLocalCandidates() + pythonCandidates(&searched) {
-            guard FileManager.default.fileExists(atPath: candidate) else {
-                searched.append("\(candidate) (no such file)")
+        var missingProjectCopies: [String] = []
+        var candidates: [(path: String, project: Bool)] = plan.projectCandidates.map { ($0, true) }
+        if let python = plan.pythonExecutable {
+            candidates += pythonCandidates(python: python, &searched).map { ($0, false) }
+        }
+        for candidate in candidates {
+            guard FileManager.default.fileExists(atPath: candidate.path) else {
+                if candidate.project {
+                    missingProjectCopies.append(candidate.path)
+                } else {
+                    searched.append("\(candidate.path) (no such file)")
+                }
                 continue
             }
-            switch open(candidate) {
+            switch open(candidate.path) {
             case .loaded(let api): return api
-            case .failed(let reason):
-                if reason.hasPrefix("too old:") {
-                    throw ORTError(.runtimeTooOld, String(reason.dropFirst("too old: ".count)))
-                }
-                searched.append("\(candidate) (\(reason))")
+            case .tooOld(let message): throw ORTError(.runtimeTooOld, message)
+            case .failed(let reason): searched.append("\(candidate.path) (\(reason))")
             }
         }
-        for name in [libraryName, "\(libraryName).1"] {
+        if !missingProjectCopies.isEmpty {
+            // Many ancestor folders are tried; name the first few so the message stays readable.
+            let shown = missingProjectCopies.prefix(3).joined(separator: ", ")
+            let more = missingProjectCopies.count > 3 ? " and \(missingProjectCopies.count - 3) more folders above" : ""
+            searched.insert("project-local install: \(shown)\(more) (none exists)", at: 1)
+        }
+        for name in plan.systemNames {
             switch open(name) {
             case .loaded(let api): return api
-            case .failed(let reason):
-                if reason.hasPrefix("too old:") {
-                    throw ORTError(.runtimeTooOld, String(reason.dropFirst("too old: ".count)))
-                }
-                searched.append("system loader path: \(name) (\(reason))")
+            case .tooOld(let message): throw ORTError(.runtimeTooOld, message)
+            case .failed(let reason): searched.append("system loader path: \(name) (\(reason))")
             }
         }
         throw ORTError(
@@ -174,16 +207,14 @@ public enum RuntimeLibrary {
         }
         switch open(path) {
         case .loaded(let api): return api
+        case .tooOld(let message): throw ORTError(.runtimeTooOld, message)
         case .failed(let reason):
-            if reason.hasPrefix("too old:") {
-                throw ORTError(.runtimeTooOld, String(reason.dropFirst("too old: ".count)))
-            }
             throw ORTError(.runtimeNotFound, "cannot load ONNX Runtime from \(path) (from \(origin)): \(reason)")
         }
     }
 
     /// Opens one candidate and negotiates the API version.
-    private static func open(_ path: String) -> Attempt {
+    static func open(_ path: String) -> Attempt {
         // RTLD_LOCAL keeps ORT's symbols (and its bundled protobuf) out of the global namespace.
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             return .failed(dlerror().map { String(cString: $0) } ?? "dlopen failed")
@@ -216,8 +247,8 @@ public enum RuntimeLibrary {
             apiVersion -= 1
         }
         dlclose(handle)
-        return .failed(
-            "too old: ONNX Runtime \(version) at \(path) is too old: swift-onnxruntime needs API version "
+        return .tooOld(
+            "ONNX Runtime \(version) at \(path) is too old: swift-onnxruntime needs API version "
                 + "\(CORT_MINIMUM_API_VERSION) (ONNX Runtime 1.\(CORT_MINIMUM_API_VERSION)) or newer, and works best "
                 + "with 1.\(CORT_DECLARED_API_VERSION)+; \(installHint)")
     }
@@ -245,17 +276,16 @@ public enum RuntimeLibrary {
                 directory = parent
             }
         }
-        // Only report the nearest few per root in the error; but try them all.
         return result
     }
 
     /// Libraries inside Python `onnxruntime` packages: the active interpreter's, then common install folders.
-    static func pythonCandidates(_ searched: inout [String]) -> [String] {
+    static func pythonCandidates(python: String, _ searched: inout [String]) -> [String] {
         var folders: [String] = []
-        if let folder = pythonPackageFolder() {
+        if let folder = pythonPackageFolder(python: python) {
             folders.append(folder)
         } else {
-            searched.append("python3 -c 'import onnxruntime' (no Python onnxruntime found)")
+            searched.append("a Python onnxruntime package (\(python) found none)")
         }
         var result: [String] = []
         for folder in folders {
@@ -269,11 +299,11 @@ public enum RuntimeLibrary {
     }
 
     /// Asks `python3` where the `onnxruntime` package is, without importing it.
-    private static func pythonPackageFolder() -> String? {
+    private static func pythonPackageFolder(python: String) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "python3", "-c",
+            python, "-c",
             "import importlib.util as u; s = u.find_spec('onnxruntime'); print(s.submodule_search_locations[0] if s else '')",
         ]
         let output = Pipe()

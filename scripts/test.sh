@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs the pinned ONNX Runtime into .ort/ if it is missing, then `swift test`.
+# Extra arguments go to `swift test` (for example: scripts/test.sh --filter Session).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/install-runtime.sh
+swift test "$@"
