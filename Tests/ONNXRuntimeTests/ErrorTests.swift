@@ -153,7 +153,7 @@ import Testing
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("empty.onnx").path
-        FileManager.default.createFile(atPath: path, contents: Data())
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
         #expect {
             _ = try Session(path: path)
         } throws: { error in
@@ -174,7 +174,7 @@ import Testing
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("truncated.onnx").path
-        FileManager.default.createFile(atPath: path, contents: truncated)
+        _ = FileManager.default.createFile(atPath: path, contents: truncated)
         #expect {
             _ = try Session(path: path)
         } throws: { error in
@@ -194,7 +194,7 @@ import Testing
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("garbage.onnx").path
-        FileManager.default.createFile(atPath: path, contents: Data(garbage))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(garbage))
         #expect {
             _ = try Session(path: path)
         } throws: { error in

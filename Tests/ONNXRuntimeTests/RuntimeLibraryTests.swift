@@ -97,7 +97,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let capi = directory.appendingPathComponent("site/onnxruntime/capi")
         try FileManager.default.createDirectory(at: capi, withIntermediateDirectories: true)
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: directory.appendingPathComponent("site/onnxruntime/__init__.py").path, contents: Data())
         let linked = capi.appendingPathComponent("libonnxruntime.so.1.32.0").path
         try FileManager.default.createSymbolicLink(atPath: linked, withDestinationPath: real)

@@ -135,16 +135,37 @@ final class SessionOptionsHandle {
         self.handle = handle!
         self.api = api
         self.logSink = options.logger.map(LogSink.init)
-        self.initializers = Array(options.initializers.values)
+        // ORT only accepts initializers over memory the caller owns; copy ORT-allocated tensors once.
+        var initializers: [String: Value] = [:]
+        for (name, value) in options.initializers {
+            initializers[name] = try Self.userOwned(value, name: name)
+        }
+        self.initializers = Array(initializers.values)
         // From here on, deinit releases the handle if applying an option throws.
-        try apply(options)
+        try apply(options, initializers: initializers)
     }
 
     deinit {
         api.table.pointee.ReleaseSessionOptions(handle)
     }
 
-    private func apply(_ options: SessionOptions) throws(ORTError) {
+    /// The value itself if it wraps caller memory, else a copy in memory we own.
+    static func userOwned(_ value: Value, name: String) throws(ORTError) -> Value {
+        if value.owner != nil { return value }
+        guard value.kind == .tensor, let elementType = value.elementType, elementType != .string else {
+            throw ORTError(
+                .invalidArgument, "initializer '\(name)' must be a numeric or bool tensor, not \(value.type.typeString)")
+        }
+        let bytes = try value.rawBytes
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)
+        memory.copyBytes(from: bytes)
+        let owned = UnsafeMutableRawBufferPointer(rebasing: memory[0..<bytes.count])
+        return try Value(
+            bytesNoCopy: owned, elementType: elementType, shape: value.shape,
+            deallocator: .custom({ $0.baseAddress?.deallocate() }))  // same base address as `memory`
+    }
+
+    private func apply(_ options: SessionOptions, initializers: [String: Value]) throws(ORTError) {
         let table = api.table.pointee
         try api.check(
             table.SetSessionGraphOptimizationLevel(
@@ -207,7 +228,7 @@ final class SessionOptionsHandle {
             }
         }
         try appendProviders(options.executionProviders)
-        for (name, value) in options.initializers.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in initializers.sorted(by: { $0.key < $1.key }) {
             try api.check(table.AddInitializer(handle, name, value.handle))
         }
     }

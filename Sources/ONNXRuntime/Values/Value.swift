@@ -20,7 +20,8 @@ public final class Value: @unchecked Sendable, ValueConvertible {
     // (type queries, data pointers handed out as read-only buffers); `owner` is an immutable reference.
     let handle: OpaquePointer
     let api: API
-    private let owner: AnyObject?
+    /// Whoever owns the memory under a tensor that wraps memory ORT did not allocate; `nil` when ORT allocated it.
+    let owner: AnyObject?
     /// Element type and shape, when this package created the tensor and so knows them without asking ORT.
     let knownTensor: (elementType: ElementType, shape: [Int])?
 
