@@ -44,7 +44,9 @@ do {
         case .string: feeds[input.name] = try Tensor<String>(numbers.map { "s\(Int($0))" }, shape: shape)
         case .bool: feeds[input.name] = try Tensor<Bool>(numbers.map { Int($0) % 2 == 0 }, shape: shape)
         default:
-            print("(input '\(input.name)' is \(info.elementType); this demo feeds float, double, int32, int64, bool, string)")
+            print(
+                "(input '\(input.name)' is \(info.elementType); this demo feeds float, double, int32, int64, bool, string)"
+            )
             exit(1)
         }
         print("Feeding   \(input.name) = \(feeds[input.name]!.value)")

@@ -68,7 +68,8 @@ public final class Environment: Sendable {
     /// The corresponding C function is `CreateEnvWithCustomLogger`.
     @discardableResult
     public static func configure(
-        logLevel: LogLevel = .warning, logID: String = "swift-onnxruntime", logger: Logger = Logger(label: "onnxruntime")
+        logLevel: LogLevel = .warning, logID: String = "swift-onnxruntime",
+        logger: Logger = Logger(label: "onnxruntime")
     ) throws(ORTError) -> Environment {
         try current.withLock { (environment: inout Environment?) throws(ORTError) -> Environment in
             if let existing = environment {

@@ -3,11 +3,11 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The ONNX Runtime shared library: where it is found and which version is loaded.
@@ -162,23 +162,25 @@ public enum RuntimeLibrary {
         }
         var searched: [String] = ["ORT_DYLIB_PATH (not set)"]
         var missingProjectCopies: [String] = []
-        var candidates: [(path: String, project: Bool)] = plan.projectCandidates.map { ($0, true) }
-        if let python = plan.pythonExecutable {
-            candidates += pythonCandidates(python: python, &searched).map { ($0, false) }
-        }
-        for candidate in candidates {
-            guard FileManager.default.fileExists(atPath: candidate.path) else {
-                if candidate.project {
-                    missingProjectCopies.append(candidate.path)
-                } else {
-                    searched.append("\(candidate.path) (no such file)")
-                }
+        for candidate in plan.projectCandidates {
+            guard FileManager.default.fileExists(atPath: candidate) else {
+                missingProjectCopies.append(candidate)
                 continue
             }
-            switch open(candidate.path) {
+            switch open(candidate) {
             case .loaded(let api): return api
             case .tooOld(let message): throw ORTError(.runtimeTooOld, message)
-            case .failed(let reason): searched.append("\(candidate.path) (\(reason))")
+            case .failed(let reason): searched.append("\(candidate) (\(reason))")
+            }
+        }
+        // Python is asked only when no project-local copy worked: starting an interpreter costs tens of milliseconds.
+        if let python = plan.pythonExecutable {
+            for candidate in pythonCandidates(python: python, &searched) {
+                switch open(candidate) {
+                case .loaded(let api): return api
+                case .tooOld(let message): throw ORTError(.runtimeTooOld, message)
+                case .failed(let reason): searched.append("\(candidate) (\(reason))")
+                }
             }
         }
         if !missingProjectCopies.isEmpty {
@@ -203,7 +205,8 @@ public enum RuntimeLibrary {
 
     private static func openRequired(_ path: String, origin: String) throws(ORTError) -> API {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ORTError(.runtimeNotFound, "ONNX Runtime library \(path) (from \(origin)) does not exist; \(installHint)")
+            throw ORTError(
+                .runtimeNotFound, "ONNX Runtime library \(path) (from \(origin)) does not exist; \(installHint)")
         }
         switch open(path) {
         case .loaded(let api): return api

@@ -29,7 +29,9 @@ extension API {
         let ortAllocator = UnsafeMutablePointer<OrtAllocator>(allocator)
 
         func text(
-            _ getter: (OpaquePointer?, UnsafeMutablePointer<OrtAllocator>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
+            _ getter: (
+                OpaquePointer?, UnsafeMutablePointer<OrtAllocator>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+            )
                 -> OpaquePointer?
         ) throws(ORTError) -> String {
             var value: UnsafeMutablePointer<CChar>?

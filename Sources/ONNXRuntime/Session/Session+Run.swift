@@ -105,7 +105,8 @@ extension Session {
                 throw ORTError(
                     .missingInput,
                     "missing input\(missing.count == 1 ? "" : "s") "
-                        + missing.map { "'\($0.name)' (\($0.type))" }.joined(separator: ", ") + "; \(expectedInputsText)")
+                        + missing.map { "'\($0.name)' (\($0.type))" }.joined(separator: ", ")
+                        + "; \(expectedInputsText)")
             }
         }
         if let outputNames {
@@ -129,7 +130,8 @@ extension Session {
     private var expectedInputsText: String {
         var text = "inputs are: " + inputs.map { "'\($0.name)' (\($0.type))" }.joined(separator: ", ")
         if !overridableInitializers.isEmpty {
-            text += "; overridable initializers: " + overridableInitializers.map { "'\($0.name)'" }.joined(separator: ", ")
+            text +=
+                "; overridable initializers: " + overridableInitializers.map { "'\($0.name)'" }.joined(separator: ", ")
         }
         return text
     }

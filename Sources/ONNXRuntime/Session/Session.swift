@@ -67,7 +67,8 @@ public final class Session: @unchecked Sendable {
     /// - Throws: ``ORTError/Code/invalidModel`` if the bytes are empty or not a valid model.
     ///
     /// The corresponding C function is `CreateSessionFromArray`.
-    public convenience init(modelData: some ContiguousBytes, options: SessionOptions = SessionOptions()) throws(ORTError)
+    public convenience init(modelData: some ContiguousBytes, options: SessionOptions = SessionOptions())
+        throws(ORTError)
     {
         let environment = try Environment.shared
         let api = environment.api
@@ -108,9 +109,11 @@ public final class Session: @unchecked Sendable {
         self.overridableInitializers = initializers
         self.metadata = metadata
         self.feedInfo = inputs + initializers
-        self.feedIndex = Dictionary(feedInfo.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.feedIndex = Dictionary(
+            feedInfo.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.feedNames = NameTable(feedInfo.map(\.name))
-        self.outputIndex = Dictionary(outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.outputIndex = Dictionary(
+            outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.outputNames = NameTable(outputs.map(\.name))
     }
 
@@ -195,16 +198,18 @@ extension API {
     func describe(_ session: OpaquePointer, _ feed: Feed) throws(ORTError) -> [ValueInfo] {
         let table = self.table.pointee
         var count = 0
-        let getName = switch feed {
-        case .input: table.SessionGetInputName
-        case .output: table.SessionGetOutputName
-        case .overridableInitializer: table.SessionGetOverridableInitializerName
-        }
-        let getInfo = switch feed {
-        case .input: table.SessionGetInputTypeInfo
-        case .output: table.SessionGetOutputTypeInfo
-        case .overridableInitializer: table.SessionGetOverridableInitializerTypeInfo
-        }
+        let getName =
+            switch feed {
+            case .input: table.SessionGetInputName
+            case .output: table.SessionGetOutputName
+            case .overridableInitializer: table.SessionGetOverridableInitializerName
+            }
+        let getInfo =
+            switch feed {
+            case .input: table.SessionGetInputTypeInfo
+            case .output: table.SessionGetOutputTypeInfo
+            case .overridableInitializer: table.SessionGetOverridableInitializerTypeInfo
+            }
         switch feed {
         case .input: try check(table.SessionGetInputCount(session, &count))
         case .output: try check(table.SessionGetOutputCount(session, &count))

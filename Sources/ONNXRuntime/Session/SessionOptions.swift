@@ -154,7 +154,8 @@ final class SessionOptionsHandle {
         if value.owner != nil { return value }
         guard value.kind == .tensor, let elementType = value.elementType, elementType != .string else {
             throw ORTError(
-                .invalidArgument, "initializer '\(name)' must be a numeric or bool tensor, not \(value.type.typeString)")
+                .invalidArgument, "initializer '\(name)' must be a numeric or bool tensor, not \(value.type.typeString)"
+            )
         }
         let bytes = try value.rawBytes
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)

@@ -87,7 +87,9 @@ extension Tensor where Element: TrivialTensorElement {
         let base = owner.array.withUnsafeBufferPointer { UnsafeMutableRawPointer(mutating: $0.baseAddress!) }
         let handle = try api.wrapTensor(
             base, byteCount: count * MemoryLayout<Element>.stride, elementType: Element.elementType, shape: shape)
-        self.init(unchecked: Value(adopting: handle, api: api, owner: owner, knownTensor: (Element.elementType, shape)), shape: shape)
+        self.init(
+            unchecked: Value(adopting: handle, api: api, owner: owner, knownTensor: (Element.elementType, shape)),
+            shape: shape)
     }
 
     /// A tensor whose memory is allocated once and filled in place by `initializer`, with no copy.

@@ -8,7 +8,8 @@ extension Value {
     /// The corresponding C function is `CreateValue` with `ONNX_TYPE_SEQUENCE`.
     public convenience init(sequence elements: [Value]) throws(ORTError) {
         guard !elements.isEmpty else {
-            throw ORTError(.invalidArgument, "ONNX Runtime cannot build an empty sequence (its element type is unknown)")
+            throw ORTError(
+                .invalidArgument, "ONNX Runtime cannot build an empty sequence (its element type is unknown)")
         }
         let api = try API.get()
         let handle = try api.createContainer(elements, ONNX_TYPE_SEQUENCE)

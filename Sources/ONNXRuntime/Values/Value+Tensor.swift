@@ -160,8 +160,7 @@ extension Value {
     ///   - elementType: The element type; not `.string`.
     ///   - shape: The tensor's shape.
     /// - Throws: ``ORTError/Code/countMismatch`` or ``ORTError/Code/invalidShape``.
-    public convenience init(rawBytes: some Collection<UInt8>, elementType: ElementType, shape: [Int]) throws(ORTError)
-    {
+    public convenience init(rawBytes: some Collection<UInt8>, elementType: ElementType, shape: [Int]) throws(ORTError) {
         guard elementType != .string else {
             throw ORTError(.invalidArgument, "string tensors cannot be made from raw bytes; use Tensor<String>")
         }

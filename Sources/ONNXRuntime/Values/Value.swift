@@ -125,7 +125,6 @@ public final class Value: @unchecked Sendable, ValueConvertible {
         return actual.shape
     }
 
-
     // MARK: - Typed views
 
     /// A typed view of this tensor.

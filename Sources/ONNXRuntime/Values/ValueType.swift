@@ -41,7 +41,7 @@ public struct TensorInfo: Sendable, Hashable, CustomStringConvertible {
     public var rank: Int { shape.count }
 
     public var description: String {
-         "tensor(\(elementType.onnxName)) [\(shape.map(\.description).joined(separator: ", "))]"
+        "tensor(\(elementType.onnxName)) [\(shape.map(\.description).joined(separator: ", "))]"
     }
 }
 
@@ -172,7 +172,8 @@ extension API {
             return .dynamic
         }
         guard let elementType = ElementType(rawType) else {
-            throw ORTError(.unsupported, "ONNX Runtime reported element type \(rawType.rawValue), unknown to this package")
+            throw ORTError(
+                .unsupported, "ONNX Runtime reported element type \(rawType.rawValue), unknown to this package")
         }
         return TensorInfo(elementType: elementType, shape: shape)
     }
