@@ -135,7 +135,8 @@ import Testing
             _ = try Session(path: "/nonexistent/model.onnx")
         } throws: { error in
             let error = error as! ORTError
-            return error.code == .modelNotFound && error.message == "model file '/nonexistent/model.onnx' does not exist"
+            return error.code == .modelNotFound
+                && error.message == "model file '/nonexistent/model.onnx' does not exist"
         }
     }
 

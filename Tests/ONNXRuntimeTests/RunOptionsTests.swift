@@ -44,7 +44,9 @@ import Testing
         let finished = DispatchSemaphore(value: 0)
         let start = Date()
         let thread = Thread { [x] in
-            let result = Result { () throws(ORTError) in try session.run(["iterations": iterations, "x": x], options: options) }
+            let result = Result { () throws(ORTError) in
+                try session.run(["iterations": iterations, "x": x], options: options)
+            }
             outcome.withLock { $0 = result }
             finished.signal()
         }

@@ -6,7 +6,8 @@ import Testing
 /// Finding and loading the runtime: the default search, explicit paths, and every way it can fail.
 @Suite struct RuntimeLibraryTests {
     /// The version scripts/install-runtime.sh pins.
-    static let pinnedVersion = (try? String(contentsOf: Fixtures.root.appendingPathComponent(".ort/VERSION"), encoding: .utf8))?
+    static let pinnedVersion =
+        (try? String(contentsOf: Fixtures.root.appendingPathComponent(".ort/VERSION"), encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines)
 
     @Test func loadsTheProjectLocalRuntime() throws {

@@ -130,7 +130,9 @@ final class LogStore: Sendable {
                 && error.message.contains("CPUExecutionProvider")
         }
         if !available.contains("XnnpackExecutionProvider") {
-            options.executionProviders = [SessionOptions.ExecutionProvider("XNNPACK", options: ["intra_op_num_threads": "1"])]
+            options.executionProviders = [
+                SessionOptions.ExecutionProvider("XNNPACK", options: ["intra_op_num_threads": "1"])
+            ]
             #expect(throws: ORTError.self) { _ = try Session(path: Fixtures.model("multi_out"), options: options) }
         }
     }
@@ -141,7 +143,8 @@ final class LogStore: Sendable {
         #expect {
             _ = try Session(path: Fixtures.model("multi_out"), options: options)
         } throws: { error in
-            (error as! ORTError).code == .invalidArgument && "\(error)".contains("'/nonexistent/libcustom.so' does not exist")
+            (error as! ORTError).code == .invalidArgument
+                && "\(error)".contains("'/nonexistent/libcustom.so' does not exist")
         }
         // A real shared library without ORT's registration entry point is rejected by ORT, cleanly.
         let libm = ["/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6"]
@@ -186,6 +189,7 @@ final class LogStore: Sendable {
         } throws: { error in
             (error as! ORTError).code == .invalidArgument && "\(error)".contains("already exists")
         }
-        #expect(try Environment.configure(logLevel: environment.initialLogLevel, logID: environment.logID) === environment)
+        #expect(
+            try Environment.configure(logLevel: environment.initialLogLevel, logID: environment.logID) === environment)
     }
 }

@@ -109,7 +109,8 @@ import Testing
         let a = try Tensor<String>(["ab", "", "héllo ✓", "nul\u{0}byte"])
         let b = try Tensor<String>(["cd", "", "héllo ✓", "x"])
         let outputs = try session.run(["a": a, "b": b])
-        #expect(try outputs.tensor("joined", of: String.self).scalars == ["abcd", "", "héllo ✓héllo ✓", "nul\u{0}bytex"])
+        #expect(
+            try outputs.tensor("joined", of: String.self).scalars == ["abcd", "", "héllo ✓héllo ✓", "nul\u{0}bytex"])
         #expect(try outputs.tensor("same", of: Bool.self).scalars == [false, true, true, false])
     }
 

@@ -58,7 +58,9 @@ import Testing
             let session = try Session(path: Fixtures.model("bad_shape"))
             let y = try session.run(["x": value]).tensor("y", of: Float.self)
             #expect(y.scalars == [0, 3, 6, 9, 12, 15])
-            #expect(try value.tensor(of: Float.self).withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } == address)
+            #expect(
+                try value.tensor(of: Float.self).withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } == address
+            )
             #expect(frees.load(ordering: .relaxed) == 0)
         }
         #expect(frees.load(ordering: .relaxed) == 1)

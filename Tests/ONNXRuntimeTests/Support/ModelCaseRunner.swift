@@ -13,7 +13,10 @@ struct ModelCaseRunner {
         var problems: [String] = []
     }
 
+    /// How the session is built.
     var options: SessionOptions = SessionOptions()
+    /// How input tensors are built.
+    var feedMode: FeedMode = .copy
 
     /// Checks the session's declared names and types against the file, then runs and compares every case.
     func run(_ file: ModelCaseFile) -> Result {
@@ -30,7 +33,7 @@ struct ModelCaseRunner {
             let place = "\(file.name)/\(testCase.name)"
             let outputs: RunOutputs
             do {
-                outputs = try session.run(try testCase.feeds())
+                outputs = try session.run(try testCase.feeds(feedMode))
             } catch {
                 result.problems.append("\(place): run failed: \(error)")
                 continue

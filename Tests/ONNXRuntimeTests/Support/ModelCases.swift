@@ -247,19 +247,21 @@ private struct CaseDecoder {
         let decoded: CaseTensorData
         switch type {
         case .float32:
-            decoded = .float32(try mapNumbers(data, at: place) { text throws(ModelCaseFile.DecodeError) in
-                let double = try self.double(text, at: place)
-                let float = Float(double)
-                // The file writes each float32 as its exact value, so the conversion must be exact.
-                guard Double(float).bitPattern == double.bitPattern else {
-                    throw fail("\(text) is not exactly a float32", at: place)
-                }
-                return float
-            })
+            decoded = .float32(
+                try mapNumbers(data, at: place) { text throws(ModelCaseFile.DecodeError) in
+                    let double = try self.double(text, at: place)
+                    let float = Float(double)
+                    // The file writes each float32 as its exact value, so the conversion must be exact.
+                    guard Double(float).bitPattern == double.bitPattern else {
+                        throw fail("\(text) is not exactly a float32", at: place)
+                    }
+                    return float
+                })
         case .float64:
-            decoded = .float64(try mapNumbers(data, at: place) { text throws(ModelCaseFile.DecodeError) in
-                try self.double(text, at: place)
-            })
+            decoded = .float64(
+                try mapNumbers(data, at: place) { text throws(ModelCaseFile.DecodeError) in
+                    try self.double(text, at: place)
+                })
         case .float16, .bfloat16:
             let bits: [UInt16] = try integers(extra ?? [], at: "\(place).bits")
             let values = try optionalDoubles(data, at: place)
@@ -319,8 +321,7 @@ private struct CaseDecoder {
     }
 
     /// Exact integers: the literal is parsed directly as `T`, so 64-bit extremes survive.
-    func integers<T: FixedWidthInteger>(_ data: [CaseJSON], at place: String) throws(ModelCaseFile.DecodeError) -> [T]
-    {
+    func integers<T: FixedWidthInteger>(_ data: [CaseJSON], at place: String) throws(ModelCaseFile.DecodeError) -> [T] {
         try mapNumbers(data, at: place) { text throws(ModelCaseFile.DecodeError) in
             guard let value = T(text, radix: 10) else { throw fail("\(text) is not a \(T.self)", at: place) }
             return value
@@ -349,28 +350,56 @@ private struct CaseDecoder {
 
 // MARK: - Building run inputs
 
+/// How input tensors are built.
+enum FeedMode: String, Sendable, CaseIterable {
+    /// Copying initialisers: `Tensor(_:shape:)` and `Value(rawBytes:elementType:shape:)`.
+    case copy
+    /// In place, without a copy: `Tensor(borrowing:shape:)` and `Value(bytesNoCopy:elementType:shape:deallocator:)`
+    /// (strings have no such form and are copied).
+    case noCopy
+}
+
 extension CaseTensor {
-    /// A `Value` holding this tensor: typed `Tensor`s for element types with a Swift counterpart, raw bytes for
-    /// float8 and int4/uint4.
-    func makeValue() throws -> Value {
+    /// A `Value` holding this tensor: typed `Tensor`s for element types with a Swift counterpart (float16 and
+    /// bfloat16 from their bit patterns), raw bytes for float8 and int4/uint4.
+    func makeValue(_ mode: FeedMode = .copy) throws -> Value {
         switch data {
-        case .float32(let values): return try Tensor<Float>(values, shape: shape).value
-        case .float64(let values): return try Tensor<Double>(values, shape: shape).value
-        case .float16(let bits, _): return try Tensor<Float16>(bits.map(Float16.init(bitPattern:)), shape: shape).value
-        case .bfloat16(let bits, _):
-            return try Tensor<BFloat16>(bits.map(BFloat16.init(bitPattern:)), shape: shape).value
-        case .float8(let bits, _): return try Value(rawBytes: bits, elementType: elementType, shape: shape)
-        case .packed4(_, let packed): return try Value(rawBytes: packed, elementType: elementType, shape: shape)
-        case .int8(let values): return try Tensor<Int8>(values, shape: shape).value
-        case .int16(let values): return try Tensor<Int16>(values, shape: shape).value
-        case .int32(let values): return try Tensor<Int32>(values, shape: shape).value
-        case .int64(let values): return try Tensor<Int64>(values, shape: shape).value
-        case .uint8(let values): return try Tensor<UInt8>(values, shape: shape).value
-        case .uint16(let values): return try Tensor<UInt16>(values, shape: shape).value
-        case .uint32(let values): return try Tensor<UInt32>(values, shape: shape).value
-        case .uint64(let values): return try Tensor<UInt64>(values, shape: shape).value
-        case .bool(let values): return try Tensor<Bool>(values, shape: shape).value
+        case .float32(let values): return try typed(values, mode)
+        case .float64(let values): return try typed(values, mode)
+        case .float16(let bits, _): return try typed(bits.map(Float16.init(bitPattern:)), mode)
+        case .bfloat16(let bits, _): return try typed(bits.map(BFloat16.init(bitPattern:)), mode)
+        case .float8(let bits, _): return try raw(bits, mode)
+        case .packed4(_, let packed): return try raw(packed, mode)
+        case .int8(let values): return try typed(values, mode)
+        case .int16(let values): return try typed(values, mode)
+        case .int32(let values): return try typed(values, mode)
+        case .int64(let values): return try typed(values, mode)
+        case .uint8(let values): return try typed(values, mode)
+        case .uint16(let values): return try typed(values, mode)
+        case .uint32(let values): return try typed(values, mode)
+        case .uint64(let values): return try typed(values, mode)
+        case .bool(let values): return try typed(values, mode)
         case .string(let values): return try Tensor<String>(values, shape: shape).value
+        }
+    }
+
+    private func typed<Element: TrivialTensorElement>(_ values: [Element], _ mode: FeedMode) throws -> Value {
+        switch mode {
+        case .copy: try Tensor<Element>(values, shape: shape).value
+        case .noCopy: try Tensor<Element>(borrowing: values, shape: shape).value
+        }
+    }
+
+    private func raw(_ bytes: [UInt8], _ mode: FeedMode) throws -> Value {
+        switch mode {
+        case .copy:
+            return try Value(rawBytes: bytes, elementType: elementType, shape: shape)
+        case .noCopy:
+            // Handed over to the value, which frees it when it is released.
+            let memory = UnsafeMutableRawBufferPointer(
+                start: bytes.isEmpty ? nil : malloc(bytes.count), count: bytes.count)
+            if !bytes.isEmpty { memory.copyBytes(from: bytes) }
+            return try Value(bytesNoCopy: memory, elementType: elementType, shape: shape, deallocator: .free)
         }
     }
 }
@@ -378,32 +407,32 @@ extension CaseTensor {
 extension CaseValue {
     /// The value to feed for this input, or `nil` for an absent optional (which is not fed at all).
     /// An optional with an element feeds the element itself.
-    func makeFeed() throws -> Value? {
+    func makeFeed(_ mode: FeedMode = .copy) throws -> Value? {
         switch self {
-        case .tensor(let tensor): return try tensor.makeValue()
+        case .tensor(let tensor): return try tensor.makeValue(mode)
         case .sequence(let elements):
             var values: [Value] = []
             for element in elements {
-                guard let value = try element.makeFeed() else {
+                guard let value = try element.makeFeed(mode) else {
                     throw ModelCaseFile.DecodeError(message: "a sequence element cannot be an absent optional")
                 }
                 values.append(value)
             }
             return try Value(sequence: values)
         case .map(let keys, let values):
-            return try Value(mapKeys: keys.makeValue(), values: values.makeValue())
+            return try Value(mapKeys: keys.makeValue(mode), values: values.makeValue(mode))
         case .optional(let element):
-            return try element?.makeFeed()
+            return try element?.makeFeed(mode)
         }
     }
 }
 
 extension ModelCase {
     /// The inputs to feed, by name; absent optionals are left out.
-    func feeds() throws -> [String: any ValueConvertible] {
+    func feeds(_ mode: FeedMode = .copy) throws -> [String: any ValueConvertible] {
         var result: [String: any ValueConvertible] = [:]
         for entry in inputs {
-            if let value = try entry.value.makeFeed() { result[entry.name] = value }
+            if let value = try entry.value.makeFeed(mode) { result[entry.name] = value }
         }
         return result
     }

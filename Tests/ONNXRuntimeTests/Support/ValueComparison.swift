@@ -234,7 +234,8 @@ struct ValueComparer {
             }
         }
         if differing > reportLimit {
-            report("\(path): \(differing - reportLimit) more differing elements (\(differing) of \(expected.data.count))")
+            report(
+                "\(path): \(differing - reportLimit) more differing elements (\(differing) of \(expected.data.count))")
         }
         if case .packed4(_, let wantPacked) = expected.data, case .packed4(_, let gotPacked) = actual.data,
             wantPacked != gotPacked, differing == 0
@@ -265,8 +266,9 @@ struct ValueComparer {
             return
         }
         guard actualKeys.data.count == keys.data.count, actualValues.data.count == actualKeys.data.count else {
-            report("\(path): expected \(keys.data.count) map entries, got \(actualKeys.data.count) keys and "
-                + "\(actualValues.data.count) values")
+            report(
+                "\(path): expected \(keys.data.count) map entries, got \(actualKeys.data.count) keys and "
+                    + "\(actualValues.data.count) values")
             return
         }
         // A map is unordered: pair entries by key.
@@ -300,10 +302,12 @@ struct ValueComparer {
         }
         switch (expected, actual) {
         case (.float32(let want), .float32(let got)):
-            return floats(Double(want[i]), Double(got[j]), sameBits: want[i].bitPattern == got[j].bitPattern,
+            return floats(
+                Double(want[i]), Double(got[j]), sameBits: want[i].bitPattern == got[j].bitPattern,
                 wantText: floatText(want[i]), gotText: floatText(got[j]), tolerance)
         case (.float64(let want), .float64(let got)):
-            return floats(want[i], got[j], sameBits: want[i].bitPattern == got[j].bitPattern,
+            return floats(
+                want[i], got[j], sameBits: want[i].bitPattern == got[j].bitPattern,
                 wantText: floatText(want[i]), gotText: floatText(got[j]), tolerance)
         case (.float16(let want, let wantValues), .float16(let got, let gotValues)),
             (.bfloat16(let want, let wantValues), .bfloat16(let got, let gotValues)):
