@@ -14,6 +14,10 @@ public final class RunOptions: @unchecked Sendable {
     public let tag: String?
     /// The lowest severity logged during the run; `nil` uses the session's.
     public let logSeverity: LogLevel?
+    /// Verbosity of verbose messages; `nil` leaves ORT's default.
+    public let logVerbosity: Int?
+    /// The run-level configuration entries.
+    public let configEntries: [String: String]
 
     /// Creates run options.
     /// - Parameters:
@@ -36,6 +40,8 @@ public final class RunOptions: @unchecked Sendable {
         self.api = api
         self.tag = tag
         self.logSeverity = logSeverity
+        self.logVerbosity = logVerbosity
+        self.configEntries = configEntries
         if let tag { try api.check(api.table.pointee.RunOptionsSetRunTag(handle, tag)) }
         if let logSeverity {
             try api.check(api.table.pointee.RunOptionsSetRunLogSeverityLevel(handle, logSeverity.rawValue))
@@ -50,6 +56,19 @@ public final class RunOptions: @unchecked Sendable {
 
     deinit {
         api.table.pointee.ReleaseRunOptions(handle)
+    }
+
+    /// Run options that return the CPU memory arena's unused memory to the system after each run.
+    ///
+    /// Useful when input shapes vary a lot: without it the arena keeps the high-water mark for the life of the session.
+    /// This sets the run config entry `memory.enable_memory_arena_shrinkage` to `cpu:0`.
+    public static func shrinkingMemoryArenas(tag: String? = nil) throws(ORTError) -> RunOptions {
+        try RunOptions(tag: tag, configEntries: ["memory.enable_memory_arena_shrinkage": "cpu:0"])
+    }
+
+    /// A fresh copy with the same settings and its own termination switch.
+    func copy() throws(ORTError) -> RunOptions {
+        try RunOptions(tag: tag, logSeverity: logSeverity, logVerbosity: logVerbosity, configEntries: configEntries)
     }
 
     /// Terminates every run using these options as soon as possible; those runs throw

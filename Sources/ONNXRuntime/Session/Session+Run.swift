@@ -55,7 +55,11 @@ extension Session {
     public func run(
         _ inputs: [String: any ValueConvertible], outputs outputNames: [String]? = nil, options: RunOptions? = nil
     ) throws(ORTError) -> RunOutputs {
-        let plan = try prepare(inputs, outputNames)
+        try run(prepare(inputs, outputNames), options: options)
+    }
+
+    /// Runs a validated plan synchronously.
+    func run(_ plan: RunPlan, options: RunOptions?) throws(ORTError) -> RunOutputs {
         var results = [OpaquePointer?](repeating: nil, count: plan.outputPositions.count)
         let status = plan.values.withUnsafeBufferPointer { values in
             plan.namePointers.withUnsafeBufferPointer { names in
@@ -192,11 +196,16 @@ extension Session {
     /// Turns a run status into an error; a terminated run becomes ``ORTError/Code/cancelled``.
     func runCheck(_ status: OpaquePointer?, options: RunOptions?) throws(ORTError) {
         guard let status else { return }
+        throw runError(status)
+    }
+
+    /// The error for a failed run's status (released here).
+    func runError(_ status: OpaquePointer) -> ORTError {
         let error = api.consume(status)
-        if error.message.contains("Exiting due to terminate flag") || error.message.contains("terminate flag") {
-            throw ORTError(.cancelled, "the run was terminated: \(error.message)", runtimeCode: error.runtimeCode)
+        if error.message.contains("terminate flag") {
+            return ORTError(.cancelled, "the run was terminated: \(error.message)", runtimeCode: error.runtimeCode)
         }
-        throw error.context("run failed")
+        return error.context("run failed")
     }
 
     func wrapOutputs(_ results: [OpaquePointer?], _ plan: RunPlan) -> RunOutputs {

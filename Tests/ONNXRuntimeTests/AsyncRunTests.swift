@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ONNXRuntime
+
+/// `try await session.run(...)`: ORT's RunAsync, a caller that is never blocked, and cancellation.
+@Suite struct AsyncRunTests {
+    let x = try! Tensor<Float>([Float](repeating: 0.01, count: 64))
+
+    @Test(arguments: [1, 2])
+    func asyncRunGivesTheSameResults(intraOpThreads: Int) async throws {
+        // With one intra-op thread ORT has no pool for RunAsync; the run then happens on a thread of ours.
+        let session = try Session(
+            path: Fixtures.model("multi_out"), options: SessionOptions(intraOpThreads: intraOpThreads))
+        let x = try Tensor<Float>([1, 5, 3, 6, 2, 4], shape: [2, 3])
+        let outputs = try await session.run(["x": x], outputs: ["argmax", "times2"])
+        #expect(outputs.names == ["argmax", "times2"])
+        #expect(try outputs.tensor("argmax", of: Int64.self).scalars == [1, 0])
+        #expect(try outputs.tensor("times2", of: Float.self).scalars == [2, 10, 6, 12, 4, 8])
+    }
+
+    @Test func asyncRunReportsBadRequestsBeforeRunning() async throws {
+        let session = try Session(path: Fixtures.model("bad_shape"))
+        await #expect(throws: ORTError.self) {
+            _ = try await session.run(["x": try Tensor<Int32>([1, 2, 3, 4, 5, 6], shape: [2, 3])])
+        }
+    }
+
+    @Test func slowRunsDoNotBlockTheCallersThreads() async throws {
+        let session = try Session(path: Fixtures.model("slow_loop"), options: SessionOptions(intraOpThreads: 2))
+        let iterations = try Tensor<Int64>(scalar: 40_000)
+        final class Ticker: Sendable {
+            let ticks = Atomic<Int>(0)
+            let done = Atomic<Bool>(false)
+        }
+        let state = Ticker()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // More concurrent runs than the cooperative pool has threads (one per core here).
+            for _ in 0..<4 {
+                group.addTask { [x] in
+                    let y = try await session.run(["iterations": iterations, "x": x])
+                    #expect(try y.tensor("y", of: Float.self).shape == [64, 64])
+                }
+            }
+            let ticker = Task {
+                while !state.done.load(ordering: .relaxed) {
+                    state.ticks.add(1, ordering: .relaxed)
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
+            }
+            try await group.waitForAll()
+            state.done.store(true, ordering: .relaxed)
+            await ticker.value
+        }
+        // Four runs of tens of thousands of iterations take well over 50 ms; the ticker kept ticking meanwhile.
+        #expect(state.ticks.load(ordering: .relaxed) >= 10)
+    }
+
+    @Test(arguments: [1, 2])
+    func cancellingTheTaskTerminatesTheRun(intraOpThreads: Int) async throws {
+        let session = try Session(
+            path: Fixtures.model("slow_loop"), options: SessionOptions(intraOpThreads: intraOpThreads))
+        let iterations = try Tensor<Int64>(scalar: 5_000_000)  // minutes if left alone
+        let start = ContinuousClock.now
+        let task = Task { [x] in
+            try await session.run(["iterations": iterations, "x": x], options: RunOptions(tag: "cancel-me"))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let result = await task.result
+        let elapsed = ContinuousClock.now - start
+        guard case .failure(let error as ORTError) = result else {
+            Issue.record("expected an ORTError, got \(result)")
+            return
+        }
+        #expect(error.code == .cancelled)
+        #expect(elapsed < .seconds(20))
+    }
+
+    @Test func cancellingAlreadyCancelledTaskThrowsAtOnce() async throws {
+        let session = try Session(path: Fixtures.model("bad_shape"))
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await session.run(["x": try Tensor<Float>([1, 2, 3, 4, 5, 6], shape: [2, 3])])
+        }
+        let result = await task.result
+        guard case .failure(let error as ORTError) = result else {
+            Issue.record("expected cancellation, got \(result)")
+            return
+        }
+        #expect(error.code == .cancelled)
+    }
+}
