@@ -747,8 +747,52 @@ def build_bad_shape():
              note="for wrong rank / dim / dtype error tests")
 
 
+EXTRA_FILES = []   # side files written next to the models (external data, LoRA adapters)
+
+
+def build_external_data():
+    """y = x @ W with W stored in a separate file, external_data.weights, as ONNX external data."""
+    from onnx import external_data_helper
+    w = RNG.grid(12, -16, 16, 8).reshape(4, 3)
+    model = make_model("external_data", [helper.make_node("MatMul", ["x", "W"], ["y"])],
+                       [tinfo("x", "float32", ["N", 4])], [tinfo("y", "float32", ["N", 3])],
+                       [init("W", "float32", [4, 3], w)], doc="y = x @ W; W lives in external_data.weights")
+    external_data_helper.convert_model_to_external_data(
+        model, all_tensors_to_one_file=True, location="external_data.weights", size_threshold=0)
+    os.makedirs(OUT_DIR, exist_ok=True)
+    external_data_helper.write_external_data_tensors(model, OUT_DIR)   # writes the file, clears raw_data
+    EXTRA_FILES.append("external_data.weights")
+    x = RNG.grid(8, -16, 16, 4).reshape(2, 4)
+    y = (x.astype(np.float64) @ w.astype(np.float64)).astype(np.float32)
+    register("external_data", model, [case("batch2", {"x": T("float32", [2, 4], x)}, {"y": T("float32", [2, 3], y)})],
+             note="W is external data in external_data.weights")
+
+
+def build_lora():
+    """y = x + lora_b, where lora_b is an overridable initializer (zeros) that a LoRA adapter replaces."""
+    model = make_model("lora_add", [helper.make_node("Add", ["x", "lora_b"], ["y"])],
+                       [tinfo("x", "float32", [3]), tinfo("lora_b", "float32", [3])],
+                       [tinfo("y", "float32", [3])], [init("lora_b", "float32", [3], [0, 0, 0])],
+                       doc="y = x + lora_b; lora.onnx_adapter sets lora_b to [10, 20, 30]")
+    x = np.array([1, 2, 3], dtype=np.float32)
+    register("lora_add", model, [case("no_adapter", {"x": T("float32", [3], x)}, {"y": T("float32", [3], x)})],
+             note="lora.onnx_adapter (written with onnxruntime.AdapterFormat) sets lora_b = [10, 20, 30]")
+    EXTRA_FILES.append("lora.onnx_adapter")
+
+
+def write_lora_adapter():
+    # The adapter format is ONNX Runtime's own; only its Python API writes it.
+    import onnxruntime as ort
+    adapter = ort.AdapterFormat()
+    adapter.set_adapter_version(1)
+    adapter.set_model_version(1)
+    adapter.set_parameters({"lora_b": ort.OrtValue.ortvalue_from_numpy(np.array([10, 20, 30], dtype=np.float32))})
+    adapter.export_adapter(os.path.join(OUT_DIR, "lora.onnx_adapter"))
+
+
 def build_all():
     MODELS.clear()
+    EXTRA_FILES.clear()
     RNG.state = SEED
     build_add_f32()
     build_add_typed()
@@ -766,6 +810,8 @@ def build_all():
     build_optional()
     build_slow_loop()
     build_bad_shape()
+    build_external_data()
+    build_lora()
     return MODELS
 
 
@@ -946,6 +992,8 @@ def write_all(models):
         with open(os.path.join(OUT_DIR, name + ".json"), "w", encoding="utf-8", newline="\n") as f:
             f.write(format_json(doc) + "\n")
         written += [name + ".onnx", name + ".json"]
+    write_lora_adapter()
+    written += EXTRA_FILES
     write_readme(models)
     written.append("README.md")
     stale = sorted(set(os.listdir(OUT_DIR)) - set(written))

@@ -18,6 +18,8 @@ public final class RunOptions: @unchecked Sendable {
     public let logVerbosity: Int?
     /// The run-level configuration entries.
     public let configEntries: [String: String]
+    /// The LoRA adapters active for runs with these options (kept alive as long as the options).
+    public let activeAdapters: [LoraAdapter]
 
     /// Creates run options.
     /// - Parameters:
@@ -26,12 +28,13 @@ public final class RunOptions: @unchecked Sendable {
     ///   - logVerbosity: Verbosity of verbose messages (ORT debug builds only).
     ///   - configEntries: Run-level configuration entries (ORT's `run.*` keys, such as
     ///     `memory.enable_memory_arena_shrinkage`).
+    ///   - activeAdapters: LoRA adapters whose parameters replace the matching model inputs (ORT 1.20+).
     /// - Throws: ``ORTError`` if ORT rejects a setting.
     ///
     /// The corresponding C function is `CreateRunOptions`.
     public init(
         tag: String? = nil, logSeverity: LogLevel? = nil, logVerbosity: Int? = nil,
-        configEntries: [String: String] = [:]
+        configEntries: [String: String] = [:], activeAdapters: [LoraAdapter] = []
     ) throws(ORTError) {
         let api = try API.get()
         var handle: OpaquePointer?
@@ -42,6 +45,7 @@ public final class RunOptions: @unchecked Sendable {
         self.logSeverity = logSeverity
         self.logVerbosity = logVerbosity
         self.configEntries = configEntries
+        self.activeAdapters = activeAdapters
         if let tag { try api.check(api.table.pointee.RunOptionsSetRunTag(handle, tag)) }
         if let logSeverity {
             try api.check(api.table.pointee.RunOptionsSetRunLogSeverityLevel(handle, logSeverity.rawValue))
@@ -51,6 +55,10 @@ public final class RunOptions: @unchecked Sendable {
         }
         for (key, value) in configEntries.sorted(by: { $0.key < $1.key }) {
             try api.check(api.table.pointee.AddRunConfigEntry(handle, key, value))
+        }
+        if !activeAdapters.isEmpty { try api.require(20, for: "LoRA adapters") }
+        for adapter in activeAdapters {
+            try api.check(api.table.pointee.RunOptionsAddActiveLoraAdapter(handle, adapter.handle))
         }
     }
 
@@ -68,7 +76,9 @@ public final class RunOptions: @unchecked Sendable {
 
     /// A fresh copy with the same settings and its own termination switch.
     func copy() throws(ORTError) -> RunOptions {
-        try RunOptions(tag: tag, logSeverity: logSeverity, logVerbosity: logVerbosity, configEntries: configEntries)
+        try RunOptions(
+            tag: tag, logSeverity: logSeverity, logVerbosity: logVerbosity, configEntries: configEntries,
+            activeAdapters: activeAdapters)
     }
 
     /// Terminates every run using these options as soon as possible; those runs throw

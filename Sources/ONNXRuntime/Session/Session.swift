@@ -21,6 +21,8 @@ public final class Session: @unchecked Sendable {
     let environment: Environment
     /// Keeps the per-session logger and the initializers alive as long as the session.
     private let optionsHandle: SessionOptionsHandle
+    /// Keeps a shared pre-packed weights container alive as long as the session.
+    private let prepackedWeights: PrepackedWeights?
 
     /// The model's required inputs, in model order.
     public let inputs: [ValueInfo]
@@ -42,40 +44,60 @@ public final class Session: @unchecked Sendable {
     /// - Parameters:
     ///   - path: The `.onnx` file. External data files are looked up beside it.
     ///   - options: How to build the session.
+    ///   - prepackedWeights: A container shared with other sessions of the same model, so pre-packed weights are
+    ///     made and stored once.
     /// - Throws: ``ORTError/Code/modelNotFound`` if the file is missing or unreadable, ``ORTError/Code/invalidModel``
     ///   if it is empty, truncated or not an ONNX model, or another ``ORTError`` from ORT.
     ///
     /// The corresponding C function is `CreateSession`.
-    public convenience init(path: String, options: SessionOptions = SessionOptions()) throws(ORTError) {
+    public convenience init(
+        path: String, options: SessionOptions = SessionOptions(), prepackedWeights: PrepackedWeights? = nil
+    ) throws(ORTError) {
         try Self.checkModelFile(path)
         let environment = try Environment.shared
         let api = environment.api
         let optionsHandle = try SessionOptionsHandle(options, api: api)
         var handle: OpaquePointer?
         do {
-            try api.check(api.table.pointee.CreateSession(environment.handle, path, optionsHandle.handle, &handle))
+            if let prepackedWeights {
+                try api.check(
+                    api.table.pointee.CreateSessionWithPrepackedWeightsContainer(
+                        environment.handle, path, optionsHandle.handle, prepackedWeights.handle, &handle))
+            } else {
+                try api.check(api.table.pointee.CreateSession(environment.handle, path, optionsHandle.handle, &handle))
+            }
         } catch {
             throw Self.loadError(error, source: "model file '\(path)'")
         }
-        try self.init(adopting: handle!, api: api, environment: environment, optionsHandle: optionsHandle)
+        try self.init(
+            adopting: handle!, api: api, environment: environment, optionsHandle: optionsHandle,
+            prepackedWeights: prepackedWeights)
     }
 
     /// Loads a model from its serialized bytes.
     /// - Parameters:
-    ///   - modelData: The contents of an `.onnx` file.
+    ///   - modelData: The contents of an `.onnx` file. External data files must be given in
+    ///     ``SessionOptions/externalDataFiles``.
     ///   - options: How to build the session.
+    ///   - prepackedWeights: A container shared with other sessions of the same model.
     /// - Throws: ``ORTError/Code/invalidModel`` if the bytes are empty or not a valid model.
     ///
     /// The corresponding C function is `CreateSessionFromArray`.
-    public convenience init(modelData: some ContiguousBytes, options: SessionOptions = SessionOptions())
-        throws(ORTError)
-    {
+    public convenience init(
+        modelData: some ContiguousBytes, options: SessionOptions = SessionOptions(),
+        prepackedWeights: PrepackedWeights? = nil
+    ) throws(ORTError) {
         let environment = try Environment.shared
         let api = environment.api
         let optionsHandle = try SessionOptionsHandle(options, api: api)
         var handle: OpaquePointer?
         let status: OpaquePointer?? = modelData.withUnsafeBytes { bytes in
             guard bytes.count > 0 else { return .none }
+            if let prepackedWeights {
+                return api.table.pointee.CreateSessionFromArrayWithPrepackedWeightsContainer(
+                    environment.handle, bytes.baseAddress, bytes.count, optionsHandle.handle, prepackedWeights.handle,
+                    &handle)
+            }
             return api.table.pointee.CreateSessionFromArray(
                 environment.handle, bytes.baseAddress, bytes.count, optionsHandle.handle, &handle)
         }
@@ -85,11 +107,14 @@ public final class Session: @unchecked Sendable {
         } catch {
             throw Self.loadError(error, source: "model data")
         }
-        try self.init(adopting: handle!, api: api, environment: environment, optionsHandle: optionsHandle)
+        try self.init(
+            adopting: handle!, api: api, environment: environment, optionsHandle: optionsHandle,
+            prepackedWeights: prepackedWeights)
     }
 
     private init(
-        adopting handle: OpaquePointer, api: API, environment: Environment, optionsHandle: SessionOptionsHandle
+        adopting handle: OpaquePointer, api: API, environment: Environment, optionsHandle: SessionOptionsHandle,
+        prepackedWeights: PrepackedWeights?
     ) throws(ORTError) {
         // Release the session if describing it fails; after this init succeeds, deinit owns it.
         var ok = false
@@ -104,6 +129,7 @@ public final class Session: @unchecked Sendable {
         self.api = api
         self.environment = environment
         self.optionsHandle = optionsHandle
+        self.prepackedWeights = prepackedWeights
         self.inputs = inputs
         self.outputs = outputs
         self.overridableInitializers = initializers

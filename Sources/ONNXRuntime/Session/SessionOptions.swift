@@ -88,6 +88,9 @@ public struct SessionOptions: Sendable {
     public var deterministicCompute: Bool = false
     /// Initializers to use instead of those stored in the model, by name.
     public var initializers: [String: Value] = [:]
+    /// Contents of external-data files by the file name the model refers to, for models whose weights live in side
+    /// files but are loaded from memory (``Session/init(modelData:options:prepackedWeights:)``). ORT 1.18+.
+    public var externalDataFiles: [String: [UInt8]] = [:]
 
     /// Creates options; every argument is optional.
     /// - Parameters:
@@ -128,6 +131,8 @@ final class SessionOptionsHandle {
     let logSink: LogSink?
     /// Keeps initializer values alive for as long as the session uses them.
     let initializers: [Value]
+    /// Copies of in-memory external data files, alive as long as the session.
+    private var externalBuffers: [UnsafeMutableRawBufferPointer] = []
 
     init(_ options: SessionOptions, api: API) throws(ORTError) {
         var handle: OpaquePointer?
@@ -147,6 +152,7 @@ final class SessionOptionsHandle {
 
     deinit {
         api.table.pointee.ReleaseSessionOptions(handle)
+        for buffer in externalBuffers { buffer.deallocate() }
     }
 
     /// The value itself if it wraps caller memory, else a copy in memory we own.
@@ -232,6 +238,28 @@ final class SessionOptionsHandle {
         for (name, value) in initializers.sorted(by: { $0.key < $1.key }) {
             try api.check(table.AddInitializer(handle, name, value.handle))
         }
+        try addExternalDataFiles(options.externalDataFiles)
+    }
+
+    private func addExternalDataFiles(_ files: [String: [UInt8]]) throws(ORTError) {
+        guard !files.isEmpty else { return }
+        try api.require(18, for: "external data files in memory")
+        let entries = files.sorted { $0.key < $1.key }
+        for (_, bytes) in entries {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)
+            buffer.copyBytes(from: bytes)
+            externalBuffers.append(buffer)
+        }
+        let names = entries.map { strdup($0.key) }
+        defer { names.forEach { free($0) } }
+        let namePointers = names.map { UnsafePointer($0) }
+        let dataPointers: [UnsafeMutablePointer<CChar>?] = externalBuffers.map {
+            $0.baseAddress!.assumingMemoryBound(to: CChar.self)
+        }
+        let lengths = entries.map { $0.value.count }
+        try api.check(
+            api.table.pointee.AddExternalInitializersFromFilesInMemory(
+                handle, namePointers, dataPointers, lengths, entries.count))
     }
 
     private func appendProviders(_ providers: [SessionOptions.ExecutionProvider]) throws(ORTError) {
