@@ -14,10 +14,12 @@ public protocol ValueConvertible: Sendable {
 /// that memory alive until then.
 ///
 /// `Value` exposes no way to mutate its contents after creation, and ORT never writes to a value passed as a run
-/// input, so sharing one across tasks is safe.
+/// input, so sharing one across tasks is safe. The one exception is a value bound as an output of an ``IOBinding``,
+/// which each run with that binding overwrites.
 public final class Value: @unchecked Sendable, ValueConvertible {
     // @unchecked: `handle` is immutable after init and only read through ORT calls that do not mutate the value
-    // (type queries, data pointers handed out as read-only buffers); `owner` is an immutable reference.
+    // (type queries, data pointers handed out as read-only buffers); `owner` is an immutable reference. ORT writes
+    // into a value only when it is bound as an IOBinding output, which is documented there as single-task use.
     let handle: OpaquePointer
     let api: API
     /// Whoever owns the memory under a tensor that wraps memory ORT did not allocate; `nil` when ORT allocated it.
