@@ -3,12 +3,18 @@ import Logging
 
 /// The severity of ONNX Runtime log messages; a level shows messages of that severity and above.
 public enum LogLevel: Int32, Sendable, Hashable, CaseIterable, Comparable {
+    /// Everything, including ORT internals (least severe).
     case verbose = 0
+    /// Informational messages.
     case info = 1
+    /// Warnings.
     case warning = 2
+    /// Errors.
     case error = 3
+    /// Fatal errors only (most severe).
     case fatal = 4
 
+    /// Whether `lhs` is less severe than `rhs`.
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 
     var raw: OrtLoggingLevel { OrtLoggingLevel(rawValue: UInt32(rawValue)) }

@@ -9,8 +9,10 @@ import CONNXRuntime
 public struct ORTError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure happened.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The code as text.
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// A short description for logs and messages.
         public var description: String { rawValue }
 
         /// No ONNX Runtime library could be found or loaded.
@@ -47,21 +49,36 @@ public struct ORTError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The error codes ONNX Runtime itself reports (`OrtErrorCode`).
     public enum RuntimeCode: Int32, Sendable, Hashable, CustomStringConvertible {
+        /// A failure ORT did not classify.
         case fail = 1
+        /// An argument ORT rejected.
         case invalidArgument = 2
+        /// A file ORT could not find.
         case noSuchFile = 3
+        /// No model (kept for ABI compatibility).
         case noModel = 4
+        /// An execution engine error.
         case engineError = 5
+        /// An exception inside ORT.
         case runtimeException = 6
+        /// Bytes that are not a valid ONNX protobuf.
         case invalidProtobuf = 7
+        /// The model was already loaded.
         case modelLoaded = 8
+        /// A feature or kernel ORT does not implement.
         case notImplemented = 9
+        /// A graph ORT considers invalid.
         case invalidGraph = 10
+        /// An execution provider failed.
         case executionProviderFailure = 11
+        /// Model loading was cancelled.
         case modelLoadCancelled = 12
+        /// The model must be compiled for its execution provider first.
         case modelRequiresCompilation = 13
+        /// Something ORT looked up was not found.
         case notFound = 14
 
+        /// A short description for logs and messages.
         public var description: String {
             switch self {
             case .fail: "ORT_FAIL"
@@ -100,6 +117,7 @@ public struct ORTError: Error, Sendable, Hashable, CustomStringConvertible {
         self.runtimeCode = runtimeCode
     }
 
+    /// A short description for logs and messages.
     public var description: String {
         if let runtimeCode { return "\(message) [\(runtimeCode)]" }
         return message

@@ -74,6 +74,7 @@ public enum RuntimeLibrary {
             path = api.path
         }
 
+        /// A short description for logs and messages.
         public var description: String { "ONNX Runtime \(version) (API \(apiVersion)) from \(path)" }
     }
 

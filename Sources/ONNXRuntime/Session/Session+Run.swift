@@ -7,7 +7,9 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
     /// The output values, in order.
     public let values: [Value]
 
+    /// The first position (always 0).
     public var startIndex: Int { 0 }
+    /// One past the last position.
     public var endIndex: Int { values.count }
 
     /// The name and value at a position.

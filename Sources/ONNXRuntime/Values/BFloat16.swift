@@ -23,6 +23,7 @@ public struct BFloat16: Sendable, Hashable, BitwiseCopyable, CustomStringConvert
     /// The exact `Float` value.
     public var floatValue: Float { Float(bitPattern: UInt32(bitPattern) << 16) }
 
+    /// A short description for logs and messages.
     public var description: String { floatValue.description }
 }
 

@@ -5,28 +5,51 @@ import CONNXRuntime
 /// Types with a Swift counterpart (``TensorElement``) can be read and written as typed arrays. The float8, 4-bit and
 /// complex types are handled as raw bytes in ONNX's own layout (``Value/init(rawBytes:elementType:shape:)``).
 public enum ElementType: Int32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// 32-bit IEEE float (`Float`).
     case float32 = 1
+    /// 8-bit unsigned integer (`UInt8`).
     case uint8 = 2
+    /// 8-bit signed integer (`Int8`).
     case int8 = 3
+    /// 16-bit unsigned integer (`UInt16`).
     case uint16 = 4
+    /// 16-bit signed integer (`Int16`).
     case int16 = 5
+    /// 32-bit signed integer (`Int32`).
     case int32 = 6
+    /// 64-bit signed integer (`Int64`).
     case int64 = 7
+    /// UTF-8 string (`String`).
     case string = 8
+    /// Boolean, one byte (`Bool`).
     case bool = 9
+    /// 16-bit IEEE float (`Float16`).
     case float16 = 10
+    /// 64-bit IEEE float (`Double`).
     case float64 = 11
+    /// 32-bit unsigned integer (`UInt32`).
     case uint32 = 12
+    /// 64-bit unsigned integer (`UInt64`).
     case uint64 = 13
+    /// Complex number of two 32-bit floats (raw bytes).
     case complex64 = 14
+    /// Complex number of two 64-bit floats (raw bytes).
     case complex128 = 15
+    /// Brain float: the top 16 bits of a float32 (``BFloat16``).
     case bfloat16 = 16
+    /// 8-bit float, 4 exponent and 3 mantissa bits, finite only (raw bytes).
     case float8e4m3fn = 17
+    /// 8-bit float, 4 exponent and 3 mantissa bits, finite, no negative zero (raw bytes).
     case float8e4m3fnuz = 18
+    /// 8-bit float, 5 exponent and 2 mantissa bits (raw bytes).
     case float8e5m2 = 19
+    /// 8-bit float, 5 exponent and 2 mantissa bits, finite, no negative zero (raw bytes).
     case float8e5m2fnuz = 20
+    /// 4-bit unsigned integer, two per byte, first in the low nibble (raw bytes).
     case uint4 = 21
+    /// 4-bit signed integer, two per byte, first in the low nibble (raw bytes).
     case int4 = 22
+    /// 4-bit float, 2 exponent bits and 1 mantissa bit, two per byte (raw bytes).
     case float4e2m1 = 23
 
     /// The name ONNX uses in type strings such as `tensor(float)`.

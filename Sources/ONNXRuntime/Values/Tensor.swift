@@ -30,6 +30,7 @@ public struct Tensor<Element: TensorElement>: Sendable, ValueConvertible {
 }
 
 extension Tensor: CustomStringConvertible {
+    /// A short description for logs and messages.
     public var description: String { "Tensor<\(Element.self)>\(shape)" }
 }
 

@@ -48,7 +48,20 @@ public final class Value: @unchecked Sendable, ValueConvertible {
 
     /// What kind of value this is.
     public enum Kind: Sendable, Hashable {
-        case tensor, sparseTensor, sequence, map, optional, opaque, unknown
+        /// A dense tensor.
+        case tensor
+        /// A sparse tensor.
+        case sparseTensor
+        /// A sequence of values.
+        case sequence
+        /// A map of keys to values.
+        case map
+        /// An optional value.
+        case optional
+        /// A runtime-specific opaque value.
+        case opaque
+        /// A kind ORT does not report.
+        case unknown
     }
 
     /// What kind of value this is.
@@ -139,6 +152,7 @@ public final class Value: @unchecked Sendable, ValueConvertible {
 }
 
 extension Value: CustomStringConvertible {
+    /// A short description for logs and messages.
     public var description: String {
         switch kind {
         case .tensor: "Value(\(type))"

@@ -15,6 +15,7 @@ public enum Dimension: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// A short description for logs and messages.
     public var description: String {
         switch self {
         case .fixed(let value): "\(value)"
@@ -40,6 +41,7 @@ public struct TensorInfo: Sendable, Hashable, CustomStringConvertible {
     /// The number of dimensions.
     public var rank: Int { shape.count }
 
+    /// A short description for logs and messages.
     public var description: String {
         "tensor(\(elementType.onnxName)) [\(shape.map(\.description).joined(separator: ", "))]"
     }
@@ -81,6 +83,7 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A short description for logs and messages.
     public var description: String {
         switch self {
         case .tensor(let info), .sparseTensor(let info):
@@ -106,6 +109,7 @@ public struct ValueInfo: Sendable, Hashable, CustomStringConvertible {
         self.denotation = denotation
     }
 
+    /// A short description for logs and messages.
     public var description: String { "\(name): \(type)" }
 }
 
