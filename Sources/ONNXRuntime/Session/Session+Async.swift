@@ -50,7 +50,7 @@ final class PendingRun: @unchecked Sendable {
         self.session = session
         self.plan = plan
         self.options = options
-        let count = max(plan.outputPositions.count, 1)
+        let count = max(plan.selection.positions.count, 1)
         outputs = .allocate(capacity: count)
         outputs.initialize(repeating: nil, count: count)
     }
@@ -65,7 +65,7 @@ final class PendingRun: @unchecked Sendable {
         let context = Unmanaged.passRetained(self).toOpaque()
         let status = plan.values.withUnsafeBufferPointer { values in
             plan.namePointers.withUnsafeBufferPointer { names in
-                plan.outputNamePointers.withUnsafeBufferPointer { outputNames in
+                plan.selection.namePointers.withUnsafeBufferPointer { outputNames in
                     api.table.pointee.RunAsync(
                         session.handle, options.handle, names.baseAddress, values.baseAddress.map { UnsafePointer($0) },
                         values.count, outputNames.baseAddress, outputNames.count, outputs, PendingRun.callback, context)
@@ -106,7 +106,6 @@ final class PendingRun: @unchecked Sendable {
             run.finish(.failure(session.runError(status)))
             return
         }
-        let results = (0..<count).map { outputs?[$0] }
-        run.finish(.success(session.wrapOutputs(results, run.plan)))
+        run.finish(.success(session.wrapOutputs(UnsafeBufferPointer(start: outputs, count: count), run.plan.selection)))
     }
 }

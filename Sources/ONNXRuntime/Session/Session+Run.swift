@@ -57,15 +57,40 @@ extension Session {
     public func run(
         _ inputs: [String: any ValueConvertible], outputs outputNames: [String]? = nil, options: RunOptions? = nil
     ) throws(ORTError) -> RunOutputs {
-        try run(prepare(inputs, outputNames), options: options)
+        // The C arrays ORT needs live on the stack, and the output selection for "all outputs" is precomputed, so a
+        // run allocates only the output values themselves and the array that holds them.
+        let selection = try selectOutputs(outputNames)
+        let inputCount = inputs.count
+        let outputCount = selection.positions.count
+        return try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: max(inputCount, 1)) {
+            (names) throws(ORTError) -> RunOutputs in
+            try withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: max(inputCount, 1)) {
+                (values) throws(ORTError) -> RunOutputs in
+                try withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: max(outputCount, 1)) {
+                    (results) throws(ORTError) -> RunOutputs in
+                    try fill(names: names, values: values, from: inputs)
+                    results.initialize(repeating: nil)
+                    let status = selection.namePointers.withUnsafeBufferPointer { outputNames in
+                        withExtendedLifetime(inputs) {
+                            api.table.pointee.Run(
+                                handle, options?.handle, names.baseAddress,
+                                UnsafeRawPointer(values.baseAddress!).assumingMemoryBound(to: OpaquePointer?.self),
+                                inputCount, outputNames.baseAddress, outputCount, results.baseAddress)
+                        }
+                    }
+                    try runCheck(status, options: options)
+                    return wrapOutputs(UnsafeBufferPointer(rebasing: results[0..<outputCount]), selection)
+                }
+            }
+        }
     }
 
-    /// Runs a validated plan synchronously.
+    /// Runs a validated plan synchronously (the async path's fallback).
     func run(_ plan: RunPlan, options: RunOptions?) throws(ORTError) -> RunOutputs {
-        var results = [OpaquePointer?](repeating: nil, count: plan.outputPositions.count)
+        var results = [OpaquePointer?](repeating: nil, count: plan.selection.positions.count)
         let status = plan.values.withUnsafeBufferPointer { values in
             plan.namePointers.withUnsafeBufferPointer { names in
-                plan.outputNamePointers.withUnsafeBufferPointer { outputNames in
+                plan.selection.namePointers.withUnsafeBufferPointer { outputNames in
                     api.table.pointee.Run(
                         handle, options?.handle, names.baseAddress, values.baseAddress.map { UnsafePointer($0) },
                         values.count, outputNames.baseAddress, outputNames.count, &results)
@@ -75,24 +100,46 @@ extension Session {
         try withExtendedLifetime(plan.retained) { () throws(ORTError) in
             try runCheck(status, options: options)
         }
-        return wrapOutputs(results, plan)
+        return results.withUnsafeBufferPointer { wrapOutputs($0, plan.selection) }
     }
 
-    /// A validated request: everything ORT's Run needs, in C form.
-    struct RunPlan {
+    /// Which outputs a run computes: their positions, names, and names as C strings.
+    struct OutputSelection: @unchecked Sendable {
+        // @unchecked: the C string pointers belong to the session's name table and are never written.
+        var positions: [Int]
+        var names: [String]
+        var namePointers: [UnsafePointer<CChar>?]
+    }
+
+    /// A validated request held in arrays, for runs that outlive the caller's stack (async runs).
+    struct RunPlan: @unchecked Sendable {
+        // @unchecked: the pointers refer to session-owned names and to the retained values' handles; never written.
         var namePointers: [UnsafePointer<CChar>?]
         var values: [OpaquePointer?]
         var retained: [Value]
-        var outputPositions: [Int]
-        var outputNamePointers: [UnsafePointer<CChar>?]
+        var selection: OutputSelection
     }
 
-    /// Checks names, types and shapes against the model, before ORT sees them.
+    /// Validates a request into arrays (for async runs).
     func prepare(_ inputs: [String: any ValueConvertible], _ outputNames: [String]?) throws(ORTError) -> RunPlan {
-        var plan = RunPlan(namePointers: [], values: [], retained: [], outputPositions: [], outputNamePointers: [])
-        plan.namePointers.reserveCapacity(inputs.count)
-        plan.values.reserveCapacity(inputs.count)
-        plan.retained.reserveCapacity(inputs.count)
+        let selection = try selectOutputs(outputNames)
+        var names = [UnsafePointer<CChar>?](repeating: nil, count: inputs.count)
+        var values = [OpaquePointer?](repeating: nil, count: inputs.count)
+        try names.withUnsafeMutableBufferPointer { (names) throws(ORTError) in
+            try values.withUnsafeMutableBufferPointer { (values) throws(ORTError) in
+                try fill(names: names, values: values, from: inputs)
+            }
+        }
+        return RunPlan(
+            namePointers: names, values: values, retained: inputs.values.map(\.value), selection: selection)
+    }
+
+    /// Checks names, types and shapes against the model, before ORT sees them, and writes the C arrays for Run.
+    func fill(
+        names: UnsafeMutableBufferPointer<UnsafePointer<CChar>?>, values: UnsafeMutableBufferPointer<OpaquePointer?>,
+        from inputs: [String: any ValueConvertible]
+    ) throws(ORTError) {
+        var index = 0
         var given = 0
         for (name, convertible) in inputs {
             guard let position = feedIndex[name] else {
@@ -101,9 +148,9 @@ extension Session {
             let value = convertible.value
             try check(value, against: feedInfo[position])
             if position < self.inputs.count { given += 1 }
-            plan.namePointers.append(feedNames.pointers[position])
-            plan.values.append(value.handle)
-            plan.retained.append(value)
+            names[index] = feedNames.pointers[position]
+            values[index] = value.handle
+            index += 1
         }
         if given < self.inputs.count {
             let missing = self.inputs.filter { inputs[$0.name] == nil && !$0.isOptional }
@@ -115,22 +162,24 @@ extension Session {
                         + "; \(expectedInputsText)")
             }
         }
-        if let outputNames {
-            plan.outputPositions.reserveCapacity(outputNames.count)
-            for name in outputNames {
-                guard let position = outputIndex[name] else {
-                    throw ORTError(
-                        .unknownOutput,
-                        "model has no output named '\(name)'; outputs are: "
-                            + outputs.map { "'\($0.name)'" }.joined(separator: ", "))
-                }
-                plan.outputPositions.append(position)
+    }
+
+    /// The outputs to compute; `nil` means all, from a selection made once per session.
+    func selectOutputs(_ outputNames: [String]?) throws(ORTError) -> OutputSelection {
+        guard let outputNames else { return allOutputs }
+        var positions: [Int] = []
+        positions.reserveCapacity(outputNames.count)
+        for name in outputNames {
+            guard let position = outputIndex[name] else {
+                throw ORTError(
+                    .unknownOutput,
+                    "model has no output named '\(name)'; outputs are: "
+                        + outputs.map { "'\($0.name)'" }.joined(separator: ", "))
             }
-        } else {
-            plan.outputPositions = Array(outputs.indices)
+            positions.append(position)
         }
-        plan.outputNamePointers = plan.outputPositions.map { self.outputNames.pointers[$0] }
-        return plan
+        return OutputSelection(
+            positions: positions, names: outputNames, namePointers: positions.map { self.outputNames.pointers[$0] })
     }
 
     private var expectedInputsText: String {
@@ -210,17 +259,23 @@ extension Session {
         return error.context("run failed")
     }
 
-    func wrapOutputs(_ results: [OpaquePointer?], _ plan: RunPlan) -> RunOutputs {
-        var names: [String] = []
+    func wrapOutputs(_ results: UnsafeBufferPointer<OpaquePointer?>, _ selection: OutputSelection) -> RunOutputs {
         var values: [Value] = []
-        names.reserveCapacity(results.count)
         values.reserveCapacity(results.count)
-        for (index, result) in results.enumerated() {
-            guard let result else { continue }
-            names.append(outputs[plan.outputPositions[index]].name)
+        var complete = true
+        for result in results {
+            guard let result else {
+                complete = false
+                continue
+            }
             values.append(Value(adopting: result, api: api))
         }
-        return RunOutputs(names: names, values: values)
+        guard complete else {
+            // ORT leaves an output empty only if it was not produced; keep names and values aligned.
+            let names = zip(selection.names, results).compactMap { $1 == nil ? nil : $0 }
+            return RunOutputs(names: names, values: values)
+        }
+        return RunOutputs(names: selection.names, values: values)
     }
 }
 

@@ -39,6 +39,8 @@ public final class Session: @unchecked Sendable {
     let feedNames: NameTable
     let outputIndex: [String: Int]
     let outputNames: NameTable
+    /// The selection used when a run asks for every output, made once.
+    let allOutputs: OutputSelection
 
     /// Loads a model from a file.
     /// - Parameters:
@@ -141,6 +143,8 @@ public final class Session: @unchecked Sendable {
         self.outputIndex = Dictionary(
             outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.outputNames = NameTable(outputs.map(\.name))
+        self.allOutputs = OutputSelection(
+            positions: Array(outputs.indices), names: outputs.map(\.name), namePointers: self.outputNames.pointers)
     }
 
     deinit {
