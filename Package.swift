@@ -10,7 +10,9 @@ let package = Package(
     name: "swift-onnxruntime",
     products: [
         .library(name: "ONNXRuntime", targets: ["ONNXRuntime"]),
+        .library(name: "ONNXFormats", targets: ["ONNXFormats"]),
         .executable(name: "Basic", targets: ["Basic"]),
+        .executable(name: "MNIST", targets: ["MNIST"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2")
@@ -26,10 +28,24 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // File formats around the runtime: ONNX TensorProto/SequenceProto/OptionalProto (.pb), NumPy .npy, and the
+        // parts of ModelProto that tools report. Pure Swift, no generated protobuf code.
+        .target(
+            name: "ONNXFormats",
+            dependencies: ["ONNXRuntime"],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "Basic",
             dependencies: ["ONNXRuntime"],
             path: "Examples/Basic",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "MNIST",
+            dependencies: ["ONNXRuntime"],
+            path: "Examples/MNIST",
+            exclude: ["train.py", "README.md", "mnist-mlp.onnx", "sample"],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -38,6 +54,12 @@ let package = Package(
                 "ONNXRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "ONNXFormatsTests",
+            dependencies: ["ONNXFormats", "ONNXRuntime"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSwift
         ),
     ]

@@ -1,0 +1,3 @@
+Bweightsj
+locationweights.binj
+offset0p
