@@ -11,11 +11,13 @@ let package = Package(
     products: [
         .library(name: "ONNXRuntime", targets: ["ONNXRuntime"]),
         .library(name: "ONNXFormats", targets: ["ONNXFormats"]),
+        .executable(name: "ort", targets: ["ort"]),
         .executable(name: "Basic", targets: ["Basic"]),
         .executable(name: "MNIST", targets: ["MNIST"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2")
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // Our own declarations of the ONNX Runtime C ABI. Nothing is linked: the runtime is dlopen()ed at first use.
@@ -33,6 +35,24 @@ let package = Package(
         .target(
             name: "ONNXFormats",
             dependencies: ["ONNXRuntime"],
+            swiftSettings: strictSwift
+        ),
+        // The `ort` command line: every subcommand's logic lives here so it can be tested; the executable is thin.
+        .target(
+            name: "ORTCommands",
+            dependencies: [
+                "ONNXRuntime",
+                "ONNXFormats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "ort",
+            dependencies: [
+                "ORTCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSwift
         ),
         .executableTarget(
@@ -54,6 +74,12 @@ let package = Package(
                 "ONNXRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "ORTCommandsTests",
+            dependencies: ["ORTCommands", "ONNXRuntime", "ONNXFormats"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSwift
         ),
         .testTarget(

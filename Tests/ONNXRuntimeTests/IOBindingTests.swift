@@ -8,7 +8,8 @@ import Testing
     @Test func preallocatedOutputIsWrittenInPlaceRunAfterRun() throws {
         let session = try Session(path: Fixtures.model("bad_shape"))  // y = 3x, float32 [2, 3]
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: 6 * 4, alignment: 16)
-        let x = try Value(bytesNoCopy: input, elementType: .float32, shape: [2, 3], deallocator: .custom({ $0.deallocate() }))
+        let x = try Value(
+            bytesNoCopy: input, elementType: .float32, shape: [2, 3], deallocator: .custom({ $0.deallocate() }))
         let y = try Tensor<Float>(repeating: -1, shape: [2, 3])
         let outputAddress = y.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
 
@@ -26,8 +27,9 @@ import Testing
         }
         let outputs = try binding.outputs()
         #expect(outputs.names == ["y"])
-        #expect(try outputs.tensor("y", of: Float.self).withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-            == outputAddress)
+        #expect(
+            try outputs.tensor("y", of: Float.self).withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+                == outputAddress)
     }
 
     @Test func outputsBoundToTheAllocator() throws {

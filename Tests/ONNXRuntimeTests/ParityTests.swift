@@ -8,9 +8,12 @@ import Testing
 @Suite struct ParityTests {
     /// `external_data`'s case: x [2, 4] and y = x @ W, from Tests/Models/external_data.json.
     func externalDataCase() throws -> (x: [Float], y: [Float]) {
-        let json = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: Fixtures.model("external_data").replacingOccurrences(
-                of: ".onnx", with: ".json")))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: URL(
+                        fileURLWithPath: Fixtures.model("external_data").replacingOccurrences(
+                            of: ".onnx", with: ".json")))) as! [String: Any]
         let first = (json["cases"] as! [[String: Any]])[0]
         let x = ((first["inputs"] as! [String: Any])["x"] as! [String: Any])["data"] as! [Double]
         let y = ((first["outputs"] as! [String: Any])["y"] as! [String: Any])["data"] as! [Double]

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `ort` command: inspect, run, benchmark and check ONNX models with ONNX Runtime.
+public struct ORTCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ort",
+        abstract: "Inspect, run, benchmark and check ONNX models with ONNX Runtime.",
+        subcommands: [Inspect.self, RunModel.self, Bench.self, Conformance.self]
+    )
+
+    public init() {}
+}
