@@ -17,8 +17,8 @@ import Testing
             #expect(info.version == pinned)
             #expect(info.path.hasSuffix(".ort/lib/libonnxruntime.so.\(pinned)"))
         }
-        #expect(info.apiVersion == 23)  // the newest we declare; 1.32 offers more
-        #expect(info.description.contains("ONNX Runtime \(info.version) (API 23)"))
+        #expect(info.apiVersion == 24)  // the newest we declare; 1.32 offers more
+        #expect(info.description.contains("ONNX Runtime \(info.version) (API 24)"))
     }
 
     @Test func loadingAgainIsIdempotentAndCannotSwitchLibraries() throws {
@@ -113,7 +113,7 @@ import Testing
             pythonExecutable: python, systemNames: [])
         let api = try RuntimeLibrary.discover(plan)
         #expect(api.path == URL(fileURLWithPath: real).resolvingSymlinksInPath().path)
-        #expect(api.version == 23)
+        #expect(api.version == 24)
     }
 
     /// A stand-in "ONNX Runtime 1.9.0": it exports OrtGetApiBase, but offers no API version we accept.

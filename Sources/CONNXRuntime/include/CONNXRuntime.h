@@ -22,8 +22,8 @@
 extern "C" {
 #endif
 
-/// The newest OrtApi version whose slots are declared below (ONNX Runtime 1.23).
-#define CORT_DECLARED_API_VERSION 23
+/// The newest OrtApi version whose slots are declared below (ONNX Runtime 1.24).
+#define CORT_DECLARED_API_VERSION 24
 /// The oldest API version this package accepts (ONNX Runtime 1.16: the first with RunAsync).
 #define CORT_MINIMUM_API_VERSION 16
 
@@ -575,7 +575,34 @@ typedef struct OrtApi {
     /* 387 */ CORTUnusedSlot Graph_GetModelMetadata;
     /* 388 */ CORTUnusedSlot GetModelCompatibilityForEpDevices;
     /* 389 */ CORTUnusedSlot CreateExternalInitializerInfo;
-    // Slots after API version 23 are not declared; the table is only ever read through a pointer.
+
+    /* ---- slots from API version 24 ---- */
+    /* 390 */ CORTUnusedSlot TensorTypeAndShape_HasShape;
+    /* 391 */ CORTUnusedSlot KernelInfo_GetConfigEntries;
+    /* 392 */ CORTUnusedSlot KernelInfo_GetOperatorDomain;
+    /* 393 */ CORTUnusedSlot KernelInfo_GetOperatorType;
+    /* 394 */ CORTUnusedSlot KernelInfo_GetOperatorSinceVersion;
+    /* 395 */ CORTUnusedSlot GetInteropApi;
+    /* 396 */ CORTUnusedSlot SessionGetEpDeviceForOutputs;
+    /* 397 */ CORTUnusedSlot GetNumHardwareDevices;
+    /* 398 */ CORTUnusedSlot GetHardwareDevices;
+    /* 399 */ CORTUnusedSlot GetHardwareDeviceEpIncompatibilityDetails;
+    /* 400 */ CORTUnusedSlot DeviceEpIncompatibilityDetails_GetReasonsBitmask;
+    /* 401 */ CORTUnusedSlot DeviceEpIncompatibilityDetails_GetNotes;
+    /* 402 */ CORTUnusedSlot DeviceEpIncompatibilityDetails_GetErrorCode;
+    /* 403 */ CORTUnusedSlot ReleaseDeviceEpIncompatibilityDetails;
+    /* 404 */ CORTUnusedSlot GetCompatibilityInfoFromModel;
+    /* 405 */ CORTUnusedSlot GetCompatibilityInfoFromModelBytes;
+    /* 406 */ CORTUnusedSlot CreateEnvWithOptions;
+    /* 407 */ CORTUnusedSlot Session_GetEpGraphAssignmentInfo;
+    /* 408 */ CORTUnusedSlot EpAssignedSubgraph_GetEpName;
+    /* 409 */ CORTUnusedSlot EpAssignedSubgraph_GetNodes;
+    /* 410 */ CORTUnusedSlot EpAssignedNode_GetName;
+    /* 411 */ CORTUnusedSlot EpAssignedNode_GetDomain;
+    /* 412 */ CORTUnusedSlot EpAssignedNode_GetOperatorType;
+    /* 413 */ CORTUnusedSlot RunOptionsSetSyncStream;
+    /* 414 */ OrtStatus * (*GetTensorElementTypeAndShapeDataReference)(const OrtValue *value, ONNXTensorElementDataType *out_element_type, const int64_t **out_dims, size_t *out_rank);
+    // Slots after API version 24 are not declared; the table is only ever read through a pointer.
 } OrtApi;
 
 /// The entry point exported by libonnxruntime as `OrtGetApiBase`.

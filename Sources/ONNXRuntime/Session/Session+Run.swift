@@ -146,7 +146,14 @@ extension Session {
                 throw ORTError(.unknownInput, "model has no input named '\(name)'; \(expectedInputsText)")
             }
             let value = convertible.value
-            try check(value, against: feedInfo[position])
+            // Fast path: a tensor this package made, checked against the precomputed requirement.
+            if let known = value.knownTensor, let requirement = feedRequirements[position] {
+                if known.elementType != requirement.elementType || !requirement.accepts(known.shape) {
+                    try check(value, against: feedInfo[position])  // builds the detailed message
+                }
+            } else {
+                try check(value, against: feedInfo[position])
+            }
             if position < self.inputs.count { given += 1 }
             names[index] = feedNames.pointers[position]
             values[index] = value.handle
@@ -276,6 +283,27 @@ extension Session {
             return RunOutputs(names: names, values: values)
         }
         return RunOutputs(names: selection.names, values: values)
+    }
+}
+
+/// What a tensor input accepts, precomputed per session so a run compares plain integers.
+struct FeedRequirement: Sendable {
+    let elementType: ElementType
+    /// Fixed sizes per axis, -1 where any size is allowed; `nil` when the rank is not enforced.
+    let dimensions: [Int]?
+
+    init?(_ info: ValueInfo) {
+        guard case .tensor(let tensor) = info.type else { return nil }
+        elementType = tensor.elementType
+        dimensions = tensor.rank == 0 ? nil : tensor.shape.map { $0.value ?? -1 }
+    }
+
+    @inline(__always)
+    func accepts(_ shape: [Int]) -> Bool {
+        guard let dimensions else { return true }
+        guard dimensions.count == shape.count else { return false }
+        for axis in 0..<shape.count where dimensions[axis] >= 0 && dimensions[axis] != shape[axis] { return false }
+        return true
     }
 }
 

@@ -36,6 +36,8 @@ public final class Session: @unchecked Sendable {
     /// Feedable names (inputs, then overridable initializers) to their position, and their names as C strings.
     let feedIndex: [String: Int]
     let feedInfo: [ValueInfo]
+    /// Per feed position, what a tensor must look like (nil for non-tensor feeds).
+    let feedRequirements: [FeedRequirement?]
     let feedNames: NameTable
     let outputIndex: [String: Int]
     let outputNames: NameTable
@@ -137,6 +139,7 @@ public final class Session: @unchecked Sendable {
         self.overridableInitializers = initializers
         self.metadata = metadata
         self.feedInfo = inputs + initializers
+        self.feedRequirements = feedInfo.map(FeedRequirement.init)
         self.feedIndex = Dictionary(
             feedInfo.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.feedNames = NameTable(feedInfo.map(\.name))

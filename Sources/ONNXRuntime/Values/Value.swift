@@ -118,6 +118,21 @@ public final class Value: @unchecked Sendable, ValueConvertible {
     /// Element type and concrete shape of a tensor value.
     func tensorShapeAndType() throws(ORTError) -> (elementType: ElementType, shape: [Int]) {
         if let knownTensor { return knownTensor }
+        if api.version >= 24 {
+            // ORT 1.24+ lends the shape without allocating an info object.
+            var rawType = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED
+            var dims: UnsafePointer<Int64>?
+            var rank = 0
+            try api.check(api.table.pointee.GetTensorElementTypeAndShapeDataReference(handle, &rawType, &dims, &rank))
+            guard let elementType = ElementType(rawType) else {
+                throw ORTError(.unsupported, "ONNX Runtime reported element type \(rawType.rawValue), unknown here")
+            }
+            let shape = [Int](unsafeUninitializedCapacity: rank) { buffer, count in
+                for axis in 0..<rank { buffer[axis] = Int(dims![axis]) }
+                count = rank
+            }
+            return (elementType, shape)
+        }
         var info: OpaquePointer?
         try api.check(api.table.pointee.GetTensorTypeAndShape(handle, &info))
         defer { api.table.pointee.ReleaseTensorTypeAndShapeInfo(info) }
@@ -127,10 +142,12 @@ public final class Value: @unchecked Sendable, ValueConvertible {
 
     /// Throws unless this is a tensor of the given element type.
     func expectTensor(of elementType: ElementType) throws(ORTError) -> [Int] {
-        guard kind == .tensor else {
+        let actual: (elementType: ElementType, shape: [Int])
+        do {
+            actual = try tensorShapeAndType()
+        } catch {
             throw ORTError(.typeMismatch, "expected a tensor(\(elementType.onnxName)), got a \(type.typeString)")
         }
-        let actual = try tensorShapeAndType()
         guard actual.elementType == elementType else {
             throw ORTError(
                 .typeMismatch,
