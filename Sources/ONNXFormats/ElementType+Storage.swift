@@ -108,19 +108,7 @@ func swapByteOrder(_ bytes: inout [UInt8], width: Int) {
 /// Checks a shape read from a file and returns its element count.
 /// - Throws: `ORTError.Code.invalidShape` for a negative dimension or a product that overflows.
 func checkedElementCount(_ shape: [Int]) throws(ORTError) -> Int {
-    var count = 1
-    for (axis, dimension) in shape.enumerated() {
-        guard dimension >= 0 else {
-            throw ORTError(
-                .invalidShape, "shape \(shape) has dimension \(axis) = \(dimension); dimensions must be >= 0")
-        }
-        let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-        guard !overflow else {
-            throw ORTError(.invalidShape, "shape \(shape) has more elements than can be counted (Int overflow)")
-        }
-        count = product
-    }
-    return count
+    try TensorShape.elementCount(shape)
 }
 
 /// Runs `body` over the bytes of `data` and returns its result, keeping typed throws.

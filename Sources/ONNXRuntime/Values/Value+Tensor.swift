@@ -1,14 +1,11 @@
 import CONNXRuntime
 import Foundation
 
-/// Shape checks done before any memory is allocated or ORT is called.
-enum ShapeCheck {
-    /// The most bytes one tensor may take: the machine's physical memory. A larger request is surely a mistake
-    /// (a corrupt header, a wrong dimension), and failing here is kinder than the allocator's answer.
-    static let maximumBytes = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-
-    /// Validates a shape and returns its element count.
-    static func elementCount(_ shape: [Int]) throws(ORTError) -> Int {
+/// Checks on tensor shapes, for code that reads shapes from untrusted sources (files, requests).
+public enum TensorShape {
+    /// The number of elements a shape holds (1 for a scalar).
+    /// - Throws: ``ORTError/Code/invalidShape`` for a negative dimension or a product that overflows `Int`.
+    public static func elementCount(_ shape: [Int]) throws(ORTError) -> Int {
         var count = 1
         for (axis, dimension) in shape.enumerated() {
             guard dimension >= 0 else {
@@ -22,6 +19,24 @@ enum ShapeCheck {
             count = product
         }
         return count
+    }
+
+    /// The bytes a tensor of this shape and element type takes, checked against overflow and the machine's memory.
+    /// - Throws: ``ORTError/Code/invalidShape``.
+    public static func byteCount(_ shape: [Int], of elementType: ElementType) throws(ORTError) -> Int {
+        try ShapeCheck.sizes(shape, elementType).bytes
+    }
+}
+
+/// Shape checks done before any memory is allocated or ORT is called.
+enum ShapeCheck {
+    /// The most bytes one tensor may take: the machine's physical memory. A larger request is surely a mistake
+    /// (a corrupt header, a wrong dimension), and failing here is kinder than the allocator's answer.
+    static let maximumBytes = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+
+    /// Validates a shape and returns its element count.
+    static func elementCount(_ shape: [Int]) throws(ORTError) -> Int {
+        try TensorShape.elementCount(shape)
     }
 
     /// Validates a shape for a new tensor of `elementType` and returns (element count, byte count).
