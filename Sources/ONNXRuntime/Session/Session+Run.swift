@@ -142,7 +142,7 @@ extension Session {
         var index = 0
         var given = 0
         for (name, convertible) in inputs {
-            guard let position = feedIndex[name] else {
+            guard let position = feedPosition(name) else {
                 throw ORTError(.unknownInput, "model has no input named '\(name)'; \(expectedInputsText)")
             }
             let value = convertible.value
@@ -169,6 +169,16 @@ extension Session {
                         + "; \(expectedInputsText)")
             }
         }
+    }
+
+    /// The position of a feedable name. A few names are compared directly, which is cheaper than hashing them.
+    @inline(__always)
+    func feedPosition(_ name: String) -> Int? {
+        if feedInfo.count <= 8 {
+            for position in feedInfo.indices where feedInfo[position].name == name { return position }
+            return nil
+        }
+        return feedIndex[name]
     }
 
     /// The outputs to compute; `nil` means all, from a selection made once per session.

@@ -10,22 +10,25 @@ import CONNXRuntime
 public struct Tensor<Element: TensorElement>: Sendable, ValueConvertible {
     /// The underlying value.
     public let value: Value
-    /// The tensor's shape (empty for a scalar).
-    public let shape: [Int]
-
     /// The number of elements.
-    public var count: Int { shape.reduce(1, *) }
+    public let count: Int
+
+    /// The tensor's shape (empty for a scalar).
+    public var shape: [Int] { value.shape }
 
     /// Views a value as a tensor of `Element`.
+    ///
+    /// Only the element type is checked and the element count taken; the shape is read when asked for, so viewing
+    /// an output allocates nothing.
     /// - Throws: ``ORTError/Code/typeMismatch`` if it is not a tensor of that element type.
     public init(_ value: Value) throws(ORTError) {
-        self.shape = try value.expectTensor(of: Element.elementType)
+        self.count = try value.expectTensorCount(of: Element.elementType)
         self.value = value
     }
 
     init(unchecked value: Value, shape: [Int]) {
         self.value = value
-        self.shape = shape
+        self.count = shape.reduce(1, *)
     }
 }
 

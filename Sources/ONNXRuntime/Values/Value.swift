@@ -140,6 +140,24 @@ public final class Value: @unchecked Sendable, ValueConvertible {
         return (described.elementType, described.shape.map { $0.value ?? 0 })
     }
 
+    /// Throws unless this is a tensor of the given element type; returns its element count without allocating.
+    func expectTensorCount(of elementType: ElementType) throws(ORTError) -> Int {
+        if let knownTensor, knownTensor.elementType == elementType { return knownTensor.shape.reduce(1, *) }
+        if knownTensor == nil, api.version >= 24 {
+            var rawType = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED
+            var dims: UnsafePointer<Int64>?
+            var rank = 0
+            let status = api.table.pointee.GetTensorElementTypeAndShapeDataReference(handle, &rawType, &dims, &rank)
+            if status == nil, ElementType(rawType) == elementType {
+                var count = 1
+                for axis in 0..<rank { count *= Int(dims![axis]) }
+                return count
+            }
+            if let status { api.table.pointee.ReleaseStatus(status) }
+        }
+        return try expectTensor(of: elementType).reduce(1, *)  // the slow path builds the error message
+    }
+
     /// Throws unless this is a tensor of the given element type.
     func expectTensor(of elementType: ElementType) throws(ORTError) -> [Int] {
         let actual: (elementType: ElementType, shape: [Int])
