@@ -57,6 +57,15 @@ def pack4(nibbles):
     return bytes(nibbles[i] | (nibbles[i + 1] << 4) for i in range(0, len(nibbles), 2))
 
 
+def pack2(crumbs):
+    """Packs 2-bit values four per byte, the first in the lowest bits (ONNX's and ONNX Runtime's layout)."""
+    crumbs = [int(v) & 0x03 for v in crumbs]
+    while len(crumbs) % 4:
+        crumbs.append(0)
+    return bytes(crumbs[i] | crumbs[i + 1] << 2 | crumbs[i + 2] << 4 | crumbs[i + 3] << 6
+                 for i in range(0, len(crumbs), 4))
+
+
 def tensor_tree(onnx_type, shape, data):
     """data: bytes in ORT's layout (little-endian), or a list of str for strings."""
     if onnx_type == "string":
@@ -134,6 +143,7 @@ FLOAT8 = [
     ("float8e4m3fnuz", TensorProto.FLOAT8E4M3FNUZ, ml_dtypes.float8_e4m3fnuz),
     ("float8e5m2", TensorProto.FLOAT8E5M2, ml_dtypes.float8_e5m2),
     ("float8e5m2fnuz", TensorProto.FLOAT8E5M2FNUZ, ml_dtypes.float8_e5m2fnuz),
+    ("float8e8m0", TensorProto.FLOAT8E8M0, ml_dtypes.float8_e8m0fnu),
 ]
 for onnx_name, data_type, dtype in FLOAT8:
     bits = bytes(range(256))
@@ -180,6 +190,25 @@ for label, data_type, dtype, values, shape in FOUR_BIT:
         write(f"widened_{label}.npy", buffer.getvalue())
         expected["widened"].append({"source": f"tensor_{label}_raw.pb", "npy": f"widened_{label}.npy"})
 
+# 2-bit types (ONNX numbers them UINT2 = 25, INT2 = 26; ORT 24 and 25), packed four per byte, raw and int32_data.
+TWO_BIT = [
+    ("int2", TensorProto.INT2, ml_dtypes.int2, [-2, -1, 0, 1, 1, -2, 0], (7,)),
+    ("uint2", TensorProto.UINT2, ml_dtypes.uint2, [0, 1, 2, 3, 3, 2, 1, 0], (2, 4)),
+]
+for label, data_type, dtype, values, shape in TWO_BIT:
+    array = np.array(values, dtype=dtype).reshape(shape)
+    packed = pack2(values)
+    value = tensor_tree(label, shape, packed)
+    add_proto(f"tensor_{label}_raw.pb", "tensor", numpy_helper.from_array(array, name=label), label, value)
+    typed = TensorProto(name=label, data_type=data_type, dims=list(shape))
+    typed.int32_data.extend(packed)
+    add_proto(f"tensor_{label}_typed.pb", "tensor", typed, label, value)
+    widened = array.astype(np.int8 if label == "int2" else np.uint8)
+    buffer = io.BytesIO()
+    np.save(buffer, widened)
+    write(f"widened_{label}.npy", buffer.getvalue())
+    expected["widened"].append({"source": f"tensor_{label}_raw.pb", "npy": f"widened_{label}.npy"})
+
 # bfloat16 widened to float32.
 bf16 = np.array(BF16, dtype=ml_dtypes.bfloat16)
 buffer = io.BytesIO()
@@ -202,9 +231,8 @@ external.data_location = TensorProto.EXTERNAL
 external.external_data.add(key="location", value="weights.bin")
 external.external_data.add(key="offset", value="0")
 add_proto("error_external.pb", "tensor", external, "weights", error="unsupported")
-add_proto("error_uint2.pb", "tensor",
-          helper.make_tensor("u2", TensorProto.UINT2, [4], np.array([0, 1, 2, 3], dtype=ml_dtypes.uint2), raw=True),
-          "u2", error="unsupported")
+future = TensorProto(name="future", data_type=27, dims=[4], raw_data=bytes(4))   # a data type newer than ONNX 1.22
+add_proto("error_datatype27.pb", "tensor", future, "future", error="unsupported")
 add_proto("error_complex64.pb", "tensor",
           numpy_helper.from_array(np.array([1 + 2j, 3 - 4j], dtype=np.complex64), name="c"), "c", error="any")
 

@@ -129,8 +129,7 @@ enum ContainerProtoCoding {
             default: try reader.skip(wireType)
             }
         }
-        guard let type = ElementType(rawValue: Int32(clamping: keyType)), Int64(type.rawValue) == keyType,
-            mapKeyTypes.contains(type)
+        guard let type = ElementType(onnxDataType: keyType), mapKeyTypes.contains(type)
         else {
             throw .malformed(
                 "a MapProto has key_type \(keyType) (\(ElementType.protoName(of: keyType))); map keys are integers "
@@ -271,7 +270,7 @@ enum ContainerProtoCoding {
         }
         var writer = ProtoWriter()
         if let name { writer.writeStringField(1, name) }
-        writer.writeVarintField(2, Int64(keyType.rawValue))
+        writer.writeVarintField(2, keyType.onnxDataType)
         if keyType == .string {
             for key in try Tensor<String>(keys).scalars {
                 writer.writeStringField(4, key)

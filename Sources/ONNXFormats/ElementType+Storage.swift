@@ -46,19 +46,19 @@ extension ElementType {
         case .uint32, .uint64: .uint64Data
         case .string: .stringData
         case .int8, .int16, .int32, .uint8, .uint16, .bool, .float16, .bfloat16, .float8e4m3fn, .float8e4m3fnuz,
-            .float8e5m2, .float8e5m2fnuz, .uint4, .int4, .float4e2m1:
+            .float8e5m2, .float8e5m2fnuz, .float8e8m0, .uint4, .int4, .float4e2m1, .uint2, .int2:
             .int32Data
         }
     }
 
     /// The bytes one typed-field entry takes in ORT's layout: the element size, except that a complex element is
-    /// two entries and a 4-bit entry holds two elements in one byte. `entries × entryByteCount` is the tensor's
+    /// two entries, a 4-bit entry holds two elements in one byte and a 2-bit entry four. `entries × entryByteCount` is the tensor's
     /// byte count.
     var entryByteCount: Int {
         switch self {
         case .complex64: 4
         case .complex128: 8
-        case .uint4, .int4, .float4e2m1: 1
+        case .uint4, .int4, .float4e2m1, .uint2, .int2: 1
         case .string: 0
         default: bitWidth / 8
         }
@@ -70,25 +70,39 @@ extension ElementType {
         case .complex64, .complex128:
             let (entries, overflow) = count.multipliedReportingOverflow(by: 2)
             return overflow ? nil : entries
-        case .uint4, .int4, .float4e2m1:
-            return count / 2 + count % 2
+        case .uint4, .int4, .float4e2m1, .uint2, .int2:
+            return byteCount(forElementCount: count)
         default:
             return count
         }
     }
 
+    /// ONNX's `TensorProto.DataType` number for this type. It equals ORT's element type number up to 23; ONNX
+    /// numbers FLOAT8E8M0, UINT2 and INT2 as 24, 25 and 26, where ORT has UINT2, INT2 and FLOAT8E8M0.
+    var onnxDataType: Int64 {
+        switch self {
+        case .float8e8m0: 24
+        case .uint2: 25
+        case .int2: 26
+        default: Int64(rawValue)
+        }
+    }
+
+    /// The element type for an ONNX `TensorProto.DataType` number, or `nil` for UNDEFINED and unknown numbers.
+    init?(onnxDataType: Int64) {
+        switch onnxDataType {
+        case 24: self = .float8e8m0
+        case 25: self = .uint2
+        case 26: self = .int2
+        case 1...23: self.init(rawValue: Int32(onnxDataType))
+        default: return nil
+        }
+    }
+
     /// The ONNX `TensorProto.DataType` name of a data type number, including ones this package cannot hold.
     static func protoName(of dataType: Int64) -> String {
-        if let type = ElementType(rawValue: Int32(clamping: dataType)), Int64(type.rawValue) == dataType {
-            return type.onnxName
-        }
-        switch dataType {
-        case 0: return "UNDEFINED"
-        case 24: return "FLOAT8E8M0"
-        case 25: return "UINT2"
-        case 26: return "INT2"
-        default: return "unknown"
-        }
+        if let type = ElementType(onnxDataType: dataType) { return type.onnxName }
+        return dataType == 0 ? "UNDEFINED" : "unknown"
     }
 }
 

@@ -33,11 +33,16 @@ enum Minifloat {
 
     /// Whether `type` is one of the formats this converts.
     static func handles(_ type: ElementType) -> Bool {
-        layout(type) != nil
+        layout(type) != nil || type == .float8e8m0
     }
 
     /// The exact value of one element's bits (the low 8 bits, or the low 4 for float4e2m1); NaN for other types.
+    ///
+    /// float8e8m0 has no sign and no mantissa: bits `e` stand for 2^(e − 127), and 0xFF is NaN.
     static func float(bits: UInt8, of type: ElementType) -> Float {
+        if type == .float8e8m0 {
+            return bits == 0xFF ? .nan : Float(sign: .plus, exponent: Int(bits) - 127, significand: 1)
+        }
         guard let layout = layout(type) else { return .nan }
         let negative = (bits >> (layout.exponent + layout.mantissa)) & 1 == 1
         let allOnes = 1 << layout.exponent - 1

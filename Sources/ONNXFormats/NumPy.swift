@@ -17,7 +17,8 @@ import ONNXRuntime
 /// Writing produces the bytes `numpy.save` writes for the same array. Element types without a NumPy dtype are
 /// widened to one that holds every value exactly:
 /// - bfloat16, the float8 types and float4e2m1 are written as float32 (`<f4`), NaN and infinities included;
-/// - int4 is written as int8 (`|i1`) and uint4 as uint8 (`|u1`), one element per byte, unpacked.
+/// - int4 and int2 are written as int8 (`|i1`), uint4 and uint2 as uint8 (`|u1`), one element per byte, unpacked.
+/// - float8e8m0 is written as float32 like the other float8 types.
 ///
 /// Reading such a file back therefore gives a float32, int8 or uint8 tensor, not the original type. Strings are
 /// written as `<U{n}`, where n is the longest string's length in Unicode scalars (at least 1); as in NumPy, trailing
@@ -344,6 +345,12 @@ public enum NumPy {
                 return elementType == .int4 && nibble >= 8 ? nibble | 0xF0 : nibble
             }
             return (NumPyDType(kind: elementType == .int4 ? .signed : .unsigned, itemSize: 1), bytes)
+        case .int2, .uint2:
+            let bytes = (0..<count).map { index in
+                let crumb = raw[index / 4] >> (2 * (index % 4)) & 0x03
+                return elementType == .int2 && crumb >= 2 ? crumb | 0xFC : crumb
+            }
+            return (NumPyDType(kind: elementType == .int2 ? .signed : .unsigned, itemSize: 1), bytes)
         default:
             var floats: [UInt8] = []
             floats.reserveCapacity(count * 4)

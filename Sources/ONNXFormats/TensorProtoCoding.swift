@@ -42,9 +42,7 @@ enum TensorProtoCoding {
         guard layout.dataType != 0 else {
             throw .malformed("the tensor has no data_type (or UNDEFINED)")
         }
-        guard let elementType = ElementType(rawValue: Int32(clamping: layout.dataType)),
-            Int64(elementType.rawValue) == layout.dataType
-        else {
+        guard let elementType = ElementType(onnxDataType: layout.dataType) else {
             throw ORTError(
                 .unsupported,
                 "data_type \(layout.dataType) (\(ElementType.protoName(of: layout.dataType))) is not supported")
@@ -238,7 +236,7 @@ enum TensorProtoCoding {
         for dimension in value.shape {
             writer.writeVarintField(1, Int64(dimension))
         }
-        writer.writeVarintField(2, Int64(elementType.rawValue))
+        writer.writeVarintField(2, elementType.onnxDataType)
         if elementType == .string {
             for string in try Tensor<String>(value).scalars {
                 writer.writeStringField(TensorDataField.stringData.rawValue, string)

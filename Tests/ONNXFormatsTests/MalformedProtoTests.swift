@@ -124,7 +124,7 @@ import Testing
             (Self.tensor(dims: [1], dataType: 8) { $0.writeBytesField(6, [0xC3, 0x28]) }, .malformedData, "UTF-8"),
             (Self.tensor(dims: [1], dataType: 0, raw: [0]), .malformedData, "data_type"),
             (Self.tensor(dims: [1], dataType: 99, raw: [0]), .unsupported, "99"),
-            (Self.tensor(dims: [1], dataType: 24, raw: [0]), .unsupported, "FLOAT8E8M0"),
+            (Self.tensor(dims: [1], dataType: 27, raw: [0]), .unsupported, "27"),
             (Self.tensor(dims: [1], raw: [0, 0, 0, 0]) { $0.writeBytesField(3, []) }, .unsupported, "segment"),
             (Self.tensor(dims: [1], raw: [0, 0, 0, 0]) { $0.writeVarintField(14, UInt64(7)) }, .malformedData, "7"),
             (Self.tensor(dims: [1], raw: nil) { $0.writeFixed32Field(1, 1) }, .malformedData, "dims"),

@@ -44,8 +44,8 @@ import Testing
     }
 
     @Test func unsupportedDataTypeIsNamed() throws {
-        let error = expectORTError { _ = try ONNXProto.readTensor(from: Fixtures.data("error_uint2.pb")) }
-        #expect(error?.message.contains("UINT2") == true)
+        let error = expectORTError { _ = try ONNXProto.readTensor(from: Fixtures.data("error_datatype27.pb")) }
+        #expect(error?.message.contains("data_type 27") == true)
     }
 
     /// Writing a decoded raw_data tensor gives exactly the bytes onnx.numpy_helper.from_array wrote.

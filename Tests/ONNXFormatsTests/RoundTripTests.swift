@@ -25,12 +25,12 @@ import Testing
         let npy = try NumPy.serialize(value)
         let again = try NumPy.readValue(from: npy)
         switch value.elementType! {
-        case .bfloat16, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float4e2m1:
+        case .bfloat16, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float4e2m1, .float8e8m0:
             #expect(again.elementType == .float32)
             #expect(again.shape == value.shape)
-        case .int4:
+        case .int4, .int2:
             #expect(again.elementType == .int8)
-        case .uint4:
+        case .uint4, .uint2:
             #expect(again.elementType == .uint8)
         case .string:
             // NumPy drops trailing NULs; the fixture has one string ending in NUL.

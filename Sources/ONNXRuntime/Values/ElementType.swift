@@ -51,6 +51,12 @@ public enum ElementType: Int32, Sendable, Hashable, CaseIterable, CustomStringCo
     case int4 = 22
     /// 4-bit float, 2 exponent bits and 1 mantissa bit, two per byte (raw bytes).
     case float4e2m1 = 23
+    /// 2-bit unsigned integer, four per byte, first in the lowest bits (raw bytes).
+    case uint2 = 24
+    /// 2-bit signed integer, four per byte, first in the lowest bits (raw bytes).
+    case int2 = 25
+    /// 8-bit float with 8 exponent bits and no mantissa: powers of two (raw bytes).
+    case float8e8m0 = 26
 
     /// The name ONNX uses in type strings such as `tensor(float)`.
     public var onnxName: String {
@@ -78,6 +84,9 @@ public enum ElementType: Int32, Sendable, Hashable, CaseIterable, CustomStringCo
         case .uint4: "uint4"
         case .int4: "int4"
         case .float4e2m1: "float4e2m1"
+        case .uint2: "uint2"
+        case .int2: "int2"
+        case .float8e8m0: "float8e8m0"
         }
     }
 
@@ -90,12 +99,13 @@ public enum ElementType: Int32, Sendable, Hashable, CaseIterable, CustomStringCo
         }
     }
 
-    /// Bits per element: 4 for the packed types, 0 for strings.
+    /// Bits per element: 2 or 4 for the packed types, 0 for strings.
     public var bitWidth: Int {
         switch self {
         case .string: 0
+        case .uint2, .int2: 2
         case .uint4, .int4, .float4e2m1: 4
-        case .uint8, .int8, .bool, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz: 8
+        case .uint8, .int8, .bool, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0: 8
         case .uint16, .int16, .float16, .bfloat16: 16
         case .int32, .uint32, .float32: 32
         case .int64, .uint64, .float64, .complex64: 64
@@ -103,11 +113,15 @@ public enum ElementType: Int32, Sendable, Hashable, CaseIterable, CustomStringCo
         }
     }
 
-    /// The bytes `count` elements occupy in ORT's layout (4-bit types pack two elements per byte), or `nil` on
+    /// The bytes `count` elements occupy in ORT's layout (4-bit types pack two elements per byte, 2-bit types four),
+    /// or `nil` on
     /// overflow. Strings have no fixed size and return `nil`.
     public func byteCount(forElementCount count: Int) -> Int? {
         guard self != .string, count >= 0 else { return nil }
-        if bitWidth == 4 { return count / 2 + count % 2 }
+        if bitWidth < 8 {
+            let perByte = 8 / bitWidth
+            return count / perByte + (count % perByte == 0 ? 0 : 1)
+        }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: bitWidth / 8)
         return overflow ? nil : bytes
     }

@@ -302,7 +302,7 @@ private struct CaseDecoder {
                 strings.append(text)
             }
             decoded = .string(strings)
-        case .complex64, .complex128, .float4e2m1:
+        case .complex64, .complex128, .float4e2m1, .uint2, .int2, .float8e8m0:
             throw fail("dtype \(type) is not supported by the case format", at: place)
         }
         return CaseTensor(elementType: type, shape: shape, data: decoded)

@@ -47,7 +47,7 @@ extension CaseTensor {
         case .uint64: data = .uint64(try value.tensor(of: UInt64.self).scalars)
         case .bool: data = .bool(try value.tensor(of: Bool.self).scalars)
         case .string: data = .string(try value.tensor(of: String.self).scalars)
-        case .complex64, .complex128, .float4e2m1:
+        case .complex64, .complex128, .float4e2m1, .uint2, .int2, .float8e8m0:
             throw ModelCaseFile.DecodeError(message: "cannot read a \(type) tensor")
         }
         self.init(elementType: type, shape: shape, data: data)
