@@ -198,9 +198,13 @@ public final class Session: @unchecked Sendable {
 
     static func loadError(_ error: ORTError, source: String) -> ORTError {
         switch error.runtimeCode {
-        case .invalidProtobuf, .invalidGraph:
+        case .invalidProtobuf:
             return ORTError(
                 .invalidModel, "\(source) is not a valid ONNX model (corrupt or truncated?): \(error.message)",
+                runtimeCode: error.runtimeCode)
+        case .invalidGraph:
+            return ORTError(
+                .invalidModel, "\(source) has a graph ONNX Runtime cannot accept: \(error.message)",
                 runtimeCode: error.runtimeCode)
         case .noSuchFile:
             return ORTError(.modelNotFound, "cannot load \(source): \(error.message)", runtimeCode: error.runtimeCode)
