@@ -11,6 +11,9 @@ let package = Package(
     products: [
         .library(name: "ONNXRuntime", targets: ["ONNXRuntime"]),
         .library(name: "ONNXFormats", targets: ["ONNXFormats"]),
+        .library(name: "ONNXRuntimeServing", targets: ["ONNXRuntimeServing"]),
+        .library(name: "ONNXRuntimeServer", targets: ["ONNXRuntimeServer"]),
+        .library(name: "ONNXRuntimeClient", targets: ["ONNXRuntimeClient"]),
         .executable(name: "ort", targets: ["ort"]),
         .executable(name: "Basic", targets: ["Basic"]),
         .executable(name: "MNIST", targets: ["MNIST"]),
@@ -18,6 +21,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Our own declarations of the ONNX Runtime C ABI. Nothing is linked: the runtime is dlopen()ed at first use.
@@ -37,12 +43,47 @@ let package = Package(
             dependencies: ["ONNXRuntime"],
             swiftSettings: strictSwift
         ),
+        // Serving core, transport-independent: KServe V2 protocol model, Triton-style model repository and config,
+        // request validation, scheduling, limits and statistics.
+        .target(
+            name: "ONNXRuntimeServing",
+            dependencies: [
+                "ONNXRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // The KServe V2 REST server (Hummingbird) over the serving core.
+        .target(
+            name: "ONNXRuntimeServer",
+            dependencies: [
+                "ONNXRuntimeServing",
+                "ONNXRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // An async Swift client for KServe V2 servers (AsyncHTTPClient).
+        .target(
+            name: "ONNXRuntimeClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
         // The `ort` command line: every subcommand's logic lives here so it can be tested; the executable is thin.
         .target(
             name: "ORTCommands",
             dependencies: [
                 "ONNXRuntime",
                 "ONNXFormats",
+                "ONNXRuntimeServer",
+                "ONNXRuntimeServing",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -83,6 +124,17 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "ONNXRuntimeServerTests",
+            dependencies: [
+                "ONNXRuntimeServer",
+                "ONNXRuntimeServing",
+                "ONNXRuntimeClient",
+                "ONNXRuntime",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "ONNXFormatsTests",
             dependencies: ["ONNXFormats", "ONNXRuntime"],
             exclude: ["Fixtures"],
@@ -90,3 +142,18 @@ let package = Package(
         ),
     ]
 )
+
+// `ORT_CORE_ONLY=1` narrows the package to the library, its file formats and their examples and tests, without the
+// server, the client, the command line and their network dependencies. scripts/leak-check.sh uses it so that the
+// AddressSanitizer build does not have to compile SwiftNIO, Hummingbird and BoringSSL a second time.
+if Context.environment["ORT_CORE_ONLY"] == "1" {
+    let core: Set<String> = [
+        "CONNXRuntime", "ONNXRuntime", "ONNXFormats", "Basic", "MNIST", "ONNXRuntimeTests", "ONNXFormatsTests",
+    ]
+    package.targets.removeAll { !core.contains($0.name) }
+    package.products.removeAll { !["ONNXRuntime", "ONNXFormats", "Basic", "MNIST"].contains($0.name) }
+    package.dependencies.removeAll { dependency in
+        if case .sourceControl(_, let location, _) = dependency.kind { return !location.hasSuffix("/swift-log") }
+        return false
+    }
+}

@@ -5,7 +5,7 @@ public struct ORTCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ort",
         abstract: "Inspect, run, benchmark and check ONNX models with ONNX Runtime.",
-        subcommands: [Inspect.self, RunModel.self, Bench.self, Conformance.self]
+        subcommands: [Inspect.self, RunModel.self, Bench.self, Conformance.self, Serve.self]
     )
 
     public init() {}

@@ -1,0 +1,148 @@
+/// An output the request asks for, and whether it should come back as binary data.
+public struct RequestedOutput: Sendable, Hashable {
+    /// The output's name, as the model declares it.
+    public var name: String
+    /// `true` asks for the output as binary tensor data (`"binary_data": true`), `false` as JSON, `nil` follows the
+    /// request's `binary` setting.
+    public var binary: Bool?
+    /// Extra per-output parameters (for example Triton's `classification`).
+    public var parameters: [String: InferParameter]
+
+    /// Names an output to return.
+    /// - Parameters:
+    ///   - name: The output name.
+    ///   - binary: Binary (`true`) or JSON (`false`) data for this output; `nil` follows the request.
+    ///   - parameters: Extra parameters sent with this output.
+    public init(_ name: String, binary: Bool? = nil, parameters: [String: InferParameter] = [:]) {
+        self.name = name
+        self.binary = binary
+        self.parameters = parameters
+    }
+}
+
+/// The body of one inference request, independent of any transport: build it, then ``encode()`` it.
+///
+/// ``InferenceClient/infer(model:version:inputs:outputs:id:parameters:binary:)`` does this for you; the type is public
+/// so the exact bytes can be inspected, tested, or sent by other means.
+///
+/// With `binary` set, every input travels as binary tensor data after the JSON header (Triton's binary tensor data
+/// extension: `"binary_data_size"` per input, the JSON length in the `Inference-Header-Content-Length` header) and
+/// outputs are requested as binary data (`"binary_data": true` per named output, or `"binary_data_output": true` for
+/// all outputs). Otherwise the request is plain JSON with the elements in each input's `"data"`.
+public struct InferRequest: Sendable, Hashable {
+    /// The input tensors, in the order they are written.
+    public var inputs: [InferInput]
+    /// The outputs to return; `nil` returns every output of the model.
+    public var outputs: [RequestedOutput]?
+    /// An identifier the server echoes in its response.
+    public var id: String?
+    /// Request-level parameters. `binary_data_output` is managed from ``binary`` when ``outputs`` is `nil`.
+    public var parameters: [String: InferParameter]
+    /// Binary tensor data (`true`) or JSON (`false`) for the inputs and, by default, for the outputs.
+    public var binary: Bool
+
+    /// Creates a request.
+    /// - Parameters:
+    ///   - inputs: The input tensors.
+    ///   - outputs: The outputs to return; `nil` for all.
+    ///   - id: An identifier for the server to echo.
+    ///   - parameters: Request-level parameters.
+    ///   - binary: Binary tensor data (default) or JSON.
+    public init(
+        inputs: [InferInput],
+        outputs: [RequestedOutput]? = nil,
+        id: String? = nil,
+        parameters: [String: InferParameter] = [:],
+        binary: Bool = true
+    ) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.id = id
+        self.parameters = parameters
+        self.binary = binary
+    }
+
+    /// The encoded request: the HTTP body and the header values it needs.
+    public struct Encoded: Sendable, Hashable {
+        /// The full HTTP body: the JSON object, then (in binary form) the inputs' bytes in input order.
+        public var body: [UInt8]
+        /// The length of the JSON object at the start of ``body``, sent as `Inference-Header-Content-Length`;
+        /// `nil` for a plain JSON body.
+        public var jsonLength: Int?
+        /// The `Content-Type` to send: `application/octet-stream` with binary data, else `application/json`.
+        public var contentType: String {
+            jsonLength == nil ? "application/json" : "application/octet-stream"
+        }
+    }
+
+    /// Encodes the request.
+    ///
+    /// The JSON is compact and its members are written in a fixed order: `id`, `parameters`, `inputs`, `outputs`;
+    /// per input `name`, `shape`, `datatype`, `parameters`, `data`; parameter names sorted.
+    /// - Throws: ``ClientError/invalidRequest(_:)`` when an input's element count differs from its shape's, a
+    ///   dimension is negative, or (JSON form only) a float is not finite or a `BYTES` element is not UTF-8.
+    public func encode() throws(ClientError) -> Encoded {
+        var binaryData: [UInt8] = []
+        var inputObjects: [JSON] = []
+        for input in inputs {
+            guard input.shape.allSatisfy({ $0 >= 0 }) else {
+                throw .invalidRequest("input '\(input.name)' has a negative dimension in shape \(input.shape)")
+            }
+            let (count, overflow) = input.shape.reduce((1, false)) { partial, dimension in
+                let product = partial.0.multipliedReportingOverflow(by: dimension)
+                return (product.partialValue, partial.1 || product.overflow)
+            }
+            guard !overflow, count == input.data.count else {
+                throw .invalidRequest(
+                    "input '\(input.name)' has \(input.data.count) elements but shape \(input.shape) needs "
+                        + (overflow ? "more than Int.max" : "\(count)"))
+            }
+            var members: [(String, JSON)] = [
+                ("name", .string(input.name)),
+                ("shape", .array(input.shape.map { .number(String($0)) })),
+                ("datatype", .string(input.datatype.rawValue)),
+            ]
+            var parameters = input.parameters
+            if binary {
+                let start = binaryData.count
+                BinaryTensorCoding.append(input.data, to: &binaryData)
+                parameters["binary_data_size"] = .int(Int64(binaryData.count - start))
+            } else {
+                parameters["binary_data_size"] = nil
+            }
+            if !parameters.isEmpty {
+                members.append(("parameters", try JSONTensorCoding.encode(parameters)))
+            }
+            if !binary {
+                members.append(("data", try JSONTensorCoding.encode(input.data, name: input.name)))
+            }
+            inputObjects.append(.object(members))
+        }
+
+        var requestParameters = parameters
+        if binary, outputs == nil {
+            requestParameters["binary_data_output"] = true
+        }
+        var members: [(String, JSON)] = []
+        if let id { members.append(("id", .string(id))) }
+        if !requestParameters.isEmpty {
+            members.append(("parameters", try JSONTensorCoding.encode(requestParameters)))
+        }
+        members.append(("inputs", .array(inputObjects)))
+        if let outputs {
+            var outputObjects: [JSON] = []
+            for output in outputs {
+                var parameters = output.parameters
+                parameters["binary_data"] = .bool(output.binary ?? binary)
+                outputObjects.append(
+                    .object([("name", .string(output.name)), ("parameters", try JSONTensorCoding.encode(parameters))]))
+            }
+            members.append(("outputs", .array(outputObjects)))
+        }
+        var body = JSON.object(members).serialized
+        guard binary else { return Encoded(body: body, jsonLength: nil) }
+        let jsonLength = body.count
+        body.append(contentsOf: binaryData)
+        return Encoded(body: body, jsonLength: jsonLength)
+    }
+}

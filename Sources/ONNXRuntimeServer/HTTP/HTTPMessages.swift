@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ONNXRuntimeServing
+
+/// Building responses and reading requests the way the KServe V2 REST protocol needs.
+enum HTTPMessages {
+    /// `Inference-Header-Content-Length`: the size of the JSON part of a body with binary tensor data.
+    static let inferenceHeaderContentLength = HTTPField.Name("Inference-Header-Content-Length")!
+
+    /// A JSON response.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        var writer = JSONWriter()
+        writer.write(value)
+        return bytes(writer.bytes, status: status, contentType: "application/json")
+    }
+
+    /// A response with a body of bytes.
+    static func bytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, contentType: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// An empty 200 response (load and unload answer this way).
+    static func empty() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody())
+    }
+
+    /// The protocol's error response: `{"error": "<message>"}` with the error's status.
+    static func error(_ error: ServingError) -> Response {
+        var response = bytes(
+            error.jsonBody, status: HTTPResponse.Status(code: error.statusCode), contentType: "application/json")
+        if error.kind == .unauthorized {
+            response.headers[.wwwAuthenticate] = "Bearer"
+        }
+        return response
+    }
+
+    /// An inference response, with `Inference-Header-Content-Length` when it carries binary data.
+    static func inference(_ encoded: EncodedInferenceResponse) -> Response {
+        var response = bytes(encoded.body, contentType: encoded.contentType)
+        if encoded.hasBinaryData {
+            response.headers[inferenceHeaderContentLength] = String(encoded.jsonLength)
+        }
+        return response
+    }
+
+    /// Reads the whole body, refusing (413) one larger than `limit`: at once from `Content-Length` when the client
+    /// sends it, otherwise as soon as the bytes received pass the limit.
+    static func body(of request: Request, limit: Int) async throws(ServingError) -> [UInt8] {
+        if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
+            throw .badRequest("Content-Encoding '\(encoding)' is not supported; send the body uncompressed")
+        }
+        if let text = request.headers[.contentLength], let length = Int(text), length > limit {
+            throw tooLarge(length, limit)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw tooLarge(nil, limit)
+        } catch {
+            throw .badRequest("could not read the request body: \(error)")
+        }
+        return Array(buffer.readableBytesView)
+    }
+
+    private static func tooLarge(_ length: Int?, _ limit: Int) -> ServingError {
+        ServingError(
+            .payloadTooLarge,
+            "the request body\(length.map { " (\($0) bytes)" } ?? "") is larger than the \(limit) bytes this server "
+                + "accepts (--max-request-size)")
+    }
+
+    /// The `Inference-Header-Content-Length` header as a number, if present.
+    static func headerLength(_ request: Request) throws(ServingError) -> Int? {
+        guard let text = request.headers[inferenceHeaderContentLength] else { return nil }
+        guard let value = Int(text.split(whereSeparator: \.isWhitespace).joined()), value >= 0 else {
+            throw .badRequest("Inference-Header-Content-Length must be a non-negative integer, got '\(text)'")
+        }
+        return value
+    }
+
+    /// A small JSON body (index, load, unload requests): empty means `{}`.
+    static func jsonObject(of request: Request, limit: Int = 1 << 20) async throws(ServingError) -> JSONObject {
+        let bytes = try await body(of: request, limit: limit)
+        guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
+            return JSONObject()
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw .badRequest("the request body is not valid JSON: \(error)")
+        }
+        guard let object = value.objectValue else {
+            throw .badRequest("the request body must be a JSON object, got \(value.kindDescription)")
+        }
+        return object
+    }
+
+    /// A model name from the path: percent-decoded, then checked so it can never name a path outside the
+    /// repository.
+    static func modelName(_ context: some RequestContext) throws(ServingError) -> String {
+        guard let raw = context.parameters.get("model") else { throw .badRequest("the path has no model name") }
+        guard let decoded = raw.removingPercentEncoding else {
+            throw .badRequest("the model name in the path is not valid percent-encoding")
+        }
+        return try ModelName.validate(decoded)
+    }
+
+    /// The version from the path, if the route has one.
+    static func version(_ context: some RequestContext) throws(ServingError) -> Int? {
+        guard let raw = context.parameters.get("version") else { return nil }
+        guard let decoded = raw.removingPercentEncoding else {
+            throw .badRequest("the model version in the path is not valid percent-encoding")
+        }
+        return try ModelName.validateVersion(decoded)
+    }
+}

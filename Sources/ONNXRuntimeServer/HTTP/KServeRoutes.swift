@@ -1,0 +1,120 @@
+import Hummingbird
+import ONNXRuntimeServing
+
+/// The KServe V2 REST endpoints and Triton's extensions (binary tensor data, model repository, statistics, model
+/// configuration), each mapped to the ``InferenceEngine``.
+struct KServeRoutes<Context: RequestContext>: Sendable {
+    let engine: InferenceEngine
+    let access: RepositoryAccess
+
+    /// The extensions listed in the server metadata.
+    var extensions: [String] {
+        var names = ["binary_tensor_data"]
+        if access != .disabled { names.append("model_repository") }
+        names += ["statistics", "model_configuration"]
+        return names
+    }
+
+    func register(on router: Router<Context>) {
+        router.get("/v2/health/live") { _, _ in
+            HTTPMessages.json(.object(["live": .bool(engine.isLive)]))
+        }
+        router.get("/v2/health/ready") { _, _ in
+            let ready = await engine.isReady
+            return HTTPMessages.json(.object(["ready": .bool(ready)]), status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("/v2") { _, _ in serverMetadata() }
+
+        router.get("/v2/models/stats") { _, _ in
+            HTTPMessages.json(ModelStatistics.responseJSON(try engine.statistics(model: nil, version: nil)))
+        }
+        for prefix in ["/v2/models/:model", "/v2/models/:model/versions/:version"] {
+            router.get(RouterPath(prefix)) { _, context in
+                let name = try HTTPMessages.modelName(context)
+                return HTTPMessages.json(try engine.metadata(model: name, version: try HTTPMessages.version(context)))
+            }
+            router.get(RouterPath(prefix + "/ready")) { _, context in
+                try modelReady(context)
+            }
+            router.get(RouterPath(prefix + "/config")) { _, context in
+                let name = try HTTPMessages.modelName(context)
+                return HTTPMessages.json(try engine.config(model: name, version: try HTTPMessages.version(context)).json)
+            }
+            router.get(RouterPath(prefix + "/stats")) { _, context in
+                let name = try HTTPMessages.modelName(context)
+                let statistics = try engine.statistics(model: name, version: try HTTPMessages.version(context))
+                return HTTPMessages.json(ModelStatistics.responseJSON(statistics))
+            }
+            router.post(RouterPath(prefix + "/infer")) { request, context in
+                try await infer(request, context)
+            }
+        }
+
+        let repository = router.group("/v2/repository").add(middleware: RepositoryAccessMiddleware(access: access))
+        repository.post("index") { request, _ in
+            let body = try await HTTPMessages.jsonObject(of: request)
+            var readyOnly = false
+            switch body["ready"] {
+            case nil: break
+            case .bool(let flag)?: readyOnly = flag
+            case let other?: throw ServingError.badRequest("'ready' must be a boolean, got \(other.kindDescription)")
+            }
+            let entries = await engine.repositoryIndex(readyOnly: readyOnly)
+            return HTTPMessages.json(.array(entries.map(\.json)))
+        }
+        repository.post("models/:model/load") { request, context in
+            let name = try HTTPMessages.modelName(context)
+            let body = try await HTTPMessages.jsonObject(of: request)
+            try await engine.loadModel(name, parameters: try parameters(body))
+            return HTTPMessages.empty()
+        }
+        repository.post("models/:model/unload") { request, context in
+            let name = try HTTPMessages.modelName(context)
+            _ = try parameters(try await HTTPMessages.jsonObject(of: request))
+            try await engine.unloadModel(name)
+            return HTTPMessages.empty()
+        }
+    }
+
+    private func serverMetadata() -> Response {
+        HTTPMessages.json(
+            .object([
+                "name": .string(engine.configuration.serverName),
+                "version": .string(engine.configuration.serverVersion),
+                "extensions": .array(extensions.map(JSONValue.string)),
+            ]))
+    }
+
+    private func modelReady(_ context: Context) throws -> Response {
+        let name = try HTTPMessages.modelName(context)
+        let version = try HTTPMessages.version(context)
+        do {
+            _ = try engine.model(name, version: version)
+            return HTTPMessages.json(.object(["name": .string(name), "ready": .bool(true)]))
+        } catch where error.kind == .unavailable {
+            return HTTPMessages.json(
+                .object(["name": .string(name), "ready": .bool(false), "error": .string(error.message)]),
+                status: .serviceUnavailable)
+        }
+    }
+
+    private func infer(_ request: Request, _ context: Context) async throws -> Response {
+        let name = try HTTPMessages.modelName(context)
+        let version = try HTTPMessages.version(context)
+        // Resolve first, so an unknown model is a 404 before the body is read.
+        _ = try engine.model(name, version: version)
+        let headerLength = try HTTPMessages.headerLength(request)
+        let body = try await HTTPMessages.body(of: request, limit: engine.configuration.limits.maxRequestBytes)
+        let encoded = try await engine.infer(
+            model: name, version: version, body: body, headerLength: headerLength, logger: context.logger)
+        return HTTPMessages.inference(encoded)
+    }
+
+    private func parameters(_ body: JSONObject) throws(ServingError) -> JSONObject? {
+        switch body["parameters"] {
+        case nil, .null?: return nil
+        case .object(let object)?: return object
+        case let other?: throw .badRequest("'parameters' must be an object, got \(other.kindDescription)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ONNXRuntimeServing
+import ServiceLifecycle
+import UnixSignals
+
+/// A KServe V2 / Triton-compatible REST inference server for ONNX models, on Hummingbird.
+///
+/// ```swift
+/// let server = InferenceServer(
+///     configuration: ServerConfiguration(serving: ServingConfiguration(repositories: ["/models"])),
+///     logger: Logger(label: "ort.serve"))
+/// try await server.run()  // until SIGTERM or SIGINT; then drains requests in progress and returns
+/// ```
+///
+/// Endpoints: `GET /v2/health/live`, `/v2/health/ready`, `/v2`, `/v2/models/{m}[/versions/{v}]` (metadata),
+/// `.../ready`, `.../config`, `.../stats`, `/v2/models/stats`; `POST .../infer`, `/v2/repository/index`,
+/// `/v2/repository/models/{m}/load` and `/unload`. Errors are `{"error": "..."}` with 400, 401, 403, 404, 413, 500
+/// or 503.
+public struct InferenceServer: Sendable {
+    /// How the server listens and what it serves.
+    public let configuration: ServerConfiguration
+    /// The serving core the endpoints call.
+    public let engine: InferenceEngine
+    /// The server's logger.
+    public let logger: Logger
+
+    /// Creates a server; nothing is loaded or bound until it runs.
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.engine = InferenceEngine(configuration: configuration.serving, logger: logger)
+    }
+
+    /// The router with every endpoint, for embedding in another Hummingbird application or for tests.
+    ///
+    /// The router alone does not load models: call ``InferenceEngine/start()`` on ``engine`` first, or run the
+    /// application from ``makeApplication(onServerRunning:)``, whose services do.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        KServeRoutes(engine: engine, access: configuration.repositoryAccess).register(on: router)
+        return router
+    }
+
+    /// The application: the HTTP server plus a service that loads the models (and polls the repositories in poll
+    /// mode). Run it in a `ServiceGroup`; graceful shutdown stops accepting connections, lets requests in progress
+    /// finish, then returns.
+    /// - Parameter onServerRunning: Called with the bound port once the server listens (useful with port 0).
+    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> Application<RouterResponder<BasicRequestContext>>
+    {
+        let logger = self.logger
+        return Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: configuration.serving.serverName),
+            services: [EngineService(engine: engine, logger: logger)],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+                await onServerRunning(port)
+            },
+            logger: logger)
+    }
+
+    /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully: no new connections, requests in
+    /// progress finish, and the call returns.
+    public func run() async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [makeApplication()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,201 @@
+import Logging
+import ONNXRuntime
+import Synchronization
+
+/// The serving core: model repository, model control, inference, statistics and configuration, independent of the
+/// transport. The REST server (`ONNXRuntimeServer`) maps each KServe V2 endpoint to one method here.
+///
+/// ```swift
+/// let engine = InferenceEngine(
+///     configuration: ServingConfiguration(repositories: ["/models"]), logger: Logger(label: "serving"))
+/// await engine.start()  // loads the models the control mode says to load
+/// let response = try await engine.infer(model: "mnist", version: nil, body: body, headerLength: nil)
+/// ```
+public final class InferenceEngine: Sendable {
+    /// What is served and how.
+    public let configuration: ServingConfiguration
+    private let logger: Logger
+    private let table = ModelTable()
+    private let manager: ModelManager
+    private let phase = Mutex(Phase.starting)
+
+    private enum Phase {
+        case starting, running, draining
+    }
+
+    /// Creates an engine; nothing is loaded until ``start()``.
+    public init(configuration: ServingConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.manager = ModelManager(
+            repository: ModelRepository(roots: configuration.repositories, files: configuration.models),
+            table: table, limits: configuration.limits, logger: logger)
+    }
+
+    // MARK: - Lifecycle
+
+    /// Scans the repositories and loads the models the control mode says to load: all of them in `none` and
+    /// `poll` mode, the ``ServingConfiguration/startupModels`` in `explicit` mode. A model that fails to load is
+    /// reported in the index with its reason; it does not stop the others.
+    public func start() async {
+        let names = await manager.rescan()
+        let toLoad: [String]
+        switch configuration.controlMode {
+        case .none, .poll:
+            toLoad = names
+        case .explicit:
+            toLoad =
+                configuration.startupModels.contains("*")
+                ? names : configuration.startupModels
+        }
+        logger.info(
+            "loading models",
+            metadata: [
+                "mode": "\(configuration.controlMode.rawValue)", "models": "\(toLoad.joined(separator: ", "))",
+            ])
+        for name in toLoad {
+            do {
+                try await manager.load(name)
+            } catch {
+                logger.debug("model not loaded", metadata: ["model": "\(name)", "error": "\(error.message)"])
+            }
+        }
+        phase.withLock { if $0 == .starting { $0 = .running } }
+        logger.info("ready", metadata: ["loaded": "\(table.allLoaded().count) model versions"])
+    }
+
+    /// Rescans the repositories once (what poll mode does every ``ServingConfiguration/pollInterval``).
+    public func pollRepository() async {
+        await manager.poll()
+    }
+
+    /// Marks the server as shutting down: readiness turns false; requests in progress continue.
+    public func beginShutdown() {
+        phase.withLock { $0 = .draining }
+    }
+
+    // MARK: - Health and metadata
+
+    /// Whether the server is live (it always is while it can answer).
+    public var isLive: Bool { true }
+
+    /// Whether the server is ready: the initial loading is done, it is not shutting down, and (with strict
+    /// readiness) every model it tried to load has a version serving.
+    public var isReady: Bool {
+        get async {
+            guard phase.withLock({ $0 }) == .running else { return false }
+            guard configuration.strictReadiness else { return true }
+            return await manager.allWantedReady
+        }
+    }
+
+    /// The model version that serves a request.
+    /// - Parameters:
+    ///   - name: The model name (already checked with ``ModelName/validate(_:)``).
+    ///   - version: The version from the path, if any; without one the highest loaded version serves.
+    /// - Throws: 404 for an unknown model or version, 503 for one that is not ready.
+    public func model(_ name: String, version: Int?) throws(ServingError) -> LoadedModel {
+        try table.resolve(name, version: version)
+    }
+
+    /// The model metadata (`$metadata_model_response`).
+    /// - Throws: as ``model(_:version:)``.
+    public func metadata(model name: String, version: Int?) throws(ServingError) -> JSONValue {
+        let model = try table.resolve(name, version: version)
+        let versions = version.map { [$0] } ?? (table.loadedVersions(name) ?? []).map(\.version)
+        return .object([
+            "name": .string(name),
+            "versions": .array(versions.map { .string(String($0)) }),
+            "platform": .string(ModelConfig.platformName),
+            "inputs": .array(model.signature.inputs.map(\.json)),
+            "outputs": .array(model.signature.outputs.map(\.json)),
+        ])
+    }
+
+    // MARK: - Inference
+
+    /// Runs an inference request.
+    /// - Parameters:
+    ///   - name: The model name.
+    ///   - version: The version from the path, if any.
+    ///   - body: The request body.
+    ///   - headerLength: The `Inference-Header-Content-Length` header, when the body has binary data.
+    ///   - logger: The request's logger (with its request id).
+    /// - Throws: ``ServingError`` with the status to send.
+    public func infer(model name: String, version: Int?, body: [UInt8], headerLength: Int?, logger: Logger? = nil)
+        async throws(ServingError) -> EncodedInferenceResponse
+    {
+        let model = try table.resolve(name, version: version)
+        let request: InferenceRequest
+        do {
+            request = try InferenceRequest(body: body, headerLength: headerLength)
+        } catch {
+            model.statistics.recordFailure(total: 0)
+            throw error
+        }
+        var log = logger ?? self.logger
+        log[metadataKey: "model"] = "\(name)"
+        log[metadataKey: "version"] = "\(model.version)"
+        if let id = request.id { log[metadataKey: "inference_id"] = "\(id)" }
+        return try await model.infer(request, logger: log)
+    }
+
+    // MARK: - Model repository extension
+
+    /// The repository index, optionally only ready models.
+    public func repositoryIndex(readyOnly: Bool) async -> [RepositoryIndexEntry] {
+        if configuration.controlMode == .explicit {
+            await manager.rescan()
+        }
+        return await manager.index(readyOnly: readyOnly)
+    }
+
+    /// Loads or reloads a model (explicit mode only).
+    /// - Parameters:
+    ///   - name: The model name (already validated).
+    ///   - parameters: The request's `parameters`; `config` and `file:` overrides are not supported.
+    /// - Throws: 400 when not in explicit mode, for unsupported parameters, or when the model fails to load (the
+    ///   index keeps the reason); 404 when the repository has no such model.
+    public func loadModel(_ name: String, parameters: JSONObject? = nil) async throws(ServingError) {
+        try checkExplicit("load")
+        for key in parameters?.keys ?? [] where key == "config" || key.hasPrefix("file:") {
+            throw .badRequest(
+                "the load parameter '\(key)' is not supported: put the configuration in the model's config.pbtxt")
+        }
+        try await manager.load(name)
+    }
+
+    /// Unloads a model (explicit mode only).
+    /// - Throws: 400 when not in explicit mode, 404 for an unknown model.
+    public func unloadModel(_ name: String) async throws(ServingError) {
+        try checkExplicit("unload")
+        try await manager.unload(name)
+    }
+
+    private func checkExplicit(_ action: String) throws(ServingError) {
+        guard configuration.controlMode == .explicit else {
+            throw .badRequest(
+                "cannot \(action) models: the model control mode is '\(configuration.controlMode.rawValue)'; start "
+                    + "the server with --model-control-mode explicit to load and unload models through the API")
+        }
+    }
+
+    // MARK: - Statistics and configuration extensions
+
+    /// Statistics of every loaded version, of one model's loaded versions, or of one version.
+    /// - Throws: 404 for an unknown model or version, 503 for a model with nothing loaded (when named).
+    public func statistics(model name: String?, version: Int?) throws(ServingError) -> [ModelStatistics] {
+        guard let name else { return table.allLoaded().map(\.currentStatistics) }
+        if let version {
+            return [try table.resolve(name, version: version).currentStatistics]
+        }
+        _ = try table.resolve(name, version: nil)
+        return (table.loadedVersions(name) ?? []).map(\.currentStatistics)
+    }
+
+    /// The model configuration, completed with the model's inputs and outputs.
+    /// - Throws: as ``model(_:version:)``.
+    public func config(model name: String, version: Int?) throws(ServingError) -> ModelConfig {
+        try table.resolve(name, version: version).config
+    }
+}

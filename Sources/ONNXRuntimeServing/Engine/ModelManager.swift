@@ -1,0 +1,294 @@
+import Logging
+
+/// Keeps track of every model in the repositories: which versions are loaded, which failed and why. Loads, reloads
+/// and unloads one model at a time (per model), and publishes the result to the ``ModelTable`` requests read.
+actor ModelManager {
+    private struct Status {
+        var state: RepositoryIndexEntry.State
+        var reason: String
+    }
+
+    private struct Record {
+        var source: ModelSource?
+        var loaded: [Int: LoadedModel] = [:]
+        /// Non-ready versions: failed, missing or unloaded.
+        var versions: [Int: Status] = [:]
+        /// The model-level state when the model as a whole cannot serve (bad configuration, no versions, unloaded).
+        var status: Status?
+        /// The files' fingerprint at the last load, for polling.
+        var fingerprint: String?
+        /// Whether the model is meant to be loaded (it was loaded, or a load was attempted, and not unloaded since).
+        var wanted = false
+    }
+
+    private let repository: ModelRepository
+    private let table: ModelTable
+    private let limits: ServingLimits
+    private let logger: Logger
+    private var records: [String: Record] = [:]
+    private var conflicts: [String: String] = [:]
+    private var busy: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    init(repository: ModelRepository, table: ModelTable, limits: ServingLimits, logger: Logger) {
+        self.repository = repository
+        self.table = table
+        self.limits = limits
+        self.logger = logger
+    }
+
+    // MARK: - Scanning
+
+    /// Rescans the repositories and returns the names found. Known models that disappeared keep their records
+    /// (with no source) until unloaded.
+    @discardableResult
+    func rescan() async -> [String] {
+        let repository = self.repository
+        let scan = await BlockingWork.run { () -> ModelRepository.Scan in repository.scan() }
+        for path in scan.skipped {
+            logger.debug("skipping a repository entry that is not a valid model name", metadata: ["path": "\(path)"])
+        }
+        conflicts = scan.conflicts
+        for (name, record) in records where scan.sources[name] == nil && record.source != nil {
+            if record.loaded.isEmpty {
+                // Gone from the repository and not serving: forget it.
+                records[name] = nil
+                table.publish(name, nil)
+            } else {
+                records[name]?.source = nil
+            }
+        }
+        for (name, source) in scan.sources {
+            records[name, default: Record()].source = source
+            if records[name]?.loaded.isEmpty ?? true { publish(name) }
+        }
+        return scan.sources.keys.sorted()
+    }
+
+    // MARK: - Load and unload
+
+    /// Loads (or reloads) a model: every version its policy selects. On a reload, the old versions keep serving
+    /// until the new ones are ready; if nothing new loads, the old versions stay.
+    /// - Throws: 404 if the repository has no such model, 400 if it cannot be loaded (the index has the reason).
+    func load(_ name: String) async throws(ServingError) {
+        await lock(name)
+        defer { unlock(name) }
+        await rescan()
+        if let conflict = conflicts[name] {
+            records[name, default: Record()].status = Status(state: .unavailable, reason: conflict)
+            records[name]?.wanted = true
+            publish(name)
+            throw .badRequest("failed to load model '\(name)': \(conflict)")
+        }
+        guard let source = records[name]?.source else {
+            throw .notFound("failed to load model '\(name)': there is no such model in the model repository")
+        }
+        records[name]?.wanted = true
+        let fingerprint = await BlockingWork.run { ModelRepository.fingerprint(source) }
+        let description: ModelRepository.Description
+        do {
+            description = try await BlockingWork.run { () throws(ModelConfigError) in
+                try ModelRepository.describe(source)
+            }
+        } catch {
+            try fail(name, reason: error.description, fingerprint: fingerprint, modelLevel: true)
+        }
+        let log = logger.with(model: name)
+        if description.config.dynamicBatching != nil {
+            log.notice(
+                "dynamic_batching is configured but not implemented yet: requests run one at a time, unbatched")
+        }
+        var loaded: [Int: LoadedModel] = [:]
+        var versions: [Int: Status] = [:]
+        for (version, reason) in description.missing {
+            versions[version] = Status(state: .unavailable, reason: reason)
+        }
+        for (version, path) in description.versions.sorted(by: { $0.key < $1.key }) {
+            var versionLog = log
+            versionLog[metadataKey: "version"] = "\(version)"
+            versionLog.info("loading", metadata: ["path": "\(path)", "instances": "\(description.config.instanceCount)"])
+            let config = description.config
+            let configFile = description.configFile
+            let limits = self.limits
+            do {
+                let model = try await BlockingWork.run { () throws(ModelLoader.LoadFailure) in
+                    try ModelLoader.load(
+                        name: name, version: version, path: path, config: config, configFile: configFile,
+                        limits: limits)
+                }
+                loaded[version] = model
+                versionLog.info(
+                    "loaded",
+                    metadata: [
+                        "inputs": "\(model.signature.inputs.map(\.description).joined(separator: "; "))",
+                        "outputs": "\(model.signature.outputs.map(\.description).joined(separator: "; "))",
+                    ])
+            } catch {
+                versions[version] = Status(state: .unavailable, reason: error.reason)
+                versionLog.warning("version failed to load", metadata: ["reason": "\(error.reason)"])
+            }
+        }
+        guard !loaded.isEmpty else {
+            let reasons = versions.sorted { $0.key < $1.key }.map { "version \($0.key): \($0.value.reason)" }
+            let reason = reasons.isEmpty ? "no version to load" : reasons.joined(separator: "; ")
+            if records[name]?.loaded.isEmpty ?? true {
+                records[name]?.versions = versions
+            }
+            try fail(name, reason: reason, fingerprint: fingerprint)
+        }
+        // Versions that were serving and are no longer selected are now unloaded.
+        let previous = records[name]?.loaded ?? [:]
+        for version in previous.keys where loaded[version] == nil && versions[version] == nil {
+            versions[version] = Status(state: .unavailable, reason: "unloaded")
+        }
+        records[name]?.loaded = loaded
+        records[name]?.versions = versions
+        records[name]?.status = nil
+        records[name]?.fingerprint = fingerprint
+        publish(name)
+    }
+
+    /// Records a failed load and throws. When versions are still serving from an earlier load, they stay.
+    private func fail(_ name: String, reason: String, fingerprint: String, modelLevel: Bool = false)
+        throws(ServingError) -> Never
+    {
+        let keeping = !(records[name]?.loaded.isEmpty ?? true)
+        if !keeping {
+            records[name]?.status = Status(state: .unavailable, reason: reason)
+            // A problem with the model as a whole replaces what was known about its versions.
+            if modelLevel { records[name]?.versions = [:] }
+        }
+        records[name]?.fingerprint = fingerprint
+        publish(name)
+        logger.with(model: name).error("failed to load", metadata: ["reason": "\(reason)"])
+        throw .badRequest(
+            "failed to load model '\(name)': \(reason)"
+                + (keeping ? " (the versions loaded before stay in service)" : ""))
+    }
+
+    /// Unloads every version of a model. Requests in progress finish on the versions they started with.
+    /// - Throws: 404 if the model is neither in the repository nor loaded.
+    func unload(_ name: String) async throws(ServingError) {
+        await lock(name)
+        defer { unlock(name) }
+        guard var record = records[name], record.source != nil || !record.loaded.isEmpty || record.wanted else {
+            throw .notFound("failed to unload model '\(name)': there is no such model")
+        }
+        for version in record.loaded.keys {
+            record.versions[version] = Status(state: .unavailable, reason: "unloaded")
+        }
+        if record.loaded.isEmpty && record.versions.isEmpty {
+            record.status = Status(state: .unavailable, reason: "unloaded")
+        }
+        let count = record.loaded.count
+        record.loaded = [:]
+        record.wanted = false
+        record.fingerprint = nil
+        records[name] = record
+        publish(name)
+        if record.source == nil && record.versions.allSatisfy({ $0.value.reason == "unloaded" }) {
+            // The model left the repository and is now fully unloaded: forget it.
+            records[name] = nil
+            table.publish(name, nil)
+        }
+        logger.with(model: name).info("unloaded", metadata: ["versions": "\(count)"])
+    }
+
+    /// Rescans the repositories: loads new models, reloads changed ones, unloads removed ones.
+    func poll() async {
+        let names = Set(await rescan())
+        for (name, record) in records where !names.contains(name) && !record.loaded.isEmpty {
+            logger.with(model: name).info("model removed from the repository; unloading")
+            try? await unload(name)
+        }
+        for name in names.sorted() {
+            guard let source = records[name]?.source else { continue }
+            let fingerprint = await BlockingWork.run { ModelRepository.fingerprint(source) }
+            if records[name]?.fingerprint != fingerprint {
+                if records[name]?.fingerprint != nil {
+                    logger.with(model: name).info("model files changed; reloading")
+                }
+                try? await load(name)
+            }
+        }
+    }
+
+    // MARK: - Queries
+
+    /// The repository index: every model in the repositories, and every version known.
+    func index(readyOnly: Bool) -> [RepositoryIndexEntry] {
+        var entries: [RepositoryIndexEntry] = []
+        for name in records.keys.sorted() {
+            let record = records[name]!
+            var modelEntries: [RepositoryIndexEntry] = []
+            for version in Set(record.loaded.keys).union(record.versions.keys).sorted() {
+                if record.loaded[version] != nil {
+                    modelEntries.append(.init(name: name, version: String(version), state: .ready))
+                } else if let status = record.versions[version] {
+                    modelEntries.append(
+                        .init(name: name, version: String(version), state: status.state, reason: status.reason))
+                }
+            }
+            if modelEntries.isEmpty {
+                if let status = record.status {
+                    modelEntries.append(.init(name: name, state: status.state, reason: status.reason))
+                } else {
+                    modelEntries.append(.init(name: name))
+                }
+            }
+            entries += modelEntries
+        }
+        return readyOnly ? entries.filter { $0.state == .ready } : entries
+    }
+
+    /// Whether every model meant to be loaded has a version serving.
+    var allWantedReady: Bool {
+        records.values.allSatisfy { !$0.wanted || !$0.loaded.isEmpty }
+    }
+
+    /// The names of every model known.
+    var names: [String] { records.keys.sorted() }
+
+    // MARK: - Publishing
+
+    private func publish(_ name: String) {
+        guard let record = records[name] else {
+            table.publish(name, nil)
+            return
+        }
+        var entry = ModelTable.Entry()
+        entry.loaded = record.loaded
+        entry.unavailable = record.versions.mapValues(\.reason)
+        entry.reason = record.status?.reason ?? (record.loaded.isEmpty ? "it is not loaded" : nil)
+        table.publish(name, entry)
+    }
+
+    // MARK: - Per-model serialisation
+
+    private func lock(_ name: String) async {
+        if busy.contains(name) {
+            await withCheckedContinuation { waiting[name, default: []].append($0) }
+        } else {
+            busy.insert(name)
+        }
+    }
+
+    private func unlock(_ name: String) {
+        if var queue = waiting[name], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[name] = queue.isEmpty ? nil : queue
+            next.resume()  // ownership passes to the next waiter
+        } else {
+            busy.remove(name)
+        }
+    }
+}
+
+extension Logger {
+    /// A copy with `model` metadata.
+    func with(model: String) -> Logger {
+        var logger = self
+        logger[metadataKey: "model"] = "\(model)"
+        return logger
+    }
+}

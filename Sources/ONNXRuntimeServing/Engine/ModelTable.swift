@@ -1,0 +1,64 @@
+import Synchronization
+
+/// The models requests can reach, published by the ``ModelManager`` and read by every request without waiting for
+/// loads or unloads in progress.
+final class ModelTable: Sendable {
+    /// What requests see of one model.
+    struct Entry: Sendable {
+        /// Loaded versions.
+        var loaded: [Int: LoadedModel] = [:]
+        /// Versions known but not serving, with the reason.
+        var unavailable: [Int: String] = [:]
+        /// Why the model as a whole is not serving, if it is not.
+        var reason: String?
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// Replaces (or with `nil` removes) one model's entry.
+    func publish(_ name: String, _ entry: Entry?) {
+        entries.withLock { $0[name] = entry }
+    }
+
+    /// The version that serves a request: the one asked for, or the highest loaded.
+    /// - Throws: 404 for an unknown model or version, 503 for one that is not ready.
+    func resolve(_ name: String, version: Int?) throws(ServingError) -> LoadedModel {
+        guard let entry = entries.withLock({ $0[name] }) else {
+            throw .notFound("unknown model '\(name)': it is not in the model repository")
+        }
+        if let version {
+            if let model = entry.loaded[version] { return model }
+            if let reason = entry.unavailable[version] {
+                throw .unavailable("version \(version) of model '\(name)' is not ready: \(reason)")
+            }
+            if entry.loaded.isEmpty, let reason = entry.reason {
+                throw .unavailable("model '\(name)' is not ready: \(reason)")
+            }
+            let known = entry.loaded.keys.sorted().map(String.init).joined(separator: ", ")
+            throw .notFound(
+                "model '\(name)' has no version \(version)"
+                    + (known.isEmpty ? "" : "; loaded versions: \(known)"))
+        }
+        guard let latest = entry.loaded.keys.max(), let model = entry.loaded[latest] else {
+            throw .unavailable("model '\(name)' is not ready: \(entry.reason ?? "it is not loaded")")
+        }
+        return model
+    }
+
+    /// The loaded versions of a model, ascending, if the model is known.
+    func loadedVersions(_ name: String) -> [LoadedModel]? {
+        entries.withLock { entries in
+            entries[name].map { entry in entry.loaded.keys.sorted().compactMap { entry.loaded[$0] } }
+        }
+    }
+
+    /// Every loaded version of every model, by name then version.
+    func allLoaded() -> [LoadedModel] {
+        entries.withLock { entries in
+            entries.keys.sorted().flatMap { name in
+                let entry = entries[name]!
+                return entry.loaded.keys.sorted().compactMap { entry.loaded[$0] }
+            }
+        }
+    }
+}

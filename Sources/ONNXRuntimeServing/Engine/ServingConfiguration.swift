@@ -1,0 +1,43 @@
+/// What an ``InferenceEngine`` serves and how.
+public struct ServingConfiguration: Sendable {
+    /// Model repository directories (Triton layout: `<repository>/<model>/<version>/model.onnx`).
+    public var repositories: [String]
+    /// Single `.onnx` files served by name, as version 1.
+    public var models: [String: String]
+    /// How the set of loaded models is decided.
+    public var controlMode: ModelControlMode
+    /// In explicit mode, the models to load at start (`*` for all).
+    public var startupModels: [String]
+    /// In poll mode, how often to rescan the repositories.
+    public var pollInterval: Duration
+    /// Request limits.
+    public var limits: ServingLimits
+    /// Whether the server reports ready only when every model it tried to load is ready (Triton's strict
+    /// readiness). When `false`, it is ready once the initial loading is done, whatever its outcome.
+    public var strictReadiness: Bool
+    /// The server name in the server metadata.
+    public var serverName: String
+    /// The server version in the server metadata.
+    public var serverVersion: String
+
+    /// The version reported in the server metadata by default.
+    public static let defaultServerVersion = "0.1.0"
+
+    /// Creates a configuration; only the models to serve are required.
+    public init(
+        repositories: [String] = [], models: [String: String] = [:], controlMode: ModelControlMode = .none,
+        startupModels: [String] = [], pollInterval: Duration = .seconds(15), limits: ServingLimits = ServingLimits(),
+        strictReadiness: Bool = true, serverName: String = "swift-onnxruntime",
+        serverVersion: String = ServingConfiguration.defaultServerVersion
+    ) {
+        self.repositories = repositories
+        self.models = models
+        self.controlMode = controlMode
+        self.startupModels = startupModels
+        self.pollInterval = pollInterval
+        self.limits = limits
+        self.strictReadiness = strictReadiness
+        self.serverName = serverName
+        self.serverVersion = serverVersion
+    }
+}

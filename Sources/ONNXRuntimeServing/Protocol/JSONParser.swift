@@ -1,0 +1,348 @@
+/// Parses JSON text into ``JSONValue``, keeping integers exact and limiting nesting depth.
+///
+/// Besides standard JSON it accepts the tokens `NaN`, `Infinity` and `-Infinity` (as Python's `json` module writes
+/// them), so float tensors holding those values can travel in JSON form.
+public struct JSONParser {
+    /// A syntax error, with the byte offset where it was found.
+    public struct Error: Swift.Error, Sendable, Hashable, CustomStringConvertible {
+        /// What was wrong.
+        public var message: String
+        /// The byte offset in the input.
+        public var offset: Int
+
+        /// A short description for logs and messages.
+        public var description: String { "invalid JSON at byte \(offset): \(message)" }
+    }
+
+    /// The deepest nesting of arrays and objects accepted; deeper input is rejected rather than risking the stack.
+    public static let defaultMaximumDepth = 64
+
+    private let bytes: UnsafeRawBufferPointer
+    private var position = 0
+    private let maximumDepth: Int
+
+    private init(bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
+        self.bytes = bytes
+        self.maximumDepth = maximumDepth
+    }
+
+    /// Parses one JSON value that must fill the whole input (surrounding whitespace allowed).
+    /// - Parameters:
+    ///   - bytes: UTF-8 JSON text.
+    ///   - maximumDepth: The deepest nesting accepted.
+    /// - Throws: ``Error`` for malformed input.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int = defaultMaximumDepth)
+        throws(Error) -> JSONValue
+    {
+        var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.position == bytes.count else {
+            throw Error(message: "unexpected data after the JSON value", offset: parser.position)
+        }
+        return value
+    }
+
+    /// Parses JSON text held in a byte collection.
+    /// - Throws: ``Error`` for malformed input.
+    public static func parse(_ bytes: some ContiguousBytesCollection, maximumDepth: Int = defaultMaximumDepth)
+        throws(Error) -> JSONValue
+    {
+        let result: Result<JSONValue, Error> = bytes.withContiguousBytes { raw in
+            Result { () throws(Error) in try parse(raw, maximumDepth: maximumDepth) }
+        }
+        return try result.get()
+    }
+
+    /// Parses JSON text held in a string.
+    /// - Throws: ``Error`` for malformed input.
+    public static func parse(_ text: String, maximumDepth: Int = defaultMaximumDepth) throws(Error) -> JSONValue {
+        try parse(Array(text.utf8), maximumDepth: maximumDepth)
+    }
+
+    // MARK: - Grammar
+
+    private mutating func parseValue(depth: Int) throws(Error) -> JSONValue {
+        guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
+        case UInt8(ascii: "N"):
+            try expectLiteral("NaN")
+            return .number(.double(.nan))
+        case UInt8(ascii: "I"):
+            try expectLiteral("Infinity")
+            return .number(.double(.infinity))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(try parseNumber())
+        default:
+            throw error("unexpected character '\(printable(bytes[position]))', expected a value")
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws(Error) -> JSONValue {
+        guard depth <= maximumDepth else { throw error("nesting deeper than \(maximumDepth) levels") }
+        position += 1  // {
+        var members: [(key: String, value: JSONValue)] = []
+        skipWhitespace()
+        if peek(UInt8(ascii: "}")) {
+            position += 1
+            return .object(JSONObject(members))
+        }
+        while true {
+            skipWhitespace()
+            guard peek(UInt8(ascii: "\"")) else { throw error("expected a string key in an object") }
+            let key = try parseString()
+            skipWhitespace()
+            guard peek(UInt8(ascii: ":")) else { throw error("expected ':' after the key \"\(key)\"") }
+            position += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth)
+            members.append((key, value))
+            skipWhitespace()
+            if peek(UInt8(ascii: ",")) {
+                position += 1
+                continue
+            }
+            if peek(UInt8(ascii: "}")) {
+                position += 1
+                return .object(JSONObject(members))
+            }
+            throw error("expected ',' or '}' in an object")
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(Error) -> JSONValue {
+        guard depth <= maximumDepth else { throw error("nesting deeper than \(maximumDepth) levels") }
+        position += 1  // [
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if peek(UInt8(ascii: "]")) {
+            position += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            if peek(UInt8(ascii: ",")) {
+                position += 1
+                continue
+            }
+            if peek(UInt8(ascii: "]")) {
+                position += 1
+                return .array(elements)
+            }
+            throw error("expected ',' or ']' in an array")
+        }
+    }
+
+    private mutating func parseString() throws(Error) -> String {
+        position += 1  // opening quote
+        let start = position
+        // Fast path: no escapes.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character in a string (must be escaped)") }
+            position += 1
+        }
+        var scalars: [UInt8] = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+        while position < bytes.count {
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                position += 1
+                return String(decoding: scalars, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                position += 1
+                guard position < bytes.count else { break }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): scalars.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "/"): scalars.append(UInt8(ascii: "/"))
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "u"):
+                    var code = try parseHex4()
+                    if (0xD800..<0xDC00).contains(code) {
+                        // A high surrogate must be followed by an escaped low surrogate.
+                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                            bytes[position + 1] == UInt8(ascii: "u")
+                        else { throw error("unpaired UTF-16 surrogate in a \\u escape") }
+                        position += 2
+                        let low = try parseHex4()
+                        guard (0xDC00..<0xE000).contains(low) else {
+                            throw error("unpaired UTF-16 surrogate in a \\u escape")
+                        }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..<0xE000).contains(code) {
+                        throw error("unpaired UTF-16 surrogate in a \\u escape")
+                    }
+                    scalars.append(contentsOf: Array(String(Character(Unicode.Scalar(code)!)).utf8))
+                default:
+                    throw error("invalid escape '\\\(printable(escape))' in a string")
+                }
+            default:
+                if byte < 0x20 { throw error("control character in a string (must be escaped)") }
+                scalars.append(byte)
+                position += 1
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func parseHex4() throws(Error) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in a \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(Error) -> JSONNumber {
+        let start = position
+        var negative = false
+        if bytes[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+            if peek(UInt8(ascii: "I")) {
+                try expectLiteral("Infinity")
+                return .double(-.infinity)
+            }
+        }
+        let digitsStart = position
+        var magnitude: UInt64 = 0
+        var overflow = false
+        while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
+            let digit = UInt64(bytes[position] - UInt8(ascii: "0"))
+            let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(digit)
+            overflow = overflow || o1 || o2
+            magnitude = sum
+            position += 1
+        }
+        let digitCount = position - digitsStart
+        guard digitCount > 0 else { throw error("expected a digit in a number") }
+        if digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0") {
+            throw error("a number must not have leading zeros")
+        }
+        var isInteger = true
+        if peek(UInt8(ascii: ".")) {
+            isInteger = false
+            position += 1
+            let fractionStart = position
+            while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
+                position += 1
+            }
+            guard position > fractionStart else { throw error("expected a digit after the decimal point") }
+        }
+        if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
+            isInteger = false
+            position += 1
+            if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { position += 1 }
+            let exponentStart = position
+            while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
+                position += 1
+            }
+            guard position > exponentStart else { throw error("expected a digit in the exponent") }
+        }
+        if isInteger && !overflow {
+            if negative {
+                if magnitude <= UInt64(Int64.max) { return .int(-Int64(magnitude)) }
+                if magnitude == UInt64(Int64.max) + 1 { return .int(.min) }
+            } else {
+                if magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
+                return .uint(magnitude)
+            }
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard let value = Double(text) else { throw error("invalid number '\(text)'") }
+        return .double(value)
+    }
+
+    // MARK: - Helpers
+
+    private mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
+    }
+
+    private func peek(_ byte: UInt8) -> Bool {
+        position < bytes.count && bytes[position] == byte
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(Error) {
+        let count = literal.utf8CodeUnitCount
+        guard position + count <= bytes.count else { throw error("unexpected end of input") }
+        let matches = literal.withUTF8Buffer { expected in
+            (0..<count).allSatisfy { bytes[position + $0] == expected[$0] }
+        }
+        guard matches else { throw error("invalid literal, expected '\(literal)'") }
+        position += count
+    }
+
+    private func error(_ message: String) -> Error {
+        Error(message: message, offset: position)
+    }
+
+    private func printable(_ byte: UInt8) -> String {
+        (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16, uppercase: true)
+    }
+}
+
+/// A contiguous collection of bytes that can lend its storage (`[UInt8]`, `ArraySlice<UInt8>`,
+/// `ContiguousArray<UInt8>`).
+public protocol ContiguousBytesCollection {
+    /// Calls `body` with the bytes.
+    func withContiguousBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
+}
+
+extension Array: ContiguousBytesCollection where Element == UInt8 {
+    /// Calls `body` with the array's bytes.
+    public func withContiguousBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeBytes(body)
+    }
+}
+
+extension ArraySlice: ContiguousBytesCollection where Element == UInt8 {
+    /// Calls `body` with the slice's bytes.
+    public func withContiguousBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeBytes(body)
+    }
+}

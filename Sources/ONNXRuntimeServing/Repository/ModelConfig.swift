@@ -1,0 +1,140 @@
+/// A model's configuration: the subset of Triton's `ModelConfig` (`model_config.proto`) this server understands.
+///
+/// It is read from `<model>/config.pbtxt` (see ``parse(_:file:)``) or, without that file, derived from the model
+/// itself. Fields the server does not support are rejected with a message saying so, never silently ignored.
+public struct ModelConfig: Sendable, Hashable {
+    /// An `input` or `output` entry.
+    public struct TensorConfig: Sendable, Hashable {
+        /// The tensor name.
+        public var name: String
+        /// The datatype (`data_type`).
+        public var datatype: DataType
+        /// The dimensions (`dims`); with `max_batch_size > 0` they exclude the batch dimension. `-1` is any size.
+        public var dims: [Int]
+        /// The line where the entry starts in `config.pbtxt` (0 if not from a file).
+        public var line: Int
+
+        /// Creates an entry.
+        public init(name: String, datatype: DataType, dims: [Int], line: Int = 0) {
+            self.name = name
+            self.datatype = datatype
+            self.dims = dims
+            self.line = line
+        }
+    }
+
+    /// Which versions of the model to serve (`version_policy`).
+    public enum VersionPolicy: Sendable, Hashable {
+        /// The `numVersions` highest-numbered versions (`latest { num_versions: N }`); the default, with 1.
+        case latest(numVersions: Int)
+        /// Every version (`all {}`).
+        case all
+        /// Exactly these versions (`specific { versions: [...] }`).
+        case specific(versions: [Int])
+
+        /// The versions to serve, chosen from those present.
+        public func select(from available: [Int]) -> [Int] {
+            let sorted = available.sorted()
+            switch self {
+            case .latest(let count): return Array(sorted.suffix(max(count, 0)))
+            case .all: return sorted
+            case .specific(let versions): return sorted.filter(versions.contains)
+            }
+        }
+    }
+
+    /// An `instance_group` entry. Only CPU instances are supported.
+    public struct InstanceGroup: Sendable, Hashable {
+        /// The group name, if given.
+        public var name: String?
+        /// `KIND_CPU` or `KIND_AUTO` (both mean CPU here).
+        public var kind: String
+        /// How many instances (sessions) to create; default 1.
+        public var count: Int
+
+        /// Creates a group.
+        public init(name: String? = nil, kind: String = "KIND_CPU", count: Int = 1) {
+            self.name = name
+            self.kind = kind
+            self.count = count
+        }
+    }
+
+    /// A queue policy (`default_queue_policy` of `dynamic_batching`).
+    public struct QueuePolicy: Sendable, Hashable {
+        /// `REJECT` or `DELAY`.
+        public var timeoutAction: String = "REJECT"
+        /// The default request timeout in microseconds; 0 means none.
+        public var defaultTimeoutMicroseconds: UInt64 = 0
+        /// Whether a request may ask for a shorter timeout.
+        public var allowTimeoutOverride: Bool = false
+        /// The most requests waiting for this model; 0 means the server's default.
+        public var maxQueueSize: Int = 0
+
+        /// A policy with default values.
+        public init() {}
+    }
+
+    /// The `dynamic_batching` settings. They are parsed and kept, and the queue policy is applied; requests are
+    /// still executed one by one (batching across requests is not implemented yet).
+    public struct DynamicBatching: Sendable, Hashable {
+        /// `preferred_batch_size`.
+        public var preferredBatchSizes: [Int] = []
+        /// `max_queue_delay_microseconds`.
+        public var maxQueueDelayMicroseconds: UInt64 = 0
+        /// `preserve_ordering`.
+        public var preserveOrdering: Bool = false
+        /// `default_queue_policy`, if given.
+        public var defaultQueuePolicy: QueuePolicy?
+
+        /// Settings with default values.
+        public init() {}
+    }
+
+    /// The platform name this server reports: `onnxruntime_onnx`.
+    public static let platformName = "onnxruntime_onnx"
+    /// The backend name this server reports: `onnxruntime`.
+    public static let backendName = "onnxruntime"
+    /// The model file looked for in each version directory unless `default_model_filename` says otherwise.
+    public static let defaultModelFilename = "model.onnx"
+
+    /// The model name; must match the model's directory name.
+    public var name: String
+    /// The version policy; default `latest { num_versions: 1 }`.
+    public var versionPolicy: VersionPolicy = .latest(numVersions: 1)
+    /// The largest batch the model accepts; 0 means the model does not batch and `dims` are full shapes.
+    public var maxBatchSize: Int = 0
+    /// Declared inputs; empty means all are taken from the model.
+    public var inputs: [TensorConfig] = []
+    /// Declared outputs; empty means all are taken from the model.
+    public var outputs: [TensorConfig] = []
+    /// Instance groups; empty means one instance.
+    public var instanceGroups: [InstanceGroup] = []
+    /// The model file name in each version directory.
+    public var defaultModelFilename: String = ModelConfig.defaultModelFilename
+    /// Dynamic batching settings, if the configuration has `dynamic_batching`.
+    public var dynamicBatching: DynamicBatching?
+    /// `optimization { graph { level } }`: -1 disables graph optimisation, 1 is basic and extended, other values
+    /// (and no setting) use all optimisations.
+    public var graphOptimizationLevel: Int?
+    /// Supported `parameters` entries: `intra_op_thread_count` and `inter_op_thread_count`.
+    public var parameters: [String: String] = [:]
+    /// The line of each top-level field in `config.pbtxt`, by field name (for error messages).
+    public var fieldLines: [String: Int] = [:]
+
+    /// A configuration with defaults for everything but the name.
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// The number of model instances (sessions): the sum of the instance groups' counts, at least 1.
+    public var instanceCount: Int {
+        max(1, instanceGroups.reduce(0) { $0 + $1.count })
+    }
+
+    /// The most requests that may wait for this model, if the configuration sets one.
+    public var maxQueueSize: Int? {
+        guard let size = dynamicBatching?.defaultQueuePolicy?.maxQueueSize, size > 0 else { return nil }
+        return size
+    }
+}

@@ -1,0 +1,184 @@
+import Logging
+import ONNXRuntime
+
+/// One version of a model, loaded and ready: its configuration, signature, sessions, queue and statistics.
+///
+/// Requests hold a reference while they run, so unloading or reloading never cuts a request short: the old version
+/// goes away when its last request finishes.
+public final class LoadedModel: Sendable {
+    /// The model name.
+    public let name: String
+    /// The version number.
+    public let version: Int
+    /// The configuration, completed with the model's inputs and outputs.
+    public let config: ModelConfig
+    /// The inputs and outputs served.
+    public let signature: ModelSignature
+    /// The model file.
+    public let path: String
+    let sessions: [Session]
+    let pool: InstancePool
+    let statistics: StatisticsRecorder
+    let limits: ServingLimits
+
+    init(
+        name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
+        sessions: [Session], limits: ServingLimits
+    ) {
+        self.name = name
+        self.version = version
+        self.config = config
+        self.signature = signature
+        self.path = path
+        self.sessions = sessions
+        self.limits = limits
+        self.pool = InstancePool(instances: sessions.count, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize)
+        self.statistics = StatisticsRecorder(name: name, version: String(version))
+    }
+
+    /// The version as the protocol writes it.
+    public var versionString: String { String(version) }
+
+    /// The number of instances (sessions).
+    public var instanceCount: Int { sessions.count }
+
+    /// The statistics so far.
+    public var currentStatistics: ModelStatistics { statistics.snapshot }
+
+    /// Runs one inference request: checks it against the signature, waits for an instance (bounded queue), makes
+    /// the input tensors, runs the model on the server's run thread pool (never on the caller's thread), and encodes the response.
+    /// - Throws: ``ServingError``: 400 for a request that does not fit, 503 when the queue is full or the request
+    ///   times out, 500 when ONNX Runtime fails.
+    public func infer(_ request: InferenceRequest, logger: Logger) async throws(ServingError) -> EncodedInferenceResponse
+    {
+        let start = MonotonicClock.now
+        statistics.received()
+        do {
+            let plan = try InferencePlan(
+                request: request, signature: signature, maximumElements: limits.maxTensorElements)
+            let timeout = try effectiveTimeout(request)
+            let (response, timings) = try await withTimeout(timeout) { [self] () async throws(ServingError) in
+                try await execute(plan)
+            }
+            statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
+            return response
+        } catch {
+            statistics.recordFailure(total: MonotonicClock.since(start))
+            logger.debug(
+                "inference failed", metadata: ["status": "\(error.statusCode)", "error": "\(error.message)"])
+            throw error
+        }
+    }
+
+    private func execute(_ plan: InferencePlan) async throws(ServingError) -> (
+        EncodedInferenceResponse, StatisticsRecorder.Timings
+    ) {
+        var timings = StatisticsRecorder.Timings()
+        let queued = MonotonicClock.now
+        let instance: Int
+        do {
+            instance = try await pool.acquire()
+        } catch is InstancePool.QueueFull {
+            throw .unavailable(
+                "model '\(name)' version \(version) is busy: \(pool.maximumQueued) requests are already waiting "
+                    + "(the queue is full); retry later")
+        } catch {
+            throw .unavailable("the request was cancelled while waiting for model '\(name)'")
+        }
+        defer { pool.release(instance) }
+        timings.queue = MonotonicClock.since(queued)
+
+        let inputStart = MonotonicClock.now
+        let inputs = try plan.makeInputs()
+        timings.computeInput = MonotonicClock.since(inputStart)
+
+        let runStart = MonotonicClock.now
+        let outputs: RunOutputs
+        do {
+            outputs = try await RunExecutor.run(sessions[instance], inputs: inputs, outputs: plan.outputs.map(\.spec.name))
+        } catch {
+            throw Self.runError(error, model: name)
+        }
+        timings.computeInfer = MonotonicClock.since(runStart)
+
+        let outputStart = MonotonicClock.now
+        let response = try InferenceResponseEncoder.encode(
+            plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        timings.computeOutput = MonotonicClock.since(outputStart)
+        return (response, timings)
+    }
+
+    /// The server's timeout, shortened by the request's `timeout` parameter (microseconds) if it gives one.
+    private func effectiveTimeout(_ request: InferenceRequest) throws(ServingError) -> Duration? {
+        var timeout = limits.requestTimeout
+        if let policy = config.dynamicBatching?.defaultQueuePolicy, policy.defaultTimeoutMicroseconds > 0 {
+            let configured = Duration.microseconds(Int64(clamping: policy.defaultTimeoutMicroseconds))
+            timeout = min(timeout ?? configured, configured)
+        }
+        if let value = request.parameters?["timeout"] {
+            guard case .number(let number) = value, let microseconds = number.int64Value, microseconds >= 0 else {
+                throw .badRequest("parameter 'timeout' must be a non-negative integer number of microseconds")
+            }
+            if microseconds > 0 {
+                let requested = Duration.microseconds(microseconds)
+                timeout = min(timeout ?? requested, requested)
+            }
+        }
+        return timeout
+    }
+
+    /// Runs `work`, failing with 503 if it takes longer than `timeout` (the work is cancelled, which terminates an
+    /// ONNX Runtime run in progress and takes a waiting request out of the queue).
+    private func withTimeout<T: Sendable>(
+        _ timeout: Duration?, _ work: @escaping @Sendable () async throws(ServingError) -> T
+    ) async throws(ServingError) -> T {
+        guard let timeout else { return try await work() }
+        let name = self.name
+        let result: Result<T, ServingError> = await withTaskGroup(of: Result<T, ServingError>?.self) { group in
+            group.addTask {
+                do throws(ServingError) {
+                    return .success(try await work())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                do {
+                    try await Task.sleep(for: timeout)
+                } catch {
+                    return nil  // cancelled because the work finished first
+                }
+                return .failure(
+                    .unavailable("the request to model '\(name)' timed out after \(Self.describe(timeout))"))
+            }
+            var first: Result<T, ServingError>?
+            while first == nil, let next = await group.next() {
+                first = next
+            }
+            group.cancelAll()
+            return first ?? .failure(.internal("the request finished without a result"))
+        }
+        return try result.get()
+    }
+
+    static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+    }
+
+    /// Maps a run failure: bad input values are the client's fault (400), anything else is ours (500).
+    static func runError(_ error: ORTError, model: String) -> ServingError {
+        switch error.code {
+        case .cancelled:
+            return .unavailable("the run of model '\(model)' was cancelled: \(error.message)")
+        case .unknownInput, .missingInput, .unknownOutput, .typeMismatch, .shapeMismatch, .countMismatch,
+            .invalidShape, .invalidArgument:
+            return .badRequest("model '\(model)' rejected the request: \(error.message)")
+        default:
+            if error.runtimeCode == .invalidArgument {
+                return .badRequest("model '\(model)' rejected the request: \(error.message)")
+            }
+            return .internal("model '\(model)' failed: \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Synchronization
+
+/// Collects the statistics of one model version; safe to update from concurrent requests.
+final class StatisticsRecorder: Sendable {
+    /// The phases of one successful request, in nanoseconds.
+    struct Timings: Sendable {
+        var queue: UInt64 = 0
+        var computeInput: UInt64 = 0
+        var computeInfer: UInt64 = 0
+        var computeOutput: UInt64 = 0
+    }
+
+    private let statistics: Mutex<ModelStatistics>
+
+    init(name: String, version: String) {
+        statistics = Mutex(ModelStatistics(name: name, version: version))
+    }
+
+    /// Notes that a request arrived (for `last_inference`).
+    func received() {
+        let now = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+        statistics.withLock { $0.lastInference = now }
+    }
+
+    /// Records a successful request.
+    func recordSuccess(total: UInt64, batchSize: Int, timings: Timings) {
+        statistics.withLock { stats in
+            stats.success.add(total)
+            stats.queue.add(timings.queue)
+            stats.computeInput.add(timings.computeInput)
+            stats.computeInfer.add(timings.computeInfer)
+            stats.computeOutput.add(timings.computeOutput)
+            stats.inferenceCount += UInt64(max(batchSize, 1))
+            stats.executionCount += 1
+            let index: Int
+            if let existing = stats.batches.firstIndex(where: { $0.batchSize == batchSize }) {
+                index = existing
+            } else {
+                stats.batches.append(ModelStatistics.Batch(batchSize: batchSize))
+                stats.batches.sort { $0.batchSize < $1.batchSize }
+                index = stats.batches.firstIndex { $0.batchSize == batchSize }!
+            }
+            stats.batches[index].computeInput.add(timings.computeInput)
+            stats.batches[index].computeInfer.add(timings.computeInfer)
+            stats.batches[index].computeOutput.add(timings.computeOutput)
+        }
+    }
+
+    /// Records a failed request.
+    func recordFailure(total: UInt64) {
+        statistics.withLock { $0.fail.add(total) }
+    }
+
+    /// A copy of the statistics.
+    var snapshot: ModelStatistics {
+        statistics.withLock { $0 }
+    }
+}
+
+/// Monotonic nanosecond timestamps for the statistics.
+enum MonotonicClock {
+    /// Nanoseconds since an arbitrary fixed point.
+    static var now: UInt64 {
+        DispatchTime.now().uptimeNanoseconds
+    }
+
+    /// Nanoseconds elapsed since `start`.
+    static func since(_ start: UInt64) -> UInt64 {
+        let current = now
+        return current >= start ? current - start : 0
+    }
+}

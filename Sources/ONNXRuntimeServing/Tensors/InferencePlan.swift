@@ -1,0 +1,158 @@
+import ONNXRuntime
+
+/// An inference request checked against a model's signature, ready to become tensors.
+///
+/// Making a plan allocates no tensor: it checks input names, datatypes, shapes (rank, fixed dimensions, the batch
+/// limit), element counts against the server's limit, JSON layouts and counts, binary byte counts, and the output
+/// selection. Only ``makeInputs()`` creates tensors.
+struct InferencePlan: Sendable {
+    /// An input matched to the model.
+    struct PlannedInput: Sendable {
+        var spec: TensorSpec
+        var input: InferenceRequest.Input
+        var count: Int
+    }
+
+    /// An output to return, and whether as binary data.
+    struct PlannedOutput: Sendable {
+        var spec: TensorSpec
+        var binary: Bool
+    }
+
+    let request: InferenceRequest
+    let inputs: [PlannedInput]
+    let outputs: [PlannedOutput]
+    /// The batch size (first dimension) for batching models, 1 otherwise.
+    let batchSize: Int
+
+    init(request: InferenceRequest, signature: ModelSignature, maximumElements: Int) throws(ServingError) {
+        self.request = request
+        var planned: [PlannedInput] = []
+        planned.reserveCapacity(request.inputs.count)
+        var batchSize: Int?
+        for input in request.inputs {
+            guard let spec = signature.input(named: input.name) else {
+                throw .badRequest(
+                    "model has no input named '\(input.name)'; inputs are: "
+                        + signature.inputs.map { "'\($0.name)'" }.joined(separator: ", "))
+            }
+            guard input.datatype == spec.datatype else {
+                throw .badRequest(
+                    "input '\(input.name)' has datatype \(input.datatype), but the model expects \(spec.datatype)")
+            }
+            guard spec.accepts(input.shape) else {
+                throw .badRequest(
+                    "input '\(input.name)' has shape \(input.shape), but the model expects \(spec.shape) "
+                        + "(-1 means any size)")
+            }
+            var count = 1
+            for dimension in input.shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= maximumElements else {
+                    throw .badRequest(
+                        "input '\(input.name)' has shape \(input.shape), more than the \(maximumElements) elements "
+                            + "this server accepts in one tensor")
+                }
+                count = product
+            }
+            if signature.maxBatchSize > 0, let first = input.shape.first {
+                guard first <= signature.maxBatchSize else {
+                    throw .badRequest(
+                        "input '\(input.name)' has batch size \(first), more than the model's max_batch_size "
+                            + "\(signature.maxBatchSize)")
+                }
+                if let batchSize, batchSize != first {
+                    throw .badRequest(
+                        "input '\(input.name)' has batch size \(first), but another input has \(batchSize); all "
+                            + "inputs must have the same batch size")
+                }
+                batchSize = first
+            }
+            switch input.data {
+            case .json(let data):
+                guard input.datatype.supportsJSON else {
+                    throw .badRequest(
+                        "input '\(input.name)': \(input.datatype) tensors can only be sent as binary data (the binary "
+                            + "tensor data extension), not as JSON")
+                }
+                try JSONTensorData.checkLayout(data, shape: input.shape, count: count, name: input.name)
+            case .binary(let range):
+                try BinaryTensorData.checkSize(
+                    request.body[range], datatype: input.datatype, shape: input.shape, count: count, name: input.name)
+            }
+            planned.append(PlannedInput(spec: spec, input: input, count: count))
+        }
+        if planned.count < signature.inputs.count {
+            let given = Set(request.inputs.map(\.name))
+            let missing = signature.inputs.filter { !given.contains($0.name) }
+            throw .badRequest(
+                "missing input\(missing.count == 1 ? "" : "s") "
+                    + missing.map { "'\($0.name)' (\($0.datatype) \($0.shape))" }.joined(separator: ", "))
+        }
+        self.inputs = planned
+        self.batchSize = signature.maxBatchSize > 0 ? (batchSize ?? 1) : 1
+        self.outputs = try Self.selectOutputs(request, signature)
+    }
+
+    private static func selectOutputs(_ request: InferenceRequest, _ signature: ModelSignature) throws(ServingError)
+        -> [PlannedOutput]
+    {
+        let binaryByDefault = try flag(request.parameters?["binary_data_output"], "binary_data_output", "the request")
+        var selected: [PlannedOutput] = []
+        if let requested = request.outputs {
+            for output in requested {
+                guard let spec = signature.output(named: output.name) else {
+                    throw .badRequest(
+                        "model has no output named '\(output.name)'; outputs are: "
+                            + signature.outputs.map { "'\($0.name)'" }.joined(separator: ", "))
+                }
+                if output.parameters["classification"] != nil {
+                    throw .badRequest(
+                        "output '\(output.name)' asks for 'classification', which this server does not support")
+                }
+                let binary =
+                    try flag(output.parameters["binary_data"], "binary_data", "output '\(output.name)'")
+                    ?? binaryByDefault ?? false
+                selected.append(PlannedOutput(spec: spec, binary: binary))
+            }
+        } else {
+            selected = signature.outputs.map { PlannedOutput(spec: $0, binary: binaryByDefault ?? false) }
+        }
+        for output in selected where !output.binary && !output.spec.datatype.supportsJSON {
+            throw .badRequest(
+                "output '\(output.spec.name)' is \(output.spec.datatype), which can only be returned as binary "
+                    + "data; set the output parameter 'binary_data' (or the request parameter 'binary_data_output') "
+                    + "to true")
+        }
+        return selected
+    }
+
+    private static func flag(_ value: JSONValue?, _ name: String, _ context: String) throws(ServingError) -> Bool? {
+        switch value {
+        case nil: return nil
+        case .bool(let flag)?: return flag
+        case let other?:
+            throw .badRequest("parameter '\(name)' of \(context) must be a boolean, got \(other.kindDescription)")
+        }
+    }
+
+    /// Creates the input tensors (all element conversion errors are found before the first tensor is created for
+    /// binary inputs; JSON inputs are converted and created one by one).
+    func makeInputs() throws(ServingError) -> [String: Value] {
+        var values: [String: Value] = [:]
+        values.reserveCapacity(inputs.count)
+        for planned in inputs {
+            let input = planned.input
+            switch input.data {
+            case .json(let data):
+                values[input.name] = try JSONTensorData.makeValue(
+                    data, input: input.name, datatype: input.datatype, shape: input.shape, count: planned.count)
+            case .binary(let range):
+                values[input.name] = try BinaryTensorData.makeValue(
+                    request.body[range], datatype: input.datatype, shape: input.shape, count: planned.count,
+                    name: input.name)
+            }
+        }
+        return values
+    }
+}

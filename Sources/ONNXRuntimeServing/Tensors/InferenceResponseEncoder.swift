@@ -1,0 +1,144 @@
+import ONNXRuntime
+
+/// Writes an inference response (`$inference_response`): the JSON object, then the binary data of the outputs that
+/// asked for it, in output order.
+enum InferenceResponseEncoder {
+    static func encode(
+        plan: InferencePlan, outputs: RunOutputs, modelName: String, modelVersion: String
+    ) throws(ServingError) -> EncodedInferenceResponse {
+        var json = JSONWriter(capacity: 256)
+        var binary: [UInt8] = []
+        json.writeRaw("{")
+        json.write(key: "model_name")
+        json.write(string: modelName)
+        json.writeRaw(",")
+        json.write(key: "model_version")
+        json.write(string: modelVersion)
+        if let id = plan.request.id {
+            json.writeRaw(",")
+            json.write(key: "id")
+            json.write(string: id)
+        }
+        if let parameters = plan.request.parameters {
+            json.writeRaw(",")
+            json.write(key: "parameters")
+            json.write(.object(parameters))
+        }
+        json.writeRaw(",")
+        json.write(key: "outputs")
+        json.writeRaw("[")
+        for (index, planned) in plan.outputs.enumerated() {
+            guard let value = outputs[planned.spec.name] else {
+                throw .internal("the model did not produce output '\(planned.spec.name)'")
+            }
+            if index > 0 { json.writeRaw(",") }
+            try write(value, planned, json: &json, binary: &binary)
+        }
+        json.writeRaw("]}")
+        let headerLength = json.bytes.count
+        guard !binary.isEmpty || plan.outputs.contains(where: \.binary) else {
+            return EncodedInferenceResponse(body: json.bytes, jsonLength: headerLength, hasBinaryData: false)
+        }
+        var body = json.bytes
+        body.append(contentsOf: binary)
+        return EncodedInferenceResponse(body: body, jsonLength: headerLength, hasBinaryData: true)
+    }
+
+    private static func write(
+        _ value: Value, _ planned: InferencePlan.PlannedOutput, json: inout JSONWriter, binary: inout [UInt8]
+    ) throws(ServingError) {
+        let name = planned.spec.name
+        guard value.isTensor, let elementType = value.elementType, let datatype = DataType(elementType) else {
+            throw .internal("output '\(name)' is a \(value.type.typeString), which has no KServe V2 datatype")
+        }
+        let shape = value.shape
+        json.writeRaw("{")
+        json.write(key: "name")
+        json.write(string: name)
+        json.writeRaw(",")
+        json.write(key: "datatype")
+        json.write(string: datatype.rawValue)
+        json.writeRaw(",")
+        json.write(key: "shape")
+        json.writeRaw("[")
+        for (axis, dimension) in shape.enumerated() {
+            if axis > 0 { json.writeRaw(",") }
+            json.write(int: Int64(dimension))
+        }
+        json.writeRaw("]")
+        do {
+            if planned.binary {
+                let start = binary.count
+                try appendBinary(value, datatype: datatype, to: &binary)
+                json.writeRaw(",")
+                json.write(key: "parameters")
+                json.writeRaw("{")
+                json.write(key: "binary_data_size")
+                json.write(int: Int64(binary.count - start))
+                json.writeRaw("}")
+            } else {
+                json.writeRaw(",")
+                json.write(key: "data")
+                try writeJSON(value, datatype: datatype, json: &json)
+            }
+        } catch let error as ServingError {
+            throw error
+        } catch {
+            throw .internal("output '\(name)': could not read the tensor: \(error)")
+        }
+        json.writeRaw("}")
+    }
+
+    private static func appendBinary(_ value: Value, datatype: DataType, to binary: inout [UInt8]) throws {
+        if datatype == .bytes {
+            for text in try Tensor<String>(value).scalars {
+                let utf8 = Array(text.utf8)
+                BinaryTensorData.appendLength(utf8.count, to: &binary)
+                binary.append(contentsOf: utf8)
+            }
+            return
+        }
+        try value.withUnsafeRawBytes { raw in binary.append(contentsOf: raw) }
+    }
+
+    private static func writeJSON(_ value: Value, datatype: DataType, json: inout JSONWriter) throws {
+        json.writeRaw("[")
+        defer { json.writeRaw("]") }
+        if datatype == .bytes {
+            for (index, text) in try Tensor<String>(value).scalars.enumerated() {
+                if index > 0 { json.writeRaw(",") }
+                json.write(string: text)
+            }
+            return
+        }
+        try value.withUnsafeRawBytes { raw in
+            switch datatype {
+            case .bool: each(raw, UInt8.self, &json) { $0.write(bool: $1 != 0) }
+            case .uint8: each(raw, UInt8.self, &json) { $0.write(uint: UInt64($1)) }
+            case .uint16: each(raw, UInt16.self, &json) { $0.write(uint: UInt64($1)) }
+            case .uint32: each(raw, UInt32.self, &json) { $0.write(uint: UInt64($1)) }
+            case .uint64: each(raw, UInt64.self, &json) { $0.write(uint: $1) }
+            case .int8: each(raw, Int8.self, &json) { $0.write(int: Int64($1)) }
+            case .int16: each(raw, Int16.self, &json) { $0.write(int: Int64($1)) }
+            case .int32: each(raw, Int32.self, &json) { $0.write(int: Int64($1)) }
+            case .int64: each(raw, Int64.self, &json) { $0.write(int: $1) }
+            case .fp16: each(raw, UInt16.self, &json) { $0.write(float: Float(Float16(bitPattern: $1))) }
+            case .fp32: each(raw, Float.self, &json) { $0.write(float: $1) }
+            case .fp64: each(raw, Double.self, &json) { $0.write(double: $1) }
+            case .bf16: each(raw, UInt16.self, &json) { $0.write(float: Float(bitPattern: UInt32($1) << 16)) }
+            case .bytes: break
+            }
+        }
+    }
+
+    private static func each<T: BitwiseCopyable>(
+        _ raw: UnsafeRawBufferPointer, _ type: T.Type, _ json: inout JSONWriter, _ body: (inout JSONWriter, T) -> Void
+    ) {
+        let stride = MemoryLayout<T>.stride
+        let count = raw.count / stride
+        for index in 0..<count {
+            if index > 0 { json.writeRaw(byte: UInt8(ascii: ",")) }
+            body(&json, raw.loadUnaligned(fromByteOffset: index * stride, as: T.self))
+        }
+    }
+}

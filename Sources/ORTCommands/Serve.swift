@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ONNXRuntimeServer
+import ONNXRuntimeServing
+
+/// `ort serve`: a KServe V2 / Triton-compatible REST inference server for ONNX models.
+public struct Serve: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Serve ONNX models over the KServe V2 (Triton-compatible) REST protocol.",
+        discussion: """
+            Models come from Triton-style repositories (<repository>/<model>/<version>/model.onnx with an optional \
+            <repository>/<model>/config.pbtxt) and from single files (--model NAME=PATH, served as version 1).
+
+            The server listens on 127.0.0.1 by default, so only this machine can reach it: inference has no \
+            authentication, and the repository API can load and unload models. In a container (KServe, \
+            Kubernetes) pass --host 0.0.0.0, and protect the repository API with --repository-token or \
+            --disable-repository-api.
+
+            SIGTERM or SIGINT stops accepting connections, lets requests in progress finish, and exits with 0.
+            """)
+
+    @Option(name: .customLong("model-repository"), help: "A model repository directory (repeatable).")
+    public var repositories: [String] = []
+
+    @Option(name: .customLong("model"), help: "Serve one .onnx file as NAME, version 1: NAME=PATH (repeatable).")
+    public var models: [String] = []
+
+    @Option(help: "The address to listen on; 0.0.0.0 for every interface (containers, KServe).")
+    public var host: String = ServerConfiguration.defaultHost
+
+    @Option(name: .customLong("http-port"), help: "The HTTP port (0 picks a free one).")
+    public var httpPort: Int = ServerConfiguration.defaultPort
+
+    @Option(name: .customLong("model-control-mode"), help: "none (load all), poll (load all, rescan) or explicit.")
+    public var controlMode: ControlMode = .none
+
+    @Option(name: .customLong("load-model"), help: "In explicit mode, a model to load at start ('*' for all).")
+    public var loadModels: [String] = []
+
+    @Option(name: .customLong("repository-poll-secs"), help: "In poll mode, seconds between repository scans.")
+    public var pollSeconds: Int = 15
+
+    @Option(name: .customLong("max-request-size"), help: "The largest request body accepted, in bytes (413 past it).")
+    public var maxRequestSize: Int = ServingLimits().maxRequestBytes
+
+    @Option(name: .customLong("max-tensor-elements"), help: "The most elements in one input tensor (400 past it).")
+    public var maxTensorElements: Int = ServingLimits().maxTensorElements
+
+    @Option(
+        name: .customLong("max-queue-size"),
+        help: "Requests that may wait for a busy model (503 past it), unless its config.pbtxt sets max_queue_size.")
+    public var maxQueueSize: Int = ServingLimits().maxQueueSize
+
+    @Option(name: .customLong("request-timeout"), help: "Seconds a request may take, queueing included; 0 for none.")
+    public var requestTimeout: Double = 60
+
+    @Option(
+        name: .customLong("strict-readiness"),
+        help: "Report ready only when every model meant to be loaded is (true), or once loading is done (false).")
+    public var strictReadiness: Bool = true
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    public var logLevel: LogLevel = .info
+
+    @Option(
+        name: .customLong("repository-token"),
+        help: "Require 'Authorization: Bearer TOKEN' on the repository endpoints (or set ORT_SERVE_REPOSITORY_TOKEN).")
+    public var repositoryToken: String?
+
+    @Flag(name: .customLong("disable-repository-api"), help: "Turn off the repository endpoints (index, load, unload).")
+    public var disableRepositoryAPI = false
+
+    public init() {}
+
+    /// The model control modes, as command-line words.
+    public enum ControlMode: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case none, poll, explicit
+    }
+
+    /// The log levels, as command-line words.
+    public enum LogLevel: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    public func validate() throws {
+        guard !repositories.isEmpty || !models.isEmpty else {
+            throw ValidationError("give at least one --model-repository DIR or --model NAME=PATH")
+        }
+        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
+        guard pollSeconds > 0 else { throw ValidationError("--repository-poll-secs must be at least 1") }
+        guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive") }
+        guard maxTensorElements > 0 else { throw ValidationError("--max-tensor-elements must be positive") }
+        guard maxQueueSize >= 0 else { throw ValidationError("--max-queue-size must be 0 or more") }
+        guard requestTimeout >= 0, requestTimeout.isFinite else {
+            throw ValidationError("--request-timeout must be 0 (none) or a positive number of seconds")
+        }
+        if !loadModels.isEmpty && controlMode != .explicit {
+            throw ValidationError("--load-model needs --model-control-mode explicit")
+        }
+        if disableRepositoryAPI && repositoryToken != nil {
+            throw ValidationError("--repository-token and --disable-repository-api exclude each other")
+        }
+        _ = try singleModels()
+    }
+
+    public func run() async throws {
+        let logger = makeLogger()
+        let configuration = try serverConfiguration()
+        for directory in repositories where !FileManager.default.fileExists(atPath: directory) {
+            logger.warning("model repository does not exist (yet)", metadata: ["path": "\(directory)"])
+        }
+        try await InferenceServer(configuration: configuration, logger: logger).run()
+        logger.info("stopped")
+    }
+
+    /// The server configuration these options describe.
+    public func serverConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> ServerConfiguration
+    {
+        let limits = ServingLimits(
+            maxRequestBytes: maxRequestSize, maxTensorElements: maxTensorElements, maxQueueSize: maxQueueSize,
+            requestTimeout: requestTimeout > 0 ? .milliseconds(Int64((requestTimeout * 1000).rounded())) : nil)
+        let serving = ServingConfiguration(
+            repositories: repositories, models: try singleModels(),
+            controlMode: ModelControlMode(rawValue: controlMode.rawValue) ?? .none, startupModels: loadModels,
+            pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness)
+        let access: RepositoryAccess
+        if disableRepositoryAPI {
+            access = .disabled
+        } else if let token = repositoryToken ?? environment["ORT_SERVE_REPOSITORY_TOKEN"], !token.isEmpty {
+            access = .token(token)
+        } else {
+            access = .open
+        }
+        return ServerConfiguration(host: host, port: httpPort, serving: serving, repositoryAccess: access)
+    }
+
+    /// The `--model NAME=PATH` entries by name.
+    func singleModels() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in models {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[1].isEmpty else {
+                throw ValidationError("--model expects NAME=PATH, got '\(entry)'")
+            }
+            guard ModelName.isValid(parts[0]) else {
+                throw ValidationError(
+                    "--model: '\(parts[0])' is not a valid model name (1-255 characters from A-Z a-z 0-9 _ - ., "
+                        + "not starting with '.')")
+            }
+            guard result[parts[0]] == nil else { throw ValidationError("--model: '\(parts[0])' is given twice") }
+            result[parts[0]] = parts[1]
+        }
+        return result
+    }
+
+    private func makeLogger() -> Logger {
+        let level = Logger.Level(rawValue: logLevel.rawValue) ?? .info
+        var logger = Logger(label: "ort.serve") { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        logger.logLevel = level
+        return logger
+    }
+}

@@ -1,0 +1,68 @@
+import ONNXRuntimeServing
+import Testing
+
+@Suite("JSON parser and writer")
+struct JSONTests {
+    @Test("integers stay exact across the whole 64-bit ranges")
+    func integers() throws {
+        let value = try JSONParser.parse("[-9223372036854775808, 9223372036854775807, 18446744073709551615, 0, -0]")
+        #expect(
+            value
+                == .array([
+                    .number(.int(.min)), .number(.int(.max)), .number(.uint(.max)), .number(.int(0)), .number(.int(0)),
+                ]))
+        #expect(try JSONParser.parse("18446744073709551616") == .number(.double(18446744073709551616)))
+        #expect(try JSONParser.parse("1.5e3") == .number(.double(1500)))
+        #expect(try JSONParser.parse("-1E-2") == .number(.double(-0.01)))
+    }
+
+    @Test("strings: escapes, surrogate pairs, UTF-8")
+    func strings() throws {
+        #expect(try JSONParser.parse(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00ü""#) == .string("a\"b\\c/d\n\té😀ü"))
+        var writer = JSONWriter()
+        writer.write(.string("q\"\\\n\u{1}ü😀"))
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #""q\"\\\n\u0001ü😀""#)
+        #expect(try JSONParser.parse(writer.bytes) == .string("q\"\\\n\u{1}ü😀"))
+    }
+
+    @Test("objects keep key order and round-trip")
+    func objects() throws {
+        let text = #"{"z":1,"a":[true,false,null],"m":{"k":"v"},"f":0.5}"#
+        let value = try JSONParser.parse(text)
+        #expect(value.objectValue?.keys == ["z", "a", "m", "f"])
+        #expect(value.jsonText == text)
+    }
+
+    @Test(
+        "malformed JSON is rejected with the offset",
+        arguments: [
+            "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"abc", "\"\\x\"", "[1] 2", "{1:2}", "\"\u{1}\"",
+            "\"\\ud800\"", "nul",
+        ])
+    func malformed(_ text: String) {
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(text) }
+    }
+
+    @Test("nesting depth is limited")
+    func depth() throws {
+        let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(deep) }
+        let shallow = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        _ = try JSONParser.parse(shallow)
+    }
+
+    @Test("floats are written with the shortest text for their precision; non-finite values by name")
+    func floats() {
+        var writer = JSONWriter()
+        writer.write(float: 0.1)
+        writer.writeRaw(",")
+        writer.write(double: 0.1)
+        writer.writeRaw(",")
+        writer.write(double: .infinity)
+        writer.writeRaw(",")
+        writer.write(float: -.infinity)
+        writer.writeRaw(",")
+        writer.write(double: .nan)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "0.1,0.1,Infinity,-Infinity,NaN")
+    }
+}

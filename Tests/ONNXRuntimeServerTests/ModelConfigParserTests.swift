@@ -1,0 +1,183 @@
+import ONNXRuntimeServing
+import Testing
+
+@Suite("config.pbtxt parsing")
+struct ModelConfigParserTests {
+    private func parse(_ text: String) throws(ModelConfigError) -> ModelConfig {
+        try ModelConfig.parse(text, file: "m/config.pbtxt", defaultName: "m")
+    }
+
+    private func error(_ text: String) -> ModelConfigError? {
+        do {
+            _ = try parse(text)
+            Issue.record("expected an error for:\n\(text)")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a full, valid configuration")
+    func valid() throws {
+        let config = try parse(
+            """
+            # A Triton configuration with every supported field.
+            name: "m"
+            platform: "onnxruntime_onnx"
+            backend: "onnxruntime"
+            max_batch_size: 8
+            version_policy: { latest: { num_versions: 2 } }
+            input [
+              {
+                name: "input"
+                data_type: TYPE_FP32
+                format: FORMAT_NONE
+                dims: [ 1, 28, 28 ]
+              }
+            ]
+            output [ { name: "logits", data_type: TYPE_FP32, dims: [ 10 ] },
+                     { name: "probabilities" data_type: TYPE_FP32 dims: 10 } ]
+            instance_group [ { name: "cpu" count: 2 kind: KIND_CPU } ]
+            default_model_filename: 'mnist.onnx'
+            dynamic_batching {
+              preferred_batch_size: [ 4, 8 ]
+              max_queue_delay_microseconds: 100
+              preserve_ordering: true
+              default_queue_policy { max_queue_size: 5 default_timeout_microseconds: 2000000 }
+            }
+            optimization { graph { level: 1 } }
+            parameters { key: "inter_op_thread_count" value: { string_value: "2" } }
+            parameters: { key: "intra_op_thread_count", value: { string_value: "3" } };
+            """)
+        #expect(config.name == "m")
+        #expect(config.maxBatchSize == 8)
+        #expect(config.versionPolicy == .latest(numVersions: 2))
+        #expect(config.inputs == [.init(name: "input", datatype: .fp32, dims: [1, 28, 28], line: 7)])
+        #expect(config.outputs.map(\.name) == ["logits", "probabilities"])
+        #expect(config.outputs.map(\.dims) == [[10], [10]])
+        #expect(config.instanceGroups == [.init(name: "cpu", kind: "KIND_CPU", count: 2)])
+        #expect(config.instanceCount == 2)
+        #expect(config.defaultModelFilename == "mnist.onnx")
+        #expect(config.dynamicBatching?.preferredBatchSizes == [4, 8])
+        #expect(config.dynamicBatching?.maxQueueDelayMicroseconds == 100)
+        #expect(config.dynamicBatching?.preserveOrdering == true)
+        #expect(config.dynamicBatching?.defaultQueuePolicy?.maxQueueSize == 5)
+        #expect(config.maxQueueSize == 5)
+        #expect(config.graphOptimizationLevel == 1)
+        #expect(config.parameters == ["inter_op_thread_count": "2", "intra_op_thread_count": "3"])
+    }
+
+    @Test("defaults: no name takes the directory name; empty file is fine; TYPE_STRING is BYTES")
+    func defaults() throws {
+        let empty = try parse("")
+        #expect(empty.name == "m")
+        #expect(empty.versionPolicy == .latest(numVersions: 1))
+        #expect(empty.instanceCount == 1)
+        #expect(empty.defaultModelFilename == "model.onnx")
+        #expect(empty.dynamicBatching == nil)
+        let strings = try parse("input [ { name: \"s\" data_type: TYPE_STRING dims: [ -1 ] } ]")
+        #expect(strings.inputs.first?.datatype == .bytes)
+        #expect(try parse("version_policy { all { } }").versionPolicy == .all)
+        #expect(try parse("version_policy { specific { versions: 2 versions: 5 } }").versionPolicy == .specific(versions: [2, 5]))
+        #expect(try parse("backend: \"onnxruntime\"").name == "m")
+    }
+
+    @Test(
+        "unsupported fields are rejected with a message saying so, and the line",
+        arguments: [
+            ("sequence_batching { }", "sequence batching is not supported", 1),
+            ("ensemble_scheduling { }", "ensembles are not supported", 1),
+            ("\nmodel_warmup [ { name: \"w\" } ]", "model warmup is not supported", 2),
+            ("response_cache { enable: true }", "response cache", 1),
+            ("model_transaction_policy { decoupled: true }", "decoupled", 1),
+            ("platform: \"pytorch_libtorch\"", "platform 'pytorch_libtorch' is not supported", 1),
+            ("backend: \"python\"", "backend 'python' is not supported", 1),
+            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] reshape: { shape: [1] } } ]", "'reshape'", 1),
+            ("output [ { name: \"y\" data_type: TYPE_FP32 dims: [1] label_filename: \"l.txt\" } ]", "classification", 1),
+            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] optional: true } ]", "optional inputs", 1),
+            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] format: FORMAT_NCHW } ]", "FORMAT_NCHW", 1),
+            ("instance_group [ { kind: KIND_GPU } ]", "KIND_GPU", 1),
+            ("instance_group [ { count: 1 gpus: [0] } ]", "'gpus' is not supported", 1),
+            ("dynamic_batching { priority_levels: 2 }", "priorities", 1),
+            ("dynamic_batching { default_queue_policy { timeout_action: DELAY } }", "DELAY", 1),
+            ("optimization { cuda { graphs: true } }", "optimization 'cuda'", 1),
+            ("parameters { key: \"enable_mem_pattern\" value: { string_value: \"0\" } }", "enable_mem_pattern", 1),
+            ("input [ { name: \"x\" data_type: TYPE_COMPLEX dims: [1] } ]", "data_type 'TYPE_COMPLEX'", 1),
+            ("default_model_filename: \"../evil.onnx\"", "plain file name", 1),
+            ("max_batch_size: -1", "at least 0", 1),
+            ("instance_group [ { count: 0 } ]", "at least 1", 1),
+            ("bogus_field: 1", "unknown field 'bogus_field' in ModelConfig", 1),
+            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] colour: 3 } ]", "unknown field 'colour' in input", 1),
+            ("max_batch_size: 1\nmax_batch_size: 2", "more than once", 2),
+            ("input [ { data_type: TYPE_FP32 dims: [1] } ]", "has no 'name'", 1),
+            ("input [ { name: \"x\" dims: [1] } ]", "has no 'data_type'", 1),
+            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] }, { name: \"x\" data_type: TYPE_FP32 dims: [1] } ]",
+                "declared more than once", 1),
+            ("max_batch_size: \"eight\"", "must be an integer", 1),
+            ("name: m", "must be a quoted string", 1),
+            ("version_policy { latest { num_versions: 1 } all { } }", "exactly one", 1),
+        ] as [(String, String, Int)])
+    func unsupported(_ text: String, _ expected: String, _ line: Int) {
+        guard let error = error(text) else { return }
+        #expect(error.message.contains(expected), "\(error)")
+        #expect(error.line == line, "\(error)")
+        #expect(error.description.hasPrefix("m/config.pbtxt:\(line):"), "\(error)")
+    }
+
+    @Test(
+        "syntax errors carry line and column",
+        arguments: [
+            ("name: \"m\"\nmax_batch_size 4", 2, 16, "expected ':' or '{'"),
+            ("input [ { name: \"x\" ", 1, 21, "missing '}'"),
+            ("name: \"unterminated", 1, 7, "unterminated string"),
+            ("\n\n  input [ { name: \"x\" } ] }", 3, 27, "found '}'"),
+            ("dims: [1 2]", 1, 10, "expected ',' or ']'"),
+            ("max_batch_size: @", 1, 17, "unexpected character '@'"),
+            ("name: \"a\\q\"", 1, 10, "unsupported escape"),
+            ("max_batch_size:", 1, 16, "expected a value"),
+            ("{ }", 1, 1, "expected a field name"),
+        ] as [(String, Int, Int, String)])
+    func syntaxErrors(_ text: String, _ line: Int, _ column: Int, _ expected: String) {
+        guard let error = error(text) else { return }
+        #expect(error.line == line, "\(error)")
+        #expect(error.column == column, "\(error)")
+        #expect(error.message.contains(expected), "\(error)")
+    }
+
+    @Test("the text-format parser keeps nesting, lists and comments straight")
+    func textProto() throws {
+        let message = try TextProtoMessage.parse(
+            """
+            a: 1  # comment
+            b { c: "x" 'y' d: [ 1, -2.5e3 ] }
+            e: < f: TRUE_ENUM >
+            """)
+        #expect(message.fields.map(\.name) == ["a", "b", "e"])
+        #expect(message.fields[0].value == .number("1"))
+        guard case .message(let b) = message.fields[1].value else {
+            Issue.record("b is not a message")
+            return
+        }
+        #expect(b.fields.map(\.name) == ["c", "d", "d"])
+        #expect(b.fields[0].value == .string("xy"))
+        #expect(b.fields[2].value == .number("-2.5e3"))
+        #expect(b.fields[2].line == 2)
+        guard case .message(let e) = message.fields[2].value else {
+            Issue.record("e is not a message")
+            return
+        }
+        #expect(e.fields.first?.value == .identifier("TRUE_ENUM"))
+    }
+
+    @Test("the configuration's JSON form names every field as Triton does")
+    func json() throws {
+        var config = try parse("max_batch_size: 4\ndynamic_batching { preferred_batch_size: 2 }")
+        config.inputs = [.init(name: "x", datatype: .bytes, dims: [-1])]
+        let json = config.json
+        #expect(json["max_batch_size"] == .number(.int(4)))
+        #expect(json["input"]?.arrayValue?.first?["data_type"] == .string("TYPE_STRING"))
+        #expect(json["dynamic_batching"]?["preferred_batch_size"] == .array([.number(.int(2))]))
+        #expect(json["dynamic_batching"]?["max_queue_delay_microseconds"] == .number(.int(0)))
+        #expect(json["platform"] == .string("onnxruntime_onnx"))
+    }
+}

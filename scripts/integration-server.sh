@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Interoperability tests of `ort serve` with third-party clients (Python tritonclient.http, the KServe SDK, raw
+# HTTP): builds `ort` (release), fills a temporary Triton-layout model repository (<repo>/<model>/1/model.onnx)
+# from Tests/Models and the MNIST example, starts the server on 127.0.0.1 and a free port in explicit model control
+# mode with a repository token, waits for /v2/health/ready, runs pytest on Tests/Integration, and always stops the
+# server. pytest's exit code is the script's.
+#
+# Usage: scripts/integration-server.sh [pytest arguments...]     (e.g. -k binary, -x, -vv)
+#
+# The Python packages (Tests/Integration/requirements.txt) go into .integration/venv, created on first use.
+# Environment: ORT_SCRATCH_PATH (the SwiftPM scratch folder, default .build), INTEGRATION_KEEP_LOG=1 (print the
+# server log even when the tests pass).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+state="$root/.integration"
+venv="$state/venv"
+requirements="Tests/Integration/requirements.txt"
+scratch="${ORT_SCRATCH_PATH:-.build}"
+mkdir -p "$state"
+
+# --- Python environment -------------------------------------------------------------------------------------------
+python="$(command -v python3 || command -v python || true)"
+if [[ -z "$python" ]]; then
+    echo "error: python3 is needed for the integration tests" >&2
+    exit 1
+fi
+if [[ ! -x "$venv/bin/python" ]]; then
+    echo "== creating $venv"
+    "$python" -m venv "$venv"
+fi
+py="$venv/bin/python"
+stamp="$venv/.requirements.sha256"
+wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
+    echo "== installing $requirements into $venv"
+    "$py" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$wanted" >"$stamp"
+fi
+
+# --- ONNX Runtime and the ort binary -------------------------------------------------------------------------------
+scripts/install-runtime.sh
+echo "== building ort (release)"
+swift build -c release --scratch-path "$scratch" --product ort
+ort="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/ort"
+
+# --- Model repository ----------------------------------------------------------------------------------------------
+work="$(mktemp -d "${TMPDIR:-/tmp}/ort-integration.XXXXXX")"
+repo="$work/models"
+log="$work/server.log"
+server_pid=""
+
+cleanup() {
+    local status=$?
+    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            kill -0 "$server_pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        if kill -0 "$server_pid" 2>/dev/null; then
+            echo "warning: the server did not stop within 10 s of SIGTERM; killing it" >&2
+            kill -KILL "$server_pid" 2>/dev/null || true
+        fi
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    if [[ $status -ne 0 || -n "${INTEGRATION_KEEP_LOG:-}" ]] && [[ -f "$log" ]]; then
+        echo "== server log (last 60 lines of $log)"
+        tail -n 60 "$log" || true
+    fi
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+add_model() { # NAME SOURCE.onnx
+    mkdir -p "$repo/$1/1"
+    cp "$2" "$repo/$1/1/model.onnx"
+}
+
+identity_models=(
+    identity_bool identity_uint8 identity_uint16 identity_uint32 identity_uint64 identity_int8 identity_int16
+    identity_int32 identity_int64 identity_float16 identity_float32 identity_float64 identity_string
+    identity_bfloat16
+)
+loaded=("${identity_models[@]}" add_f32 string_ops bad_shape mnist)
+not_loaded=(scalar_mul)
+for name in "${identity_models[@]}" add_f32 string_ops bad_shape scalar_mul; do
+    add_model "$name" "Tests/Models/$name.onnx"
+done
+add_model mnist Examples/MNIST/mnist-mlp.onnx
+
+# --- Server --------------------------------------------------------------------------------------------------------
+port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+token="integration-$RANDOM-$RANDOM"
+max_request_size=$((4 * 1024 * 1024))
+load_flags=()
+for name in "${loaded[@]}"; do load_flags+=(--load-model "$name"); done
+
+echo "== starting ort serve on 127.0.0.1:$port (log: $log)"
+"$ort" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" \
+    --model-control-mode explicit "${load_flags[@]}" \
+    --repository-token "$token" --max-request-size "$max_request_size" >"$log" 2>&1 &
+server_pid=$!
+
+base_url="http://127.0.0.1:$port"
+"$py" - "$base_url" "$server_pid" <<'PY'
+import os, sys, time, urllib.error, urllib.request
+url, pid = sys.argv[1] + "/v2/health/ready", int(sys.argv[2])
+deadline = time.monotonic() + 180
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("error: the server exited before it was ready")
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            if response.status == 200:
+                print(f"== server ready after {180 - (deadline - time.monotonic()):.1f} s")
+                sys.exit(0)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        pass
+    time.sleep(0.25)
+sys.exit("error: the server was not ready within 180 s")
+PY
+
+# --- Tests ---------------------------------------------------------------------------------------------------------
+echo "== pytest Tests/Integration"
+results="$work/pytest.txt"
+set +e
+ORT_SERVE_URL="$base_url" ORT_SERVE_TOKEN="$token" ORT_SERVE_MAX_REQUEST_SIZE="$max_request_size" \
+    ORT_SERVE_NOT_LOADED="$(IFS=,; echo "${not_loaded[*]}")" PYTHONDONTWRITEBYTECODE=1 \
+    "$py" -m pytest Tests/Integration -p no:cacheprovider -rfEs "$@" 2>&1 | tee "$results"
+status=${PIPESTATUS[0]}
+set -e
+
+if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "error: the server died during the tests" >&2
+    [[ $status -eq 0 ]] && status=1
+fi
+# pytest's closing line, with or without its '=' border: "3 passed, 1 failed in 2.50s", "no tests ran in 0.01s".
+summary="$(grep -E '^(=+ )?([0-9]+ [a-z]+(, )?)*(no tests ran)? ?in [0-9.]+s' "$results" | tail -n 1 |
+    sed -E 's/^=+ //; s/ =+$//' || true)"
+echo "integration: ${summary:-no pytest summary} (exit $status)"
+exit "$status"
