@@ -8,7 +8,8 @@ import Testing
         let baseURL = try await ClientTestServer.shared()
         // The README's example, with the server's address in `baseURL`.
         let probabilities = try await InferenceClient.withClient(baseURL: baseURL) { client in
-            let digit = InferInput(name: "input", shape: [1, 1, 28, 28], data: .fp32([Float](repeating: 0, count: 784)))
+            let digit = InferInput(
+                name: "input", shape: [1, 1, 28, 28], data: .fp32([Float](repeating: 0, count: 784)))
             let response = try await client.infer(model: "mnist", inputs: [digit])
             return response.outputs["probabilities"]?.floats ?? []
         }

@@ -87,7 +87,11 @@ struct HealthAndMetadataTests {
             #expect(body["platform"] == .string("onnxruntime_onnx"))
             #expect(
                 body["inputs"]
-                    == .array([.object(["name": .string("input"), "datatype": .string("FP32"), "shape": .ints([-1, 1, 28, 28])])]))
+                    == .array([
+                        .object([
+                            "name": .string("input"), "datatype": .string("FP32"), "shape": .ints([-1, 1, 28, 28]),
+                        ])
+                    ]))
             #expect(
                 body["outputs"]
                     == .array([

@@ -159,7 +159,8 @@ struct InferenceErrorTests {
             #"{"inputs":[{"name":"x","shape":[2,3],"datatype":"BYTES","parameters":{"binary_data_size":\#(size)}}]}"#
         }
         let five = LittleEndian.strings(["a", "b", "c", "d", "e"])
-        var (status, message) = try await send("identity_string", header(five.count), headerLength: header(five.count).utf8.count, extra: five)
+        var (status, message) = try await send(
+            "identity_string", header(five.count), headerLength: header(five.count).utf8.count, extra: five)
         #expect(status == .badRequest)
         #expect(message.contains("holds 5 BYTES elements"), "\(message)")
 

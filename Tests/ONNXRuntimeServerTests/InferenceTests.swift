@@ -168,7 +168,8 @@ struct InferenceTests {
             #expect(
                 selected.json["outputs"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["total", "times2"])
             #expect(selected.output("total")?["data"] == .doubles([21]))
-            let doubled = LittleEndian.values(selected.binary["times2"] ?? [], as: UInt32.self).map(Float.init(bitPattern:))
+            let doubled = LittleEndian.values(selected.binary["times2"] ?? [], as: UInt32.self).map(
+                Float.init(bitPattern:))
             #expect(doubled == [2, 4, 6, 8, 10, 12])
 
             var unknown = InferenceTestRequest()
@@ -213,7 +214,8 @@ struct InferenceTests {
             let body = Array(
                 #"{"inputs":[{"name":"x","shape":[2,3],"datatype":"FP64","data":[NaN,Infinity,-Infinity,1,2,3]}]}"#
                     .utf8)
-            let response = try InferenceTestResponse(await client.post("/v2/models/identity_float64/infer", bytes: body))
+            let response = try InferenceTestResponse(
+                await client.post("/v2/models/identity_float64/infer", bytes: body))
             #expect(response.status == .ok, "\(response.errorMessage)")
             let values = response.output("y")?["data"]?.doubles ?? []
             #expect(values.count == 6)

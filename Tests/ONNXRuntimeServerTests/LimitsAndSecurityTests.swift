@@ -105,7 +105,8 @@ struct LimitsAndSecurityTests {
         try await ServerFixtures.withClient(server) { (client) async throws in
             // Runs until its own 4 s timeout terminates it.
             let blocker = Task {
-                try await client.infer("slow", Self.slowRequest(iterations: 1_000_000_000, timeoutMicroseconds: 4_000_000))
+                try await client.infer(
+                    "slow", Self.slowRequest(iterations: 1_000_000_000, timeoutMicroseconds: 4_000_000))
             }
             var rejected: InferenceTestResponse?
             for _ in 0..<60 where rejected == nil {
@@ -177,8 +178,9 @@ struct LimitsAndSecurityTests {
         try await ServerFixtures.withClient(server) { (client) async throws in
             let response = try await client.execute(uri: uri, method: .get)
             #expect(response.status == .badRequest || response.status == .notFound, "\(uri): \(response.status)")
-            #expect(response.errorMessage.contains("invalid model") || response.errorMessage.contains("percent")
-                || response.errorMessage.contains("no endpoint"), "\(uri): \(response.errorMessage)")
+            #expect(
+                response.errorMessage.contains("invalid model") || response.errorMessage.contains("percent")
+                    || response.errorMessage.contains("no endpoint"), "\(uri): \(response.errorMessage)")
         }
     }
 
@@ -223,12 +225,14 @@ struct LimitsAndSecurityTests {
             #expect(missing.headers[.wwwAuthenticate] == "Bearer")
             #expect(missing.errorMessage.contains("Authorization: Bearer"))
             for (value, status) in [
-                ("Bearer wrong", HTTPResponse.Status.forbidden), ("Bearer s3cre", .forbidden), ("Bearer s3cret2", .forbidden),
+                ("Bearer wrong", HTTPResponse.Status.forbidden), ("Bearer s3cre", .forbidden),
+                ("Bearer s3cret2", .forbidden),
                 ("Basic czNjcmV0", .unauthorized), ("Bearer s3cret", .ok), ("bearer   s3cret", .ok),
             ] {
                 var headers = HTTPFields()
                 headers[.authorization] = value
-                #expect(try await client.postJSON("/v2/repository/index", nil, headers: headers).0 == status, "\(value)")
+                #expect(
+                    try await client.postJSON("/v2/repository/index", nil, headers: headers).0 == status, "\(value)")
             }
             var good = HTTPFields()
             good[.authorization] = "Bearer s3cret"

@@ -78,7 +78,9 @@ struct ModelConfigParserTests {
         let strings = try parse("input [ { name: \"s\" data_type: TYPE_STRING dims: [ -1 ] } ]")
         #expect(strings.inputs.first?.datatype == .bytes)
         #expect(try parse("version_policy { all { } }").versionPolicy == .all)
-        #expect(try parse("version_policy { specific { versions: 2 versions: 5 } }").versionPolicy == .specific(versions: [2, 5]))
+        #expect(
+            try parse("version_policy { specific { versions: 2 versions: 5 } }").versionPolicy
+                == .specific(versions: [2, 5]))
         #expect(try parse("backend: \"onnxruntime\"").name == "m")
     }
 
@@ -93,7 +95,10 @@ struct ModelConfigParserTests {
             ("platform: \"pytorch_libtorch\"", "platform 'pytorch_libtorch' is not supported", 1),
             ("backend: \"python\"", "backend 'python' is not supported", 1),
             ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] reshape: { shape: [1] } } ]", "'reshape'", 1),
-            ("output [ { name: \"y\" data_type: TYPE_FP32 dims: [1] label_filename: \"l.txt\" } ]", "classification", 1),
+            (
+                "output [ { name: \"y\" data_type: TYPE_FP32 dims: [1] label_filename: \"l.txt\" } ]", "classification",
+                1
+            ),
             ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] optional: true } ]", "optional inputs", 1),
             ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] format: FORMAT_NCHW } ]", "FORMAT_NCHW", 1),
             ("instance_group [ { kind: KIND_GPU } ]", "KIND_GPU", 1),
@@ -107,12 +112,17 @@ struct ModelConfigParserTests {
             ("max_batch_size: -1", "at least 0", 1),
             ("instance_group [ { count: 0 } ]", "at least 1", 1),
             ("bogus_field: 1", "unknown field 'bogus_field' in ModelConfig", 1),
-            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] colour: 3 } ]", "unknown field 'colour' in input", 1),
+            (
+                "input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] colour: 3 } ]", "unknown field 'colour' in input",
+                1
+            ),
             ("max_batch_size: 1\nmax_batch_size: 2", "more than once", 2),
             ("input [ { data_type: TYPE_FP32 dims: [1] } ]", "has no 'name'", 1),
             ("input [ { name: \"x\" dims: [1] } ]", "has no 'data_type'", 1),
-            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] }, { name: \"x\" data_type: TYPE_FP32 dims: [1] } ]",
-                "declared more than once", 1),
+            (
+                "input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] }, { name: \"x\" data_type: TYPE_FP32 dims: [1] } ]",
+                "declared more than once", 1
+            ),
             ("max_batch_size: \"eight\"", "must be an integer", 1),
             ("name: m", "must be a quoted string", 1),
             ("version_policy { latest { num_versions: 1 } all { } }", "exactly one", 1),

@@ -47,7 +47,8 @@ struct RepositoryTests {
             #expect(try await client.infer("add", request).output("C")?["data"] == .doubles([2, 3, 4]))
 
             // The broken model: 400 with the reason, UNAVAILABLE in the index with the same reason.
-            let (brokenStatus, brokenBody) = try await client.postJSON("/v2/repository/models/broken/load", .object([:]))
+            let (brokenStatus, brokenBody) = try await client.postJSON(
+                "/v2/repository/models/broken/load", .object([:]))
             #expect(brokenStatus == .badRequest)
             #expect(brokenBody["error"]?.stringValue?.contains("not a valid ONNX model") == true)
             entries = try await index(client)
@@ -80,7 +81,9 @@ struct RepositoryTests {
                 "/v2/repository/models/add/load", .object(["parameters": .object(["config": .string("{}")])]))
             #expect(configStatus == .badRequest)
             #expect(configBody["error"]?.stringValue?.contains("'config' is not supported") == true)
-            #expect(try await client.postJSON("/v2/repository/index", .object(["ready": .number(.int(1))])).0 == .badRequest)
+            #expect(
+                try await client.postJSON("/v2/repository/index", .object(["ready": .number(.int(1))])).0 == .badRequest
+            )
             let garbage = try await client.post("/v2/repository/index", bytes: Array("{".utf8))
             #expect(garbage.status == .badRequest)
         }
@@ -209,8 +212,10 @@ struct RepositoryTests {
             ("dims", "input [ { name: \"x\", data_type: TYPE_INT32, dims: [3, 2] } ]", "dimension 0 differs"),
             ("noinput", "input [ { name: \"q\", data_type: TYPE_INT32, dims: [2, 3] } ]", "'q' is not an input"),
             ("batch", "max_batch_size: 4", "first dimension is not dynamic"),
-            ("reshape", "input [ { name: \"x\", data_type: TYPE_INT32, dims: [6], reshape: { shape: [2, 3] } } ]",
-                "'reshape' is not supported"),
+            (
+                "reshape", "input [ { name: \"x\", data_type: TYPE_INT32, dims: [6], reshape: { shape: [2, 3] } } ]",
+                "'reshape' is not supported"
+            ),
             ("gpu", "instance_group [ { kind: KIND_GPU } ]", "KIND_GPU"),
         ]
         for (name, config, _) in cases {

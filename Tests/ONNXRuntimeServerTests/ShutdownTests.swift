@@ -108,7 +108,10 @@ struct ShutdownTests {
             (["--model", "x"], "NAME=PATH"),
             (["--model", "../x=/tmp/a.onnx"], "not a valid model name"),
             (["--model-repository", "/tmp", "--load-model", "a"], "--load-model needs --model-control-mode explicit"),
-            (["--model-repository", "/tmp", "--repository-token", "t", "--disable-repository-api"], "exclude each other"),
+            (
+                ["--model-repository", "/tmp", "--repository-token", "t", "--disable-repository-api"],
+                "exclude each other"
+            ),
             (["--model-repository", "/tmp", "--model-control-mode", "sometimes"], "sometimes"),
             (["--model-repository", "/tmp", "--http-port", "70000"], "--http-port"),
         ] as [([String], String)])

@@ -38,7 +38,8 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
             }
             router.get(RouterPath(prefix + "/config")) { _, context in
                 let name = try HTTPMessages.modelName(context)
-                return HTTPMessages.json(try engine.config(model: name, version: try HTTPMessages.version(context)).json)
+                return HTTPMessages.json(
+                    try engine.config(model: name, version: try HTTPMessages.version(context)).json)
             }
             router.get(RouterPath(prefix + "/stats")) { _, context in
                 let name = try HTTPMessages.modelName(context)
@@ -91,7 +92,7 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
         do {
             _ = try engine.model(name, version: version)
             return HTTPMessages.json(.object(["name": .string(name), "ready": .bool(true)]))
-        } catch where error.kind == .unavailable {
+        } catch  where error.kind == .unavailable {
             return HTTPMessages.json(
                 .object(["name": .string(name), "ready": .bool(false), "error": .string(error.message)]),
                 status: .serviceUnavailable)

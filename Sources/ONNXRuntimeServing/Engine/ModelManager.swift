@@ -106,7 +106,8 @@ actor ModelManager {
         for (version, path) in description.versions.sorted(by: { $0.key < $1.key }) {
             var versionLog = log
             versionLog[metadataKey: "version"] = "\(version)"
-            versionLog.info("loading", metadata: ["path": "\(path)", "instances": "\(description.config.instanceCount)"])
+            versionLog.info(
+                "loading", metadata: ["path": "\(path)", "instances": "\(description.config.instanceCount)"])
             let config = description.config
             let configFile = description.configFile
             let limits = self.limits

@@ -44,7 +44,8 @@ struct ConfigReader {
 
     func modelConfig(_ message: TextProtoMessage, defaultName: String) throws(ModelConfigError) -> ModelConfig {
         var config = ModelConfig(name: defaultName)
-        try checkSingular(message, context: "ModelConfig", repeated: ["input", "output", "instance_group", "parameters"])
+        try checkSingular(
+            message, context: "ModelConfig", repeated: ["input", "output", "instance_group", "parameters"])
         for field in message.fields {
             if config.fieldLines[field.name] == nil { config.fieldLines[field.name] = field.line }
             switch field.name {

@@ -74,7 +74,8 @@ public struct ModelRepository: Sendable {
     public static func describe(_ source: ModelSource) throws(ModelConfigError) -> Description {
         switch source.location {
         case .file(let path):
-            return Description(config: ModelConfig(name: source.name), configFile: nil, versions: [1: path], missing: [:])
+            return Description(
+                config: ModelConfig(name: source.name), configFile: nil, versions: [1: path], missing: [:])
         case .directory(let directory):
             let configPath = (directory as NSString).appendingPathComponent("config.pbtxt")
             var config = ModelConfig(name: source.name)
@@ -131,7 +132,8 @@ public struct ModelRepository: Sendable {
             for version in versionDirectories(directory) {
                 let versionDirectory = "\(directory)/\(version)"
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: versionDirectory)) ?? []
-                parts.append("\(version):" + files.sorted().map { stat("\(versionDirectory)/\($0)") }.joined(separator: ","))
+                parts.append(
+                    "\(version):" + files.sorted().map { stat("\(versionDirectory)/\($0)") }.joined(separator: ","))
             }
             return parts.joined(separator: "|")
         }

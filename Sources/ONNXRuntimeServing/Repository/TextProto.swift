@@ -253,7 +253,8 @@ struct TextProtoParser {
             case "'": text.append("'")
             default:
                 throw ModelConfigError(
-                    file: file, line: self.line, column: self.column - 1, "unsupported escape '\\\(escape)' in a string")
+                    file: file, line: self.line, column: self.column - 1, "unsupported escape '\\\(escape)' in a string"
+                )
             }
         }
         throw ModelConfigError(file: file, line: line, column: column, "unterminated string")

@@ -49,7 +49,8 @@ public final class LoadedModel: Sendable {
     /// the input tensors, runs the model on the server's run thread pool (never on the caller's thread), and encodes the response.
     /// - Throws: ``ServingError``: 400 for a request that does not fit, 503 when the queue is full or the request
     ///   times out, 500 when ONNX Runtime fails.
-    public func infer(_ request: InferenceRequest, logger: Logger) async throws(ServingError) -> EncodedInferenceResponse
+    public func infer(_ request: InferenceRequest, logger: Logger) async throws(ServingError)
+        -> EncodedInferenceResponse
     {
         let start = MonotonicClock.now
         statistics.received()
@@ -95,7 +96,8 @@ public final class LoadedModel: Sendable {
         let runStart = MonotonicClock.now
         let outputs: RunOutputs
         do {
-            outputs = try await RunExecutor.run(sessions[instance], inputs: inputs, outputs: plan.outputs.map(\.spec.name))
+            outputs = try await RunExecutor.run(
+                sessions[instance], inputs: inputs, outputs: plan.outputs.map(\.spec.name))
         } catch {
             throw Self.runError(error, model: name)
         }

@@ -24,7 +24,8 @@ enum ServerFixtures {
 
     /// A logger that prints warnings and worse (set `SERVER_TEST_LOG=debug` to see more).
     static let logger: Logger = {
-        let level = ProcessInfo.processInfo.environment["SERVER_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        let level =
+            ProcessInfo.processInfo.environment["SERVER_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         var logger = Logger(label: "server-tests") { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -116,7 +117,9 @@ final class TemporaryRepository: Sendable {
         let directory = "\(path)/\(name)/\(version)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let destination = "\(directory)/\(fileName)"
-        if FileManager.default.fileExists(atPath: destination) { try FileManager.default.removeItem(atPath: destination) }
+        if FileManager.default.fileExists(atPath: destination) {
+            try FileManager.default.removeItem(atPath: destination)
+        }
         try FileManager.default.copyItem(atPath: file, toPath: destination)
         if let config { try writeConfig(name, config) }
     }
@@ -175,7 +178,8 @@ extension TestClientProtocol {
     }
 
     /// Sends an inference request (JSON and optional binary part) and decodes the response.
-    func infer(_ model: String, _ request: InferenceTestRequest, version: Int? = nil) async throws -> InferenceTestResponse
+    func infer(_ model: String, _ request: InferenceTestRequest, version: Int? = nil) async throws
+        -> InferenceTestResponse
     {
         let uri = "/v2/models/\(model)" + (version.map { "/versions/\($0)" } ?? "") + "/infer"
         let (body, headerLength) = request.encoded()
