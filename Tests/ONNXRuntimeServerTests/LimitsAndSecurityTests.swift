@@ -103,13 +103,13 @@ struct LimitsAndSecurityTests {
         let server = await ServerFixtures.server(
             repository, limits: ServingLimits(maxQueueSize: 0, requestTimeout: nil))
         try await ServerFixtures.withClient(server) { (client) async throws in
-            // Runs until its own 4 s timeout terminates it.
+            // Runs until its own 15 s timeout terminates it: long enough to be running while the suite competes for CPU.
             let blocker = Task {
                 try await client.infer(
-                    "slow", Self.slowRequest(iterations: 1_000_000_000, timeoutMicroseconds: 4_000_000))
+                    "slow", Self.slowRequest(iterations: 1_000_000_000, timeoutMicroseconds: 15_000_000))
             }
             var rejected: InferenceTestResponse?
-            for _ in 0..<60 where rejected == nil {
+            for _ in 0..<280 where rejected == nil {
                 try await Task.sleep(for: .milliseconds(50))
                 let response = try await client.infer("slow", Self.slowRequest(iterations: 1))
                 if response.status == .serviceUnavailable { rejected = response }
