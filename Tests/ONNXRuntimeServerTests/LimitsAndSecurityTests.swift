@@ -6,7 +6,7 @@ import ONNXRuntimeServer
 import ONNXRuntimeServing
 import Testing
 
-@Suite("Limits and safety")
+@Suite("Limits and safety", .serialized)  // the slow-model tests must not overlap
 struct LimitsAndSecurityTests {
     /// A slow_loop request: `iterations` steps of a 64x64 MatMul (about 100,000 per second).
     static func slowRequest(iterations: Int64, timeoutMicroseconds: Int64? = nil) -> InferenceTestRequest {
