@@ -78,6 +78,24 @@ import Testing
         #expect(elapsed < .seconds(20))
     }
 
+    /// A cancelled run whose session is dropped meanwhile: the last reference then goes away with ORT's callback,
+    /// which must not release the session on ORT's own worker thread (that corrupted the heap before).
+    @Test func cancelledRunsReleaseTheirSessionSafely() async throws {
+        for _ in 0..<4 {
+            let task = Task { [x] in
+                let session = try Session(path: Fixtures.model("slow_loop"), options: SessionOptions(intraOpThreads: 2))
+                return try await session.run(["iterations": try Tensor<Int64>(scalar: 1_000_000_000), "x": x])
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            task.cancel()
+            guard case .failure(let error as ORTError) = await task.result else {
+                Issue.record("expected the run to be cancelled")
+                return
+            }
+            #expect(error.code == .cancelled)
+        }
+    }
+
     @Test func cancellingAlreadyCancelledTaskThrowsAtOnce() async throws {
         let session = try Session(path: Fixtures.model("bad_shape"))
         let task = Task {

@@ -96,6 +96,10 @@ final class PendingRun: @unchecked Sendable {
         continuation?.resume(returning: result)
     }
 
+    /// Where the callback drops its reference: never on ORT's own worker thread. If that reference were the last one
+    /// to the session, ReleaseSession would tear down the intra-op pool from inside one of its own threads.
+    static let releaseQueue = DispatchQueue(label: "swift-onnxruntime.async-run-release")
+
     static let callback: OrtRunAsyncCallback = { context, outputs, count, status in
         guard let context else { return }
         let run = Unmanaged<PendingRun>.fromOpaque(context).takeRetainedValue()
@@ -104,8 +108,10 @@ final class PendingRun: @unchecked Sendable {
             // On failure ORT may still have filled some outputs; release them.
             for index in 0..<count { if let value = outputs?[index] { session.api.table.pointee.ReleaseValue(value) } }
             run.finish(.failure(session.runError(status)))
-            return
+        } else {
+            run.finish(
+                .success(session.wrapOutputs(UnsafeBufferPointer(start: outputs, count: count), run.plan.selection)))
         }
-        run.finish(.success(session.wrapOutputs(UnsafeBufferPointer(start: outputs, count: count), run.plan.selection)))
+        releaseQueue.async { withExtendedLifetime(run) {} }
     }
 }
