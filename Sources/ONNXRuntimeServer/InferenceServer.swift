@@ -35,7 +35,7 @@ public struct InferenceServer: Sendable {
 
     /// The router with every endpoint, for embedding in another Hummingbird application or for tests.
     ///
-    /// The router alone does not load models: call ``InferenceEngine/start()`` on ``engine`` first, or run the
+    /// The router alone does not load models: call `start()` on ``engine`` first, or run the
     /// application from ``makeApplication(onServerRunning:)``, whose services do.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)

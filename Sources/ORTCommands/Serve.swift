@@ -6,6 +6,7 @@ import ONNXRuntimeServing
 
 /// `ort serve`: a KServe V2 / Triton-compatible REST inference server for ONNX models.
 public struct Serve: AsyncParsableCommand {
+    /// The command's name, abstract and discussion.
     public static let configuration = CommandConfiguration(
         abstract: "Serve ONNX models over the KServe V2 (Triton-compatible) REST protocol.",
         discussion: """
@@ -20,69 +21,104 @@ public struct Serve: AsyncParsableCommand {
             SIGTERM or SIGINT stops accepting connections, lets requests in progress finish, and exits with 0.
             """)
 
+    /// Model repository directories (`--model-repository`, repeatable).
     @Option(name: .customLong("model-repository"), help: "A model repository directory (repeatable).")
     public var repositories: [String] = []
 
+    /// Single-file models, `NAME=PATH` (`--model`, repeatable).
     @Option(name: .customLong("model"), help: "Serve one .onnx file as NAME, version 1: NAME=PATH (repeatable).")
     public var models: [String] = []
 
+    /// The address to listen on (`--host`); loopback by default.
     @Option(help: "The address to listen on; 0.0.0.0 for every interface (containers, KServe).")
     public var host: String = ServerConfiguration.defaultHost
 
+    /// The HTTP port (`--http-port`).
     @Option(name: .customLong("http-port"), help: "The HTTP port (0 picks a free one).")
     public var httpPort: Int = ServerConfiguration.defaultPort
 
+    /// The model control mode (`--model-control-mode`).
     @Option(name: .customLong("model-control-mode"), help: "none (load all), poll (load all, rescan) or explicit.")
     public var controlMode: ControlMode = .none
 
+    /// Models to load at start in explicit mode (`--load-model`, repeatable; `*` for all).
     @Option(name: .customLong("load-model"), help: "In explicit mode, a model to load at start ('*' for all).")
     public var loadModels: [String] = []
 
+    /// Seconds between repository scans in poll mode (`--repository-poll-secs`).
     @Option(name: .customLong("repository-poll-secs"), help: "In poll mode, seconds between repository scans.")
     public var pollSeconds: Int = 15
 
+    /// The largest request body, in bytes (`--max-request-size`).
     @Option(name: .customLong("max-request-size"), help: "The largest request body accepted, in bytes (413 past it).")
     public var maxRequestSize: Int = ServingLimits().maxRequestBytes
 
+    /// The most elements in one input tensor (`--max-tensor-elements`).
     @Option(name: .customLong("max-tensor-elements"), help: "The most elements in one input tensor (400 past it).")
     public var maxTensorElements: Int = ServingLimits().maxTensorElements
 
+    /// Requests that may wait for a busy model (`--max-queue-size`).
     @Option(
         name: .customLong("max-queue-size"),
         help: "Requests that may wait for a busy model (503 past it), unless its config.pbtxt sets max_queue_size.")
     public var maxQueueSize: Int = ServingLimits().maxQueueSize
 
+    /// Seconds a request may take, queueing included; 0 for none (`--request-timeout`).
     @Option(name: .customLong("request-timeout"), help: "Seconds a request may take, queueing included; 0 for none.")
     public var requestTimeout: Double = 60
 
+    /// Whether readiness waits for every model meant to be loaded (`--strict-readiness`).
     @Option(
         name: .customLong("strict-readiness"),
         help: "Report ready only when every model meant to be loaded is (true), or once loading is done (false).")
     public var strictReadiness: Bool = true
 
+    /// The lowest level logged (`--log-level`).
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     public var logLevel: LogLevel = .info
 
+    /// The bearer token the repository endpoints require (`--repository-token`).
     @Option(
         name: .customLong("repository-token"),
         help: "Require 'Authorization: Bearer TOKEN' on the repository endpoints (or set ORT_SERVE_REPOSITORY_TOKEN).")
     public var repositoryToken: String?
 
+    /// Whether the repository endpoints are turned off (`--disable-repository-api`).
     @Flag(name: .customLong("disable-repository-api"), help: "Turn off the repository endpoints (index, load, unload).")
     public var disableRepositoryAPI = false
 
+    /// Creates the command with default options (ArgumentParser fills them in).
     public init() {}
 
     /// The model control modes, as command-line words.
     public enum ControlMode: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case none, poll, explicit
+        /// Load every model at start.
+        case none
+        /// Load every model at start and rescan the repositories.
+        case poll
+        /// Load only the models asked for.
+        case explicit
     }
 
     /// The log levels, as command-line words.
     public enum LogLevel: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case trace, debug, info, notice, warning, error, critical
+        /// Everything.
+        case trace
+        /// Debugging detail, such as every request.
+        case debug
+        /// Model loads, unloads and the server's life (the default).
+        case info
+        /// Notable events.
+        case notice
+        /// Problems the server recovered from.
+        case warning
+        /// Failed requests and models that failed to load.
+        case error
+        /// Only what stops the server.
+        case critical
     }
 
+    /// Checks the options before anything starts.
     public func validate() throws {
         guard !repositories.isEmpty || !models.isEmpty else {
             throw ValidationError("give at least one --model-repository DIR or --model NAME=PATH")
@@ -104,6 +140,7 @@ public struct Serve: AsyncParsableCommand {
         _ = try singleModels()
     }
 
+    /// Runs the server until SIGTERM or SIGINT, then drains requests in progress and returns (exit status 0).
     public func run() async throws {
         let logger = makeLogger()
         let configuration = try serverConfiguration()

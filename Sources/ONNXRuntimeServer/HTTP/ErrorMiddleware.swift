@@ -45,6 +45,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         if let message { metadata["error"] = "\(message)" }
         let level: Logger.Level =
             switch response.status.code {
+            case 503: .warning
             case 500...: .error
             case 400..<500: .info
             default: .debug

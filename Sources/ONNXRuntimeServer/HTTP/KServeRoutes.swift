@@ -2,7 +2,7 @@ import Hummingbird
 import ONNXRuntimeServing
 
 /// The KServe V2 REST endpoints and Triton's extensions (binary tensor data, model repository, statistics, model
-/// configuration), each mapped to the ``InferenceEngine``.
+/// configuration), each mapped to the `InferenceEngine`.
 struct KServeRoutes<Context: RequestContext>: Sendable {
     let engine: InferenceEngine
     let access: RepositoryAccess

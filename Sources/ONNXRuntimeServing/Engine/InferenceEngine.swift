@@ -18,6 +18,7 @@ public final class InferenceEngine: Sendable {
     private let table = ModelTable()
     private let manager: ModelManager
     private let phase = Mutex(Phase.starting)
+    private let startCalled = Mutex(false)
 
     private enum Phase {
         case starting, running, draining
@@ -36,8 +37,13 @@ public final class InferenceEngine: Sendable {
 
     /// Scans the repositories and loads the models the control mode says to load: all of them in `none` and
     /// `poll` mode, the ``ServingConfiguration/startupModels`` in `explicit` mode. A model that fails to load is
-    /// reported in the index with its reason; it does not stop the others.
+    /// reported in the index with its reason; it does not stop the others. Only the first call loads anything.
     public func start() async {
+        let first = startCalled.withLock { called in
+            defer { called = true }
+            return !called
+        }
+        guard first else { return }  // loading happens once; later calls (a second service, a test) do nothing
         let names = await manager.rescan()
         let toLoad: [String]
         switch configuration.controlMode {

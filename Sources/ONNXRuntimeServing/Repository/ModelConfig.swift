@@ -1,6 +1,6 @@
 /// A model's configuration: the subset of Triton's `ModelConfig` (`model_config.proto`) this server understands.
 ///
-/// It is read from `<model>/config.pbtxt` (see ``parse(_:file:)``) or, without that file, derived from the model
+/// It is read from `<model>/config.pbtxt` (see ``parse(_:file:defaultName:)``) or, without that file, derived from the model
 /// itself. Fields the server does not support are rejected with a message saying so, never silently ignored.
 public struct ModelConfig: Sendable, Hashable {
     /// An `input` or `output` entry.

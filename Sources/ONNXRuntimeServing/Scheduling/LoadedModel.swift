@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import ONNXRuntime
 
@@ -17,6 +18,8 @@ public final class LoadedModel: Sendable {
     /// The model file.
     public let path: String
     let sessions: [Session]
+    /// One serial queue per session: where its runs execute.
+    let queues: [DispatchQueue]
     let pool: InstancePool
     let statistics: StatisticsRecorder
     let limits: ServingLimits
@@ -31,6 +34,9 @@ public final class LoadedModel: Sendable {
         self.signature = signature
         self.path = path
         self.sessions = sessions
+        self.queues = sessions.indices.map {
+            RunExecutor.makeQueue(label: "onnxruntime.serving.\(name).\(version).\($0)")
+        }
         self.limits = limits
         self.pool = InstancePool(instances: sessions.count, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize)
         self.statistics = StatisticsRecorder(name: name, version: String(version))
@@ -97,7 +103,7 @@ public final class LoadedModel: Sendable {
         let outputs: RunOutputs
         do {
             outputs = try await RunExecutor.run(
-                sessions[instance], inputs: inputs, outputs: plan.outputs.map(\.spec.name))
+                sessions[instance], on: queues[instance], inputs: inputs, outputs: plan.outputs.map(\.spec.name))
         } catch {
             throw Self.runError(error, model: name)
         }

@@ -1,19 +1,26 @@
 import Dispatch
 import ONNXRuntime
 
-/// Runs models on a thread pool of the server's own, never on the caller's thread: a synchronous ONNX Runtime `Run`
-/// on a Dispatch thread, awaited without blocking. Cancelling the awaiting task terminates the run (through the
-/// run's own `RunOptions`), and the call throws ``ORTError/Code/cancelled``.
+/// Runs models on threads of the server's own, never on the caller's thread: a synchronous ONNX Runtime `Run` on the
+/// instance's serial Dispatch queue, awaited without blocking. Cancelling the awaiting task terminates the run
+/// (through the run's own `RunOptions`), and the call throws ``ORTError/Code/cancelled``.
+///
+/// Each model instance has its own serial queue. Serial queues run on libdispatch's overcommitting thread pool, so a
+/// long run never takes one of the few threads that Swift concurrency (and with it the request handling and the
+/// timeouts) runs on; a concurrent queue or `DispatchQueue.global()` would.
 ///
 /// Why not `Session.run` async (`RunAsync`): terminating a `RunAsync` run on a session with an intra-op thread pool
 /// corrupted the heap in testing (a crash at process exit, about one run in two), while terminating a synchronous
 /// `Run` did not. Timeouts terminate runs, so the server uses the synchronous path.
 enum RunExecutor {
-    private static let queue = DispatchQueue(label: "onnxruntime.serving.run", attributes: .concurrent)
+    /// A serial queue for one model instance.
+    static func makeQueue(label: String) -> DispatchQueue {
+        DispatchQueue(label: label)
+    }
 
-    /// Runs `session` with `inputs`, computing `outputs`.
-    static func run(_ session: Session, inputs: [String: Value], outputs: [String]) async throws(ORTError)
-        -> RunOutputs
+    /// Runs `session` with `inputs` on `queue`, computing `outputs`.
+    static func run(_ session: Session, on queue: DispatchQueue, inputs: [String: Value], outputs: [String])
+        async throws(ORTError) -> RunOutputs
     {
         let options = try RunOptions()
         if Task.isCancelled { throw ORTError(.cancelled, "the request was cancelled before the run started") }

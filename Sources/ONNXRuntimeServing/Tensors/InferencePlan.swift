@@ -136,8 +136,8 @@ struct InferencePlan: Sendable {
         }
     }
 
-    /// Creates the input tensors (all element conversion errors are found before the first tensor is created for
-    /// binary inputs; JSON inputs are converted and created one by one).
+    /// Creates the input tensors. JSON elements are converted (and checked against the datatype's range) as each
+    /// input is made; the first bad element is a 400 and no further input is made.
     func makeInputs() throws(ServingError) -> [String: Value] {
         var values: [String: Value] = [:]
         values.reserveCapacity(inputs.count)

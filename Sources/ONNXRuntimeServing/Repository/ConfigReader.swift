@@ -1,0 +1,349 @@
+/// Interprets a parsed `config.pbtxt` as a ``ModelConfig``.
+struct ConfigReader {
+    typealias Field = TextProtoMessage.Field
+    let file: String?
+
+    /// Fields of `ModelConfig` this server knows but does not implement, with what to say about them.
+    static let unsupportedTopLevel: [String: String] = [
+        "sequence_batching": "sequence batching is not supported",
+        "ensemble_scheduling": "ensembles are not supported",
+        "batch_input": "batch inputs are not supported",
+        "batch_output": "batch outputs are not supported",
+        "model_warmup": "model warmup is not supported",
+        "model_operations": "custom operation libraries are not supported",
+        "model_transaction_policy": "decoupled models are not supported",
+        "model_repository_agents": "repository agents are not supported",
+        "response_cache": "the response cache is not supported",
+        "cc_model_filenames": "compute-capability model files are not supported (CPU only)",
+        "metric_tags": "metrics are not supported",
+        "model_metrics": "metrics are not supported",
+        "runtime": "choosing a backend library is not supported",
+    ]
+
+    func modelConfig(_ message: TextProtoMessage, defaultName: String) throws(ModelConfigError) -> ModelConfig {
+        var config = ModelConfig(name: defaultName)
+        try checkSingular(
+            message, context: "ModelConfig", repeated: ["input", "output", "instance_group", "parameters"])
+        for field in message.fields {
+            if config.fieldLines[field.name] == nil { config.fieldLines[field.name] = field.line }
+            switch field.name {
+            case "name":
+                config.name = try string(field)
+            case "platform":
+                let platform = try string(field)
+                guard platform == ModelConfig.platformName || platform.isEmpty else {
+                    throw error(
+                        field,
+                        "platform '\(platform)' is not supported: this server runs ONNX models with ONNX Runtime "
+                            + "(platform '\(ModelConfig.platformName)' or backend '\(ModelConfig.backendName)')")
+                }
+            case "backend":
+                let backend = try string(field)
+                guard backend == ModelConfig.backendName || backend.isEmpty else {
+                    throw error(
+                        field,
+                        "backend '\(backend)' is not supported: this server runs ONNX models with ONNX Runtime "
+                            + "(backend '\(ModelConfig.backendName)' or platform '\(ModelConfig.platformName)')")
+                }
+            case "max_batch_size":
+                config.maxBatchSize = try int(field, minimum: 0)
+            case "version_policy":
+                config.versionPolicy = try versionPolicy(try self.message(field))
+            case "input":
+                config.inputs.append(try tensor(field, isInput: true))
+            case "output":
+                config.outputs.append(try tensor(field, isInput: false))
+            case "instance_group":
+                config.instanceGroups.append(try instanceGroup(field))
+            case "default_model_filename":
+                let name = try string(field)
+                guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.contains("\\"),
+                    !name.contains("\0")
+                else {
+                    throw error(
+                        field,
+                        "default_model_filename '\(name)' must be a plain file name inside the version directory")
+                }
+                config.defaultModelFilename = name
+            case "dynamic_batching":
+                config.dynamicBatching = try dynamicBatching(try self.message(field))
+            case "optimization":
+                config.graphOptimizationLevel = try optimization(try self.message(field))
+            case "parameters":
+                let (key, value) = try parameter(field)
+                config.parameters[key] = value
+            default:
+                if let reason = Self.unsupportedTopLevel[field.name] {
+                    throw error(field, "'\(field.name)' is not supported by this server: \(reason)")
+                }
+                throw error(field, "unknown field '\(field.name)' in ModelConfig")
+            }
+        }
+        for (key, list) in [("input", config.inputs), ("output", config.outputs)] {
+            var seen: Set<String> = []
+            for tensor in list where !seen.insert(tensor.name).inserted {
+                throw ModelConfigError(
+                    file: file, line: tensor.line, column: 0, "\(key) '\(tensor.name)' is declared more than once")
+            }
+        }
+        return config
+    }
+
+    // MARK: - Messages
+
+    private func versionPolicy(_ message: TextProtoMessage) throws(ModelConfigError) -> ModelConfig.VersionPolicy {
+        guard message.fields.count == 1, let field = message.fields.first else {
+            throw ModelConfigError(
+                file: file, line: message.fields.dropFirst().first?.line ?? 0,
+                "version_policy must hold exactly one of 'latest', 'all' or 'specific'")
+        }
+        switch field.name {
+        case "latest":
+            let latest = try self.message(field)
+            try checkSingular(latest, context: "latest", repeated: [])
+            var count = 1
+            for inner in latest.fields {
+                guard inner.name == "num_versions" else { throw unknown(inner, in: "version_policy.latest") }
+                count = try int(inner, minimum: 1)
+            }
+            return .latest(numVersions: count)
+        case "all":
+            let all = try self.message(field)
+            if let inner = all.fields.first { throw unknown(inner, in: "version_policy.all") }
+            return .all
+        case "specific":
+            let specific = try self.message(field)
+            var versions: [Int] = []
+            for inner in specific.fields {
+                guard inner.name == "versions" else { throw unknown(inner, in: "version_policy.specific") }
+                versions.append(try int(inner, minimum: 1))
+            }
+            guard !versions.isEmpty else {
+                throw error(field, "version_policy.specific must list at least one version")
+            }
+            return .specific(versions: versions)
+        default:
+            throw unknown(field, in: "version_policy")
+        }
+    }
+
+    private func tensor(_ field: Field, isInput: Bool) throws(ModelConfigError) -> ModelConfig.TensorConfig {
+        let kind = isInput ? "input" : "output"
+        let body = try message(field)
+        try checkSingular(body, context: kind, repeated: ["dims"])
+        var name: String?
+        var datatype: DataType?
+        var dims: [Int] = []
+        for inner in body.fields {
+            switch inner.name {
+            case "name": name = try string(inner)
+            case "data_type":
+                let text = try identifier(inner)
+                guard let type = DataType(configName: text) else {
+                    throw error(
+                        inner,
+                        "data_type '\(text)' is not supported; use one of "
+                            + DataType.allCases.map(\.configName).joined(separator: ", "))
+                }
+                datatype = type
+            case "dims":
+                dims.append(try int(inner, minimum: -1))
+            case "format" where isInput:
+                let format = try identifier(inner)
+                guard format == "FORMAT_NONE" else {
+                    throw error(inner, "input format '\(format)' is not supported; only FORMAT_NONE is")
+                }
+            case "reshape":
+                throw error(
+                    inner,
+                    "'reshape' is not supported by this server: tensors reach ONNX Runtime with the shape the "
+                        + "request gives; remove 'reshape' and declare the model's own dims")
+            case "label_filename" where !isInput:
+                throw error(inner, "'label_filename' is not supported: this server has no classification extension")
+            case "optional" where isInput:
+                guard try !bool(inner) else {
+                    throw error(inner, "optional inputs are not supported: every input must be given")
+                }
+            case "is_shape_tensor", "is_non_linear_format_io":
+                guard try !bool(inner) else { throw error(inner, "'\(inner.name)' is only for TensorRT models") }
+            case "allow_ragged_batch" where isInput:
+                guard try !bool(inner) else { throw error(inner, "ragged batching is not supported") }
+            default:
+                throw unknown(inner, in: kind)
+            }
+        }
+        guard let name, !name.isEmpty else { throw error(field, "\(kind) has no 'name'") }
+        guard let datatype else { throw error(field, "\(kind) '\(name)' has no 'data_type'") }
+        return ModelConfig.TensorConfig(name: name, datatype: datatype, dims: dims, line: field.line)
+    }
+
+    private func instanceGroup(_ field: Field) throws(ModelConfigError) -> ModelConfig.InstanceGroup {
+        let body = try message(field)
+        try checkSingular(body, context: "instance_group", repeated: [])
+        var group = ModelConfig.InstanceGroup()
+        for inner in body.fields {
+            switch inner.name {
+            case "name": group.name = try string(inner)
+            case "count": group.count = try int(inner, minimum: 1)
+            case "kind":
+                let kind = try identifier(inner)
+                guard kind == "KIND_CPU" || kind == "KIND_AUTO" else {
+                    throw error(inner, "instance_group kind '\(kind)' is not supported; this server runs on the CPU")
+                }
+                group.kind = kind
+            case "gpus", "secondary_devices", "profile", "rate_limiter", "passive", "host_policy":
+                throw error(inner, "instance_group '\(inner.name)' is not supported by this server (CPU only)")
+            default:
+                throw unknown(inner, in: "instance_group")
+            }
+        }
+        return group
+    }
+
+    private func dynamicBatching(_ message: TextProtoMessage) throws(ModelConfigError) -> ModelConfig.DynamicBatching {
+        try checkSingular(message, context: "dynamic_batching", repeated: ["preferred_batch_size"])
+        var batching = ModelConfig.DynamicBatching()
+        for field in message.fields {
+            switch field.name {
+            case "preferred_batch_size": batching.preferredBatchSizes.append(try int(field, minimum: 1))
+            case "max_queue_delay_microseconds": batching.maxQueueDelayMicroseconds = try uint64(field)
+            case "preserve_ordering": batching.preserveOrdering = try bool(field)
+            case "default_queue_policy": batching.defaultQueuePolicy = try queuePolicy(try self.message(field))
+            case "priority_levels", "default_priority_level", "priority_queue_policy":
+                throw error(field, "request priorities ('\(field.name)') are not supported by this server")
+            default: throw unknown(field, in: "dynamic_batching")
+            }
+        }
+        return batching
+    }
+
+    private func queuePolicy(_ message: TextProtoMessage) throws(ModelConfigError) -> ModelConfig.QueuePolicy {
+        try checkSingular(message, context: "default_queue_policy", repeated: [])
+        var policy = ModelConfig.QueuePolicy()
+        for field in message.fields {
+            switch field.name {
+            case "timeout_action":
+                let action = try identifier(field)
+                guard action == "REJECT" else {
+                    throw error(field, "timeout_action '\(action)' is not supported; only REJECT is")
+                }
+                policy.timeoutAction = action
+            case "default_timeout_microseconds": policy.defaultTimeoutMicroseconds = try uint64(field)
+            case "allow_timeout_override": policy.allowTimeoutOverride = try bool(field)
+            case "max_queue_size": policy.maxQueueSize = try int(field, minimum: 0)
+            default: throw unknown(field, in: "default_queue_policy")
+            }
+        }
+        return policy
+    }
+
+    private func optimization(_ message: TextProtoMessage) throws(ModelConfigError) -> Int? {
+        var level: Int?
+        for field in message.fields {
+            guard field.name == "graph" else {
+                throw error(
+                    field, "optimization '\(field.name)' is not supported; only 'graph { level }' is")
+            }
+            for inner in try self.message(field).fields {
+                guard inner.name == "level" else { throw unknown(inner, in: "optimization.graph") }
+                level = try int(inner, minimum: Int(Int32.min))
+            }
+        }
+        return level
+    }
+
+    static let supportedParameters: Set<String> = ["intra_op_thread_count", "inter_op_thread_count"]
+
+    private func parameter(_ field: Field) throws(ModelConfigError) -> (String, String) {
+        let body = try message(field)
+        var key: String?
+        var value: String?
+        for inner in body.fields {
+            switch inner.name {
+            case "key": key = try string(inner)
+            case "value":
+                for entry in try message(inner).fields {
+                    guard entry.name == "string_value" else { throw unknown(entry, in: "parameters.value") }
+                    value = try string(entry)
+                }
+            default: throw unknown(inner, in: "parameters")
+            }
+        }
+        guard let key else { throw error(field, "a 'parameters' entry has no 'key'") }
+        guard Self.supportedParameters.contains(key) else {
+            throw error(
+                field,
+                "parameter '\(key)' is not supported; supported parameters are "
+                    + Self.supportedParameters.sorted().joined(separator: ", "))
+        }
+        guard let value, let number = Int(value), number >= 0 else {
+            throw error(field, "parameter '\(key)' needs a string_value holding a non-negative integer")
+        }
+        return (key, String(number))
+    }
+
+    // MARK: - Scalars
+
+    private func string(_ field: Field) throws(ModelConfigError) -> String {
+        guard case .string(let text) = field.value else {
+            throw error(field, "'\(field.name)' must be a quoted string")
+        }
+        return text
+    }
+
+    private func identifier(_ field: Field) throws(ModelConfigError) -> String {
+        guard case .identifier(let text) = field.value else {
+            throw error(field, "'\(field.name)' must be an enum value (a bare word such as TYPE_FP32)")
+        }
+        return text
+    }
+
+    private func int(_ field: Field, minimum: Int) throws(ModelConfigError) -> Int {
+        guard case .number(let text) = field.value, let value = Int(text) else {
+            throw error(field, "'\(field.name)' must be an integer")
+        }
+        guard value >= minimum else { throw error(field, "'\(field.name)' must be at least \(minimum), got \(value)") }
+        return value
+    }
+
+    private func uint64(_ field: Field) throws(ModelConfigError) -> UInt64 {
+        guard case .number(let text) = field.value, let value = UInt64(text) else {
+            throw error(field, "'\(field.name)' must be a non-negative integer")
+        }
+        return value
+    }
+
+    private func bool(_ field: Field) throws(ModelConfigError) -> Bool {
+        switch field.value {
+        case .identifier("true"), .identifier("True"), .identifier("t"), .number("1"): return true
+        case .identifier("false"), .identifier("False"), .identifier("f"), .number("0"): return false
+        default: throw error(field, "'\(field.name)' must be true or false")
+        }
+    }
+
+    private func message(_ field: Field) throws(ModelConfigError) -> TextProtoMessage {
+        guard case .message(let message) = field.value else {
+            throw error(field, "'\(field.name)' must be a message: \(field.name) { ... }")
+        }
+        return message
+    }
+
+    private func checkSingular(_ message: TextProtoMessage, context: String, repeated: Set<String>)
+        throws(ModelConfigError)
+    {
+        var seen: Set<String> = []
+        for field in message.fields where !repeated.contains(field.name) {
+            guard seen.insert(field.name).inserted else {
+                throw error(field, "'\(field.name)' is given more than once in \(context)")
+            }
+        }
+    }
+
+    private func unknown(_ field: Field, in context: String) -> ModelConfigError {
+        error(field, "unknown field '\(field.name)' in \(context)")
+    }
+
+    private func error(_ field: Field, _ message: String) -> ModelConfigError {
+        ModelConfigError(file: file, line: field.line, column: field.column, message)
+    }
+}
