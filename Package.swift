@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // Our own declarations of the ONNX Runtime C ABI. Nothing is linked: the runtime is dlopen()ed at first use.
@@ -60,6 +61,8 @@ let package = Package(
                 "ONNXRuntimeServing",
                 "ONNXRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -119,7 +122,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ORTCommandsTests",
-            dependencies: ["ORTCommands", "ONNXRuntime", "ONNXFormats"],
+            dependencies: [
+                "ORTCommands", "ONNXRuntime", "ONNXFormats", "ONNXRuntimeServer", "ONNXRuntimeServing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strictSwift
         ),

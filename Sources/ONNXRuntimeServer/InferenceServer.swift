@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ONNXRuntimeServing
@@ -52,8 +53,12 @@ public struct InferenceServer: Sendable {
         -> Application<RouterResponder<BasicRequestContext>>
     {
         let logger = self.logger
+        let readTimeout = configuration.readTimeout.map { TimeAmount($0) }
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? [])
         return Application(
             router: makeRouter(),
+            server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serving.serverName),

@@ -12,20 +12,28 @@ public struct ServerConfiguration: Sendable {
     public var serving: ServingConfiguration
     /// Who may call the model repository endpoints.
     public var repositoryAccess: RepositoryAccess
+    /// How long a client may take to send one whole request (headers and body), counted from when the connection
+    /// opens or from the previous response; `nil` for no limit. A client that sends slower than that (slow-loris),
+    /// stops halfway, or leaves its connection idle that long is disconnected. Default 60 s.
+    public var readTimeout: Duration?
 
     /// The default port, as Triton's HTTP port.
     public static let defaultPort = 8000
     /// The default address: loopback only.
     public static let defaultHost = "127.0.0.1"
+    /// The default read timeout: 60 seconds.
+    public static let defaultReadTimeout: Duration = .seconds(60)
 
     /// Creates a configuration.
     public init(
         host: String = ServerConfiguration.defaultHost, port: Int = ServerConfiguration.defaultPort,
-        serving: ServingConfiguration, repositoryAccess: RepositoryAccess = .open
+        serving: ServingConfiguration, repositoryAccess: RepositoryAccess = .open,
+        readTimeout: Duration? = ServerConfiguration.defaultReadTimeout
     ) {
         self.host = host
         self.port = port
         self.serving = serving
         self.repositoryAccess = repositoryAccess
+        self.readTimeout = readTimeout
     }
 }

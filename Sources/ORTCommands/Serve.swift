@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ONNXRuntime
 import ONNXRuntimeServer
 import ONNXRuntimeServing
 
@@ -67,6 +68,12 @@ public struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("request-timeout"), help: "Seconds a request may take, queueing included; 0 for none.")
     public var requestTimeout: Double = 60
 
+    /// Seconds a client may take to send one request; 0 for none (`--read-timeout`).
+    @Option(
+        name: .customLong("read-timeout"),
+        help: "Seconds a client may take to send a whole request (or leave its connection idle); 0 for none.")
+    public var readTimeout: Double = 60
+
     /// Whether readiness waits for every model meant to be loaded (`--strict-readiness`).
     @Option(
         name: .customLong("strict-readiness"),
@@ -131,6 +138,9 @@ public struct Serve: AsyncParsableCommand {
         guard requestTimeout >= 0, requestTimeout.isFinite else {
             throw ValidationError("--request-timeout must be 0 (none) or a positive number of seconds")
         }
+        guard readTimeout >= 0, readTimeout.isFinite else {
+            throw ValidationError("--read-timeout must be 0 (none) or a positive number of seconds")
+        }
         if !loadModels.isEmpty && controlMode != .explicit {
             throw ValidationError("--load-model needs --model-control-mode explicit")
         }
@@ -144,6 +154,16 @@ public struct Serve: AsyncParsableCommand {
     public func run() async throws {
         let logger = makeLogger()
         let configuration = try serverConfiguration()
+        // Without a usable runtime no model can load: say so once and stop, instead of serving nothing.
+        let runtime: RuntimeLibrary.Info
+        do {
+            runtime = try RuntimeLibrary.load()
+        } catch {
+            throw CommandError(
+                "cannot start the server: "
+                    + error.message.split(whereSeparator: \.isNewline).joined(separator: " "))
+        }
+        logger.info("runtime loaded", metadata: ["runtime": "\(runtime)"])
         for directory in repositories where !FileManager.default.fileExists(atPath: directory) {
             logger.warning("model repository does not exist (yet)", metadata: ["path": "\(directory)"])
         }
@@ -170,7 +190,9 @@ public struct Serve: AsyncParsableCommand {
         } else {
             access = .open
         }
-        return ServerConfiguration(host: host, port: httpPort, serving: serving, repositoryAccess: access)
+        return ServerConfiguration(
+            host: host, port: httpPort, serving: serving, repositoryAccess: access,
+            readTimeout: readTimeout > 0 ? .milliseconds(Int64((readTimeout * 1000).rounded())) : nil)
     }
 
     /// The `--model NAME=PATH` entries by name.

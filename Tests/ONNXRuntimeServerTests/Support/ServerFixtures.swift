@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import ONNXRuntimeServer
 import ONNXRuntimeServing
+import ServiceLifecycle
 import Testing
 
 /// Paths, temporary repositories and servers shared by the server tests.
@@ -47,13 +48,15 @@ enum ServerFixtures {
     static func server(
         _ repository: TemporaryRepository, controlMode: ModelControlMode = .none, startupModels: [String] = [],
         limits: ServingLimits = ServingLimits(), access: RepositoryAccess = .open, models: [String: String] = [:],
-        start: Bool = true
+        start: Bool = true, readTimeout: Duration? = ServerConfiguration.defaultReadTimeout
     ) async -> InferenceServer {
         let serving = ServingConfiguration(
             repositories: [repository.path], models: models, controlMode: controlMode, startupModels: startupModels,
             pollInterval: .milliseconds(200), limits: limits)
         let server = InferenceServer(
-            configuration: ServerConfiguration(port: 0, serving: serving, repositoryAccess: access), logger: logger)
+            configuration: ServerConfiguration(
+                port: 0, serving: serving, repositoryAccess: access, readTimeout: readTimeout),
+            logger: logger)
         if start { await server.engine.start() }
         return server
     }
@@ -64,6 +67,30 @@ enum ServerFixtures {
     ) async throws -> T {
         let app = Application(router: server.makeRouter(), logger: logger)
         return try await app.test(.router, body)
+    }
+
+    /// Runs `server`'s application on a free port for the duration of `body`, then shuts it down gracefully.
+    static func withLiveServer<T: Sendable>(
+        _ server: InferenceServer, _ body: @Sendable (_ port: Int) async throws -> T
+    ) async throws -> T {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let application = server.makeApplication { port in continuation.yield(port) }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            do {
+                let result = try await body(port)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
     }
 
     /// The shared server with every identity model, MNIST, and a few others, loaded once for all tests that only

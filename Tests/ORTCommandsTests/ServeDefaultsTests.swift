@@ -1,0 +1,53 @@
+import ArgumentParser
+import ONNXRuntimeServer
+import ONNXRuntimeServing
+import Testing
+
+@testable import ORTCommands
+
+/// The defaults `ort serve` starts with, as SECURITY.md states them: what is exposed and what is limited when the
+/// operator passes nothing but a model.
+@Suite("Security: ort serve defaults")
+struct ServeDefaultsTests {
+    @Test("loopback only, repository API open only to local callers, every limit set")
+    func defaults() throws {
+        let command = try Serve.parse(["--model-repository", "/tmp/models"])
+        let configuration = try command.serverConfiguration(environment: [:])
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8000)
+        #expect(configuration.repositoryAccess == .open)
+        #expect(configuration.serving.controlMode == .none)
+        #expect(configuration.readTimeout == .seconds(60))
+        let limits = configuration.serving.limits
+        #expect(limits.maxRequestBytes == 64 * 1024 * 1024)
+        #expect(limits.maxTensorElements == 134_217_728)
+        #expect(limits.maxQueueSize == 64)
+        #expect(limits.requestTimeout == .seconds(60))
+    }
+
+    @Test("the repository token comes from the option or the environment; the API can be turned off")
+    func repositoryAccess() throws {
+        let fromOption = try Serve.parse(["--model-repository", "/m", "--repository-token", "s3cret"])
+        #expect(try fromOption.serverConfiguration(environment: [:]).repositoryAccess == .token("s3cret"))
+        let fromEnvironment = try Serve.parse(["--model-repository", "/m"])
+        #expect(
+            try fromEnvironment.serverConfiguration(environment: ["ORT_SERVE_REPOSITORY_TOKEN": "t"]).repositoryAccess
+                == .token("t"))
+        let disabled = try Serve.parse(["--model-repository", "/m", "--disable-repository-api"])
+        #expect(
+            try disabled.serverConfiguration(environment: ["ORT_SERVE_REPOSITORY_TOKEN": "t"]).repositoryAccess
+                == .disabled)
+    }
+
+    @Test("timeouts can be turned off explicitly with 0, and bad values are refused")
+    func timeouts() throws {
+        let none = try Serve.parse(["--model-repository", "/m", "--read-timeout", "0", "--request-timeout", "0"])
+        let configuration = try none.serverConfiguration(environment: [:])
+        #expect(configuration.readTimeout == nil)
+        #expect(configuration.serving.limits.requestTimeout == nil)
+        let short = try Serve.parse(["--model-repository", "/m", "--read-timeout", "2.5"])
+        #expect(try short.serverConfiguration(environment: [:]).readTimeout == .milliseconds(2500))
+        #expect(throws: (any Error).self) { try Serve.parse(["--model-repository", "/m", "--read-timeout", "-1"]) }
+        #expect(throws: (any Error).self) { try Serve.parse(["--model-repository", "/m", "--read-timeout", "inf"]) }
+    }
+}
