@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+// The fuzz harnesses of swift-onnxruntime: a separate package so that the library never depends on libFuzzer.
+// Build and run them with `scripts/fuzz.sh` from the repository root (it passes `-sanitize=fuzzer,address`); a plain
+// `swift build` here compiles them without instrumentation, which is only useful to check that they compile.
+import Foundation
+import PackageDescription
+
+// A path dependency is identified by its directory name, which is whatever the checkout is called.
+let libraryPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .lastPathComponent
+
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// One harness: an executable whose entry point hands `fuzzOne` to libFuzzer.
+func harness(_ name: String, _ products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: ["FuzzSupport"] + products.map { .product(name: $0, package: libraryPackage) },
+        swiftSettings: strictSwift
+    )
+}
+
+let package = Package(
+    name: "ONNXRuntimeFuzz",
+    dependencies: [
+        .package(path: "../"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "CLibFuzzer"),
+        // The entry point shared by the harnesses, quiet logging and the runtime's location.
+        .target(
+            name: "FuzzSupport",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "ONNXRuntime", package: libraryPackage),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // The REST request decoder and the request plan against fixed signatures (JSON and binary bodies).
+        harness("FuzzInferenceRequest", ["ONNXRuntimeServing", "ONNXRuntime"]),
+        // The .npy reader `ort run` uses.
+        harness("FuzzNumPy", ["ONNXFormats", "ONNXRuntime"]),
+        // The ONNX .pb reader `ort run` uses (TensorProto, SequenceProto, MapProto, OptionalProto).
+        harness("FuzzTensorProto", ["ONNXFormats", "ONNXRuntime"]),
+        // config.pbtxt (the text format of Triton's ModelConfig).
+        harness("FuzzModelConfig", ["ONNXRuntimeServing"]),
+        // Sessions from arbitrary model bytes (ONNX Runtime's model loader behind our checks).
+        harness("FuzzSession", ["ONNXRuntime", "ONNXFormats"]),
+    ]
+)
