@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Soak test of `ort serve` (driven by scripts/soak.sh): a fixed number of requests from a few threads, valid and
+malformed mixed, while one model is loaded and unloaded again and again; RSS and open file descriptors are sampled
+every half second. Standard library only. Prints a JSON summary and fails (exit 1) on any unexpected status, a
+dead server, or a wrong inference result."""
+import argparse
+import http.client
+import json
+import os
+import random
+import struct
+import sys
+import threading
+import time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--port", type=int, required=True)
+parser.add_argument("--pid", type=int, required=True)
+parser.add_argument("--requests", type=int, default=20000)
+parser.add_argument("--threads", type=int, default=4)
+parser.add_argument("--seed", type=int, default=1)
+parser.add_argument("--max-request-size", type=int, required=True)
+args = parser.parse_args()
+
+IDENTITY = {"inputs": [{"name": "x", "shape": [2, 3], "datatype": "INT32", "data": [1, -2, 3, -4, 5, -6]}]}
+ADD = {"inputs": [{"name": "A", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]},
+                  {"name": "B", "shape": [1, 3], "datatype": "FP32", "data": [0.5, 0.25, 0.125]}]}
+STRINGS = {"inputs": [{"name": "x", "shape": [2, 3], "datatype": "BYTES", "data": ["a", "bb", "", "ccc", "é", "z"]}]}
+
+
+def binary_identity():
+    header = json.dumps({"inputs": [{"name": "x", "shape": [2, 3], "datatype": "INT32",
+                                     "parameters": {"binary_data_size": 24}}],
+                         "outputs": [{"name": "y", "parameters": {"binary_data": True}}]}).encode()
+    return header + struct.pack("<6i", 1, 2, 3, 4, 5, 6), {"Inference-Header-Content-Length": str(len(header))}
+
+
+def bytes_overrun():
+    header = json.dumps({"inputs": [{"name": "x", "shape": [2, 3], "datatype": "BYTES",
+                                     "parameters": {"binary_data_size": 9}}]}).encode()
+    return header + struct.pack("<I", 0xFFFFFFF0) + b"abcde", {"Inference-Header-Content-Length": str(len(header))}
+
+
+# (name, method, path, body, headers, allowed statuses, check)
+def cases():
+    body, headers = binary_identity()
+    overrun, overrun_headers = bytes_overrun()
+    return [
+        ("valid_json", "POST", "/v2/models/ident/infer", json.dumps(IDENTITY).encode(), {}, {200},
+         lambda r: r["outputs"][0]["data"] == [1, -2, 3, -4, 5, -6]),
+        ("valid_add", "POST", "/v2/models/add/infer", json.dumps(ADD).encode(), {}, {200},
+         lambda r: r["outputs"][0]["data"] == [1.5, 2.25, 3.125]),
+        ("valid_strings", "POST", "/v2/models/strings/infer", json.dumps(STRINGS).encode(), {}, {200},
+         lambda r: r["outputs"][0]["data"] == ["a", "bb", "", "ccc", "é", "z"]),
+        ("valid_binary", "POST", "/v2/models/ident/infer", body, headers, {200}, None),
+        ("metadata", "GET", "/v2/models/ident", None, {}, {200}, lambda r: r["name"] == "ident"),
+        ("flip_infer", "POST", "/v2/models/flip/infer", json.dumps(IDENTITY).encode(), {}, {200, 503}, None),
+        ("bad_json", "POST", "/v2/models/ident/infer", b'{"inputs": [', {}, {400}, None),
+        ("wrong_shape", "POST", "/v2/models/ident/infer",
+         json.dumps({"inputs": [{"name": "x", "shape": [3, 3], "datatype": "INT32", "data": [0] * 9}]}).encode(),
+         {}, {400}, None),
+        ("wrong_type", "POST", "/v2/models/ident/infer",
+         json.dumps({"inputs": [{"name": "x", "shape": [2, 3], "datatype": "FP32", "data": [0.0] * 6}]}).encode(),
+         {}, {400}, None),
+        ("deep_nesting", "POST", "/v2/models/ident/infer", b"[" * 20000 + b"]" * 20000, {}, {400}, None),
+        ("bytes_overrun", "POST", "/v2/models/strings/infer", overrun, overrun_headers, {400}, None),
+        ("unknown_model", "POST", "/v2/models/nope/infer", json.dumps(IDENTITY).encode(), {}, {404}, None),
+        ("traversal", "GET", "/v2/models/..%2F..%2Fetc%2Fpasswd", None, {}, {400}, None),
+        ("too_large", "POST", "/v2/models/ident/infer", b" " * (args.max_request_size + 1), {}, {413}, None),
+    ]
+
+
+CASES = cases()
+lock = threading.Lock()
+counts = {}
+failures = []
+latencies = []
+issued = 0
+
+
+def record(name, status):
+    with lock:
+        counts.setdefault(name, {}).setdefault(str(status), 0)
+        counts[name][str(status)] += 1
+
+
+def next_index():
+    global issued
+    with lock:
+        if issued >= args.requests:
+            return None
+        issued += 1
+        return issued
+
+
+def worker(seed):
+    rng = random.Random(seed)
+    connection = None
+    while next_index() is not None:
+        name, method, path, body, headers, allowed, check = rng.choice(CASES)
+        start = time.monotonic()
+        try:
+            if connection is None:
+                connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+            status = response.status
+            if response.getheader("Connection", "").lower() == "close":
+                connection.close()
+                connection = None
+        except Exception as error:  # a dropped connection is counted, then a new one is opened
+            if connection is not None:
+                connection.close()
+            connection = None
+            record(name, type(error).__name__)
+            # A body over the limit is answered with 413 as soon as its Content-Length is seen, and the server may
+            # close the connection while the client is still sending it.
+            if not (name == "too_large" and isinstance(error, (ConnectionResetError, BrokenPipeError))):
+                with lock:
+                    failures.append(f"{name}: {type(error).__name__}: {error}")
+            continue
+        with lock:
+            latencies.append(time.monotonic() - start)
+        record(name, status)
+        if status not in allowed:
+            with lock:
+                failures.append(f"{name}: status {status}: {data[:200]!r}")
+        elif status == 200 and check is not None:
+            if not check(json.loads(data)):
+                with lock:
+                    failures.append(f"{name}: wrong result {data[:200]!r}")
+
+
+def repository(action, model):
+    connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+    connection.request("POST", f"/v2/repository/models/{model}/{action}", body=b"{}")
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
+
+
+cycles = {"load": 0, "unload": 0, "failed": 0}
+stop = threading.Event()
+
+
+def churn():
+    while not stop.is_set():
+        for action in ("unload", "load"):
+            status = repository(action, "flip")
+            cycles[action if status == 200 else "failed"] += 1
+            stop.wait(0.2)
+
+
+def rss_and_fds():
+    with open(f"/proc/{args.pid}/status") as f:
+        rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return rss // 1024, len(os.listdir(f"/proc/{args.pid}/fd"))
+
+
+samples = []
+
+
+def sampler():
+    start = time.monotonic()
+    while not stop.is_set():
+        try:
+            rss, fds = rss_and_fds()
+        except (FileNotFoundError, ProcessLookupError):
+            failures.append("the server process is gone")
+            return
+        samples.append((round(time.monotonic() - start, 1), rss, fds))
+        stop.wait(0.5)
+
+
+sampling = threading.Thread(target=sampler)
+churning = threading.Thread(target=churn)
+sampling.start()
+churning.start()
+started = time.monotonic()
+workers = [threading.Thread(target=worker, args=(args.seed * 100 + i,)) for i in range(args.threads)]
+for thread in workers:
+    thread.start()
+for thread in workers:
+    thread.join()
+elapsed = time.monotonic() - started
+stop.set()
+churning.join()
+sampling.join()
+time.sleep(1)
+try:
+    final_rss, final_fds = rss_and_fds()
+except FileNotFoundError:
+    final_rss, final_fds = None, None
+    failures.append("the server process is gone at the end")
+
+latencies.sort()
+summary = {
+    "requests": args.requests,
+    "threads": args.threads,
+    "seconds": round(elapsed, 1),
+    "requests_per_second": round(args.requests / elapsed, 1),
+    "latency_ms": {"p50": round(1000 * latencies[len(latencies) // 2], 2) if latencies else None,
+                   "p99": round(1000 * latencies[int(len(latencies) * 0.99)], 2) if latencies else None},
+    "statuses": counts,
+    "load_unload_cycles": cycles,
+    "rss_mb": {"first": samples[0][1] if samples else None, "max": max(s[1] for s in samples) if samples else None,
+               "last": samples[-1][1] if samples else None, "after": final_rss},
+    "fds": {"first": samples[0][2] if samples else None, "max": max(s[2] for s in samples) if samples else None,
+            "after": final_fds},
+    "samples": samples,
+    "failures": failures[:50],
+    "failure_count": len(failures),
+}
+print(json.dumps(summary, indent=1))
+sys.exit(1 if failures else 0)
