@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs test suites under the sanitizers the leak check (scripts/leak-check.sh) does not cover:
+#
+#   scripts/sanitizers.sh address   # the server, serving core and command-line suites under AddressSanitizer
+#   scripts/sanitizers.sh thread    # the concurrency tests (library and server) under ThreadSanitizer
+#   scripts/sanitizers.sh           # both
+#
+# Each sanitizer builds into its own folder (.build-asan-all, .build-tsan) so the normal build is untouched.
+# ONNX Runtime is not instrumented. Only reports that come from inside it are suppressed, each with its reason
+# (scripts/tsan-suppressions.txt); anything in our code or the Swift packages fails the run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/install-runtime.sh
+if [[ $# -eq 0 ]]; then which=(address thread); else which=("$@"); fi
+status=0
+
+check_log() {
+    local log="$1" pattern="$2" name="$3"
+    if grep -q "$pattern" "$log"; then
+        grep -A 30 "$pattern" "$log" | head -n 60 >&2
+        echo "sanitizers: $name reports found (see $log)" >&2
+        status=1
+    elif ! grep -q "Test run with .* passed\|tests passed\|Selected tests.*passed" "$log"; then
+        tail -n 40 "$log" >&2
+        echo "sanitizers: $name: the tests did not pass (see $log)" >&2
+        status=1
+    else
+        echo "sanitizers: $name: no reports"
+    fi
+}
+
+for sanitizer in "${which[@]}"; do
+    case "$sanitizer" in
+        address)
+            # Memory errors only: LeakSanitizer over the whole server would report SwiftNIO's and Foundation's
+            # process-lifetime singletons; leaks in the library are checked by scripts/leak-check.sh.
+            export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:detect_odr_violation=0"
+            swift build --build-tests --sanitize=address --scratch-path .build-asan-all
+            log=.build-asan-all/sanitizers.log
+            swift test --skip-build --sanitize=address --scratch-path .build-asan-all \
+                --filter "ONNXRuntimeServerTests|ORTCommandsTests" 2>&1 | tee "$log" || true
+            check_log "$log" "ERROR: AddressSanitizer" AddressSanitizer
+            ;;
+        thread)
+            export TSAN_OPTIONS="suppressions=$root/scripts/tsan-suppressions.txt:halt_on_error=0:second_deadlock_stack=1"
+            swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+            log=.build-tsan/sanitizers.log
+            # One session from many tasks, async runs and their cancellation, run options shared between runs; the
+            # server's concurrent inference, queueing, reloads under traffic, slow clients and shutdown.
+            swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
+                --filter "AsyncRunTests|RunOptionsTests|SessionTests|LimitsAndSecurityTests|ModelFileFaultTests|ConnectionFaultTests|ShutdownTests|MNISTAndStatisticsTests" \
+                2>&1 | tee "$log" || true
+            check_log "$log" "WARNING: ThreadSanitizer" ThreadSanitizer
+            ;;
+        *) echo "sanitizers: unknown sanitizer '$sanitizer' (address or thread)" >&2; exit 2 ;;
+    esac
+done
+exit "$status"
