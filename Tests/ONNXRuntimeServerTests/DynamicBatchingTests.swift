@@ -65,7 +65,7 @@ struct DynamicBatchingTests {
                 """
                 max_batch_size: 8
                 instance_group [{ count: 2, kind: KIND_CPU }]
-                dynamic_batching { max_queue_delay_microseconds: 20000 }
+                dynamic_batching { max_queue_delay_microseconds: 100000 }
                 """
             )
         ])
@@ -266,7 +266,7 @@ struct DynamicBatchingTests {
     func offAndOnAgree() async throws {
         let (server, repository) = try await Self.server([
             ("off", "batch_affine", "max_batch_size: 8"),
-            ("on", "batch_affine", "max_batch_size: 8\ndynamic_batching { max_queue_delay_microseconds: 50000 }"),
+            ("on", "batch_affine", "max_batch_size: 8\ndynamic_batching { max_queue_delay_microseconds: 200000 }"),
         ])
         _ = repository
         let requests = (0..<12).map { index in
