@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Interoperability tests of `ort serve` with third-party clients (Python tritonclient.http, the KServe SDK, raw
 # HTTP): builds `ort` (release), fills a temporary Triton-layout model repository (<repo>/<model>/1/model.onnx)
-# from Tests/Models and the MNIST example, starts the server on 127.0.0.1 and a free port in explicit model control
-# mode with a repository token, waits for /v2/health/ready, runs pytest on Tests/Integration, and always stops the
+# from Tests/Models and the MNIST example (one model with dynamic batching), starts the server on 127.0.0.1 and free
+# ports (inference and metrics) in explicit model control mode with a repository token, waits for /v2/health/ready, runs pytest on Tests/Integration, and always stops the
 # server. pytest's exit code is the script's.
 #
 # Usage: scripts/integration-server.sh [pytest arguments...]     (e.g. -k binary, -x, -vv)
@@ -86,22 +86,32 @@ identity_models=(
     identity_int32 identity_int64 identity_float16 identity_float32 identity_float64 identity_string
     identity_bfloat16
 )
-loaded=("${identity_models[@]}" add_f32 string_ops bad_shape mnist)
+loaded=("${identity_models[@]}" add_f32 string_ops bad_shape mnist affine_batched)
 not_loaded=(scalar_mul)
 for name in "${identity_models[@]}" add_f32 string_ops bad_shape scalar_mul; do
     add_model "$name" "Tests/Models/$name.onnx"
 done
 add_model mnist Examples/MNIST/mnist-mlp.onnx
+add_model affine_batched Tests/Models/batch_affine.onnx
+cat >"$repo/affine_batched/config.pbtxt" <<'CONFIG'
+max_batch_size: 8
+dynamic_batching { preferred_batch_size: [4] max_queue_delay_microseconds: 5000000 }
+CONFIG
 
 # --- Server --------------------------------------------------------------------------------------------------------
-port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+free_port() {
+    "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+port="$(free_port)"
+metrics_port="$(free_port)"
+while [[ "$metrics_port" == "$port" ]]; do metrics_port="$(free_port)"; done
 token="integration-$RANDOM-$RANDOM"
 max_request_size=$((4 * 1024 * 1024))
 load_flags=()
 for name in "${loaded[@]}"; do load_flags+=(--load-model "$name"); done
 
-echo "== starting ort serve on 127.0.0.1:$port (log: $log)"
-"$ort" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" \
+echo "== starting ort serve on 127.0.0.1:$port, metrics on :$metrics_port (log: $log)"
+"$ort" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" --metrics-port "$metrics_port" \
     --model-control-mode explicit "${load_flags[@]}" \
     --repository-token "$token" --max-request-size "$max_request_size" >"$log" 2>&1 &
 server_pid=$!
@@ -131,7 +141,8 @@ PY
 echo "== pytest Tests/Integration"
 results="$work/pytest.txt"
 set +e
-ORT_SERVE_URL="$base_url" ORT_SERVE_TOKEN="$token" ORT_SERVE_MAX_REQUEST_SIZE="$max_request_size" \
+ORT_SERVE_URL="$base_url" ORT_SERVE_METRICS_URL="http://127.0.0.1:$metrics_port/metrics" ORT_SERVE_TOKEN="$token" \
+    ORT_SERVE_MAX_REQUEST_SIZE="$max_request_size" \
     ORT_SERVE_NOT_LOADED="$(IFS=,; echo "${not_loaded[*]}")" PYTHONDONTWRITEBYTECODE=1 \
     "$py" -m pytest Tests/Integration -p no:cacheprovider -rfEs "$@" 2>&1 | tee "$results"
 status=${PIPESTATUS[0]}

@@ -17,7 +17,7 @@ import UnixSignals
 /// Endpoints: `GET /v2/health/live`, `/v2/health/ready`, `/v2`, `/v2/models/{m}[/versions/{v}]` (metadata),
 /// `.../ready`, `.../config`, `.../stats`, `/v2/models/stats`; `POST .../infer`, `/v2/repository/index`,
 /// `/v2/repository/models/{m}/load` and `/unload`. Errors are `{"error": "..."}` with 400, 401, 403, 404, 413, 500
-/// or 503.
+/// or 503. Prometheus metrics (Triton's names) are served at `GET /metrics` on ``ServerConfiguration/metricsPort``.
 public struct InferenceServer: Sendable {
     /// How the server listens and what it serves.
     public let configuration: ServerConfiguration
@@ -44,20 +44,51 @@ public struct InferenceServer: Sendable {
         return router
     }
 
+    /// The router of the metrics port: `GET /metrics` with the engine's Prometheus metrics.
+    public func makeMetricsRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        MetricsRoutes(metrics: engine.metrics).register(on: router)
+        return router
+    }
+
     /// The application: the HTTP server plus a service that loads the models (and polls the repositories in poll
-    /// mode). Run it in a `ServiceGroup`; graceful shutdown stops accepting connections, lets requests in progress
-    /// finish, then returns.
-    /// - Parameter onServerRunning: Called with the bound port once the server listens (useful with port 0).
-    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> Application<RouterResponder<BasicRequestContext>>
-    {
+    /// mode), and the metrics server on its own port unless ``ServerConfiguration/metricsPort`` is `nil`. Run it in
+    /// a `ServiceGroup`; graceful shutdown stops accepting connections, lets requests in progress finish, then
+    /// returns.
+    /// - Parameters:
+    ///   - onServerRunning: Called with the bound port once the server listens (useful with port 0).
+    ///   - onMetricsServerRunning: Called with the metrics server's bound port once it listens.
+    public func makeApplication(
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<BasicRequestContext>> {
         let logger = self.logger
+        var services: [any Service] = [EngineService(engine: engine, logger: logger)]
+        if let metricsPort = configuration.metricsPort {
+            // Hummingbird logs "Server started and listening on HOST:PORT" for each server; only the inference
+            // server's line is kept at info level, so that tools reading the log find the inference port.
+            var metricsLogger = logger
+            metricsLogger.logLevel = max(logger.logLevel, .notice)
+            let host = configuration.host
+            services.append(
+                Application(
+                    router: makeMetricsRouter(),
+                    configuration: ApplicationConfiguration(
+                        address: .hostname(configuration.host, port: metricsPort),
+                        serverName: configuration.serving.serverName),
+                    onServerRunning: { channel in
+                        let port = channel.localAddress?.port ?? 0
+                        logger.info("serving metrics at http://\(host):\(port)/metrics")
+                        await onMetricsServerRunning(port)
+                    },
+                    logger: metricsLogger))
+        }
         return Application(
             router: makeRouter(),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serving.serverName),
-            services: [EngineService(engine: engine, logger: logger)],
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])

@@ -12,20 +12,29 @@ public struct ServerConfiguration: Sendable {
     public var serving: ServingConfiguration
     /// Who may call the model repository endpoints.
     public var repositoryAccess: RepositoryAccess
+    /// The TCP port of the Prometheus metrics endpoint (`GET /metrics`, on ``host``); 0 picks a free one, `nil`
+    /// serves no metrics. Default `nil`, so an embedding application binds no port it did not ask for; `ort serve`
+    /// uses ``defaultMetricsPort`` (8002, as Triton) unless told otherwise. The metrics are recorded either way
+    /// (``InferenceEngine/metrics``).
+    public var metricsPort: Int?
 
     /// The default port, as Triton's HTTP port.
     public static let defaultPort = 8000
+    /// The default metrics port, as Triton's.
+    public static let defaultMetricsPort = 8002
     /// The default address: loopback only.
     public static let defaultHost = "127.0.0.1"
 
     /// Creates a configuration.
     public init(
         host: String = ServerConfiguration.defaultHost, port: Int = ServerConfiguration.defaultPort,
-        serving: ServingConfiguration, repositoryAccess: RepositoryAccess = .open
+        serving: ServingConfiguration, repositoryAccess: RepositoryAccess = .open,
+        metricsPort: Int? = nil
     ) {
         self.host = host
         self.port = port
         self.serving = serving
         self.repositoryAccess = repositoryAccess
+        self.metricsPort = metricsPort
     }
 }

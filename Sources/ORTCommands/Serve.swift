@@ -18,6 +18,9 @@ public struct Serve: AsyncParsableCommand {
             Kubernetes) pass --host 0.0.0.0, and protect the repository API with --repository-token or \
             --disable-repository-api.
 
+            Prometheus metrics with Triton's names (nv_inference_request_success, nv_inference_count, ...) are \
+            served at GET /metrics on --metrics-port (8002); --allow-metrics false turns them off.
+
             SIGTERM or SIGINT stops accepting connections, lets requests in progress finish, and exits with 0.
             """)
 
@@ -36,6 +39,17 @@ public struct Serve: AsyncParsableCommand {
     /// The HTTP port (`--http-port`).
     @Option(name: .customLong("http-port"), help: "The HTTP port (0 picks a free one).")
     public var httpPort: Int = ServerConfiguration.defaultPort
+
+    /// The Prometheus metrics port (`--metrics-port`).
+    @Option(
+        name: .customLong("metrics-port"),
+        help: "The port of the Prometheus metrics endpoint, GET /metrics (0 picks a free one).")
+    public var metricsPort: Int = ServerConfiguration.defaultMetricsPort
+
+    /// Whether the metrics endpoint is served (`--allow-metrics`, as Triton's option).
+    @Option(
+        name: .customLong("allow-metrics"), help: "Serve Prometheus metrics on --metrics-port (true) or not (false).")
+    public var allowMetrics: Bool = true
 
     /// The model control mode (`--model-control-mode`).
     @Option(name: .customLong("model-control-mode"), help: "none (load all), poll (load all, rescan) or explicit.")
@@ -124,6 +138,12 @@ public struct Serve: AsyncParsableCommand {
             throw ValidationError("give at least one --model-repository DIR or --model NAME=PATH")
         }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
+        guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0...65535") }
+        if allowMetrics && metricsPort != 0 && metricsPort == httpPort {
+            throw ValidationError(
+                "--metrics-port and --http-port are both \(httpPort); give the metrics endpoint a port of its own "
+                    + "or turn it off with --allow-metrics false")
+        }
         guard pollSeconds > 0 else { throw ValidationError("--repository-poll-secs must be at least 1") }
         guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive") }
         guard maxTensorElements > 0 else { throw ValidationError("--max-tensor-elements must be positive") }
@@ -170,7 +190,9 @@ public struct Serve: AsyncParsableCommand {
         } else {
             access = .open
         }
-        return ServerConfiguration(host: host, port: httpPort, serving: serving, repositoryAccess: access)
+        return ServerConfiguration(
+            host: host, port: httpPort, serving: serving, repositoryAccess: access,
+            metricsPort: allowMetrics ? metricsPort : nil)
     }
 
     /// The `--model NAME=PATH` entries by name.

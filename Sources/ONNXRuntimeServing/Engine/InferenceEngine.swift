@@ -14,6 +14,8 @@ import Synchronization
 public final class InferenceEngine: Sendable {
     /// What is served and how.
     public let configuration: ServingConfiguration
+    /// The Prometheus metrics of this engine's models (and of the process), for a transport to serve at `/metrics`.
+    public let metrics: ServingMetrics
     private let logger: Logger
     private let table = ModelTable()
     private let manager: ModelManager
@@ -25,12 +27,17 @@ public final class InferenceEngine: Sendable {
     }
 
     /// Creates an engine; nothing is loaded until ``start()``.
-    public init(configuration: ServingConfiguration, logger: Logger) {
+    /// - Parameters:
+    ///   - configuration: What to serve and how.
+    ///   - logger: The engine's logger.
+    ///   - metrics: Where to record the Prometheus metrics; a registry of this engine's own by default.
+    public init(configuration: ServingConfiguration, logger: Logger, metrics: ServingMetrics = ServingMetrics()) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         self.manager = ModelManager(
             repository: ModelRepository(roots: configuration.repositories, files: configuration.models),
-            table: table, limits: configuration.limits, logger: logger)
+            table: table, limits: configuration.limits, metrics: metrics, logger: logger)
     }
 
     // MARK: - Lifecycle
