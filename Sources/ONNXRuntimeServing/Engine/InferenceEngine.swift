@@ -29,7 +29,9 @@ public final class InferenceEngine: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.manager = ModelManager(
-            repository: ModelRepository(roots: configuration.repositories, files: configuration.models),
+            repository: ModelRepository(
+                roots: configuration.repositories, files: configuration.models,
+                directories: configuration.modelDirectories),
             table: table, limits: configuration.limits, logger: logger)
     }
 
