@@ -698,6 +698,16 @@ def write_report(path, facts, settings, cases, latency, allocations, ordo, concu
         "`Benchmarks/.results/results.json`."
     )
     add("")
+    # scripts/benchmark-server.sh writes its section between these markers; it is kept as it is.
+    server_block = re.compile(r"<!-- BEGIN server benchmark .*?<!-- END server benchmark -->\n?", re.S)
+    try:
+        with open(path) as existing:
+            kept = server_block.search(existing.read())
+    except FileNotFoundError:
+        kept = None
+    if kept:
+        add(kept.group(0).rstrip("\n"))
+        add("")
     with open(path, "w") as out:
         out.write("\n".join(lines))
 

@@ -13,6 +13,11 @@ public struct Serve: AsyncParsableCommand {
             Models come from Triton-style repositories (<repository>/<model>/<version>/model.onnx with an optional \
             <repository>/<model>/config.pbtxt) and from single files (--model NAME=PATH, served as version 1).
 
+            --model-dir DIR takes a location laid out in any of the ways KServe's storage initializer leaves \
+            /mnt/models: a .onnx file, a directory holding model.onnx or a single .onnx file, a Triton model \
+            directory (version folders such as 1/model.onnx and an optional config.pbtxt), all served as \
+            --model-name NAME; or a Triton model repository (one folder per model), served under the folders' names.
+
             The server listens on 127.0.0.1 by default, so only this machine can reach it: inference has no \
             authentication, and the repository API can load and unload models. In a container (KServe, \
             Kubernetes) pass --host 0.0.0.0, and protect the repository API with --repository-token or \
@@ -31,6 +36,21 @@ public struct Serve: AsyncParsableCommand {
     /// Single-file models, `NAME=PATH` (`--model`, repeatable).
     @Option(name: .customLong("model"), help: "Serve one .onnx file as NAME, version 1: NAME=PATH (repeatable).")
     public var models: [String] = []
+
+    /// A model location in any of KServe's layouts (`--model-dir`): a single model or a model repository.
+    @Option(
+        name: .customLong("model-dir"),
+        help: ArgumentHelp(
+            "A model location as KServe leaves /mnt/models: a .onnx file, a directory with one model (model.onnx, "
+                + "a single .onnx, or version folders), or a model repository.",
+            valueName: "path"))
+    public var modelDirectory: String?
+
+    /// The name a single model found by `--model-dir` is served under (`--model-name`).
+    @Option(
+        name: .customLong("model-name"),
+        help: "The name the --model-dir model is served under (KServe: {{.Name}}); ignored for a repository.")
+    public var modelName: String?
 
     /// The address to listen on (`--host`); loopback by default.
     @Option(help: "The address to listen on; 0.0.0.0 for every interface (containers, KServe).")
@@ -134,8 +154,8 @@ public struct Serve: AsyncParsableCommand {
 
     /// Checks the options before anything starts.
     public func validate() throws {
-        guard !repositories.isEmpty || !models.isEmpty else {
-            throw ValidationError("give at least one --model-repository DIR or --model NAME=PATH")
+        guard !repositories.isEmpty || !models.isEmpty || modelDirectory != nil else {
+            throw ValidationError("give at least one --model-repository DIR, --model NAME=PATH or --model-dir PATH")
         }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
         guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0...65535") }
@@ -158,6 +178,7 @@ public struct Serve: AsyncParsableCommand {
             throw ValidationError("--repository-token and --disable-repository-api exclude each other")
         }
         _ = try singleModels()
+        _ = try modelDirectoryLayout()
     }
 
     /// Runs the server until SIGTERM or SIGINT, then drains requests in progress and returns (exit status 0).
@@ -166,6 +187,16 @@ public struct Serve: AsyncParsableCommand {
         let configuration = try serverConfiguration()
         for directory in repositories where !FileManager.default.fileExists(atPath: directory) {
             logger.warning("model repository does not exist (yet)", metadata: ["path": "\(directory)"])
+        }
+        if case .repository(let path)? = try modelDirectoryLayout() {
+            logger.info("--model-dir holds a model repository", metadata: ["path": "\(path)"])
+            if let modelName,
+                !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(modelName))
+            {
+                logger.warning(
+                    "--model-dir is a model repository with no folder named after --model-name",
+                    metadata: ["path": "\(path)", "model-name": "\(modelName)"])
+            }
         }
         try await InferenceServer(configuration: configuration, logger: logger).run()
         logger.info("stopped")
@@ -178,10 +209,20 @@ public struct Serve: AsyncParsableCommand {
         let limits = ServingLimits(
             maxRequestBytes: maxRequestSize, maxTensorElements: maxTensorElements, maxQueueSize: maxQueueSize,
             requestTimeout: requestTimeout > 0 ? .milliseconds(Int64((requestTimeout * 1000).rounded())) : nil)
+        var roots = repositories
+        var files = try singleModels()
+        var directories: [String: String] = [:]
+        switch try modelDirectoryLayout() {
+        case .file(let path)?: files[modelName ?? ""] = path
+        case .modelDirectory(let path)?: directories[modelName ?? ""] = path
+        case .repository(let path)?: roots.append(path)
+        case nil: break
+        }
         let serving = ServingConfiguration(
-            repositories: repositories, models: try singleModels(),
+            repositories: roots, models: files,
             controlMode: ModelControlMode(rawValue: controlMode.rawValue) ?? .none, startupModels: loadModels,
-            pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness)
+            pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness,
+            modelDirectories: directories)
         let access: RepositoryAccess
         if disableRepositoryAPI {
             access = .disabled
@@ -212,6 +253,39 @@ public struct Serve: AsyncParsableCommand {
             result[parts[0]] = parts[1]
         }
         return result
+    }
+
+    /// How `--model-dir` is laid out, checked against `--model-name`; `nil` without `--model-dir`.
+    func modelDirectoryLayout() throws -> ModelDirectoryLayout? {
+        guard let modelDirectory else {
+            if modelName != nil { throw ValidationError("--model-name needs --model-dir PATH") }
+            return nil
+        }
+        if let modelName, !ModelName.isValid(modelName) {
+            throw ValidationError(
+                "--model-name: '\(modelName)' is not a valid model name (1-255 characters from A-Z a-z 0-9 _ - ., "
+                    + "not starting with '.')")
+        }
+        let layout: ModelDirectoryLayout
+        do {
+            layout = try ModelDirectoryLayout.detect(at: modelDirectory)
+        } catch {
+            throw ValidationError("--model-dir: \(error)")
+        }
+        switch layout {
+        case .file, .modelDirectory:
+            guard let modelName else {
+                throw ValidationError(
+                    "--model-dir \(modelDirectory) holds a single model: give the name to serve it under with "
+                        + "--model-name NAME")
+            }
+            if models.contains(where: { $0.hasPrefix(modelName + "=") }) {
+                throw ValidationError("--model-name '\(modelName)' is also given with --model; use another name")
+            }
+        case .repository:
+            break
+        }
+        return layout
     }
 
     private func makeLogger() -> Logger {

@@ -36,7 +36,9 @@ public final class InferenceEngine: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.manager = ModelManager(
-            repository: ModelRepository(roots: configuration.repositories, files: configuration.models),
+            repository: ModelRepository(
+                roots: configuration.repositories, files: configuration.models,
+                directories: configuration.modelDirectories),
             table: table, limits: configuration.limits, metrics: metrics, logger: logger)
     }
 
