@@ -58,6 +58,30 @@ public final class LoadedModel: Sendable {
     public func infer(_ request: InferenceRequest, logger: Logger) async throws(ServingError)
         -> EncodedInferenceResponse
     {
+        try await infer(request, logger: logger) { [name, versionString] plan, outputs throws(ServingError) in
+            try InferenceResponseEncoder.encode(
+                plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        }
+    }
+
+    /// Runs one inference request as ``infer(_:logger:)`` does, and returns it in transport-neutral form (every
+    /// output as raw bytes), for transports other than REST.
+    /// - Throws: as ``infer(_:logger:)``.
+    public func inferResult(_ request: InferenceRequest, logger: Logger) async throws(ServingError)
+        -> InferenceResult
+    {
+        try await infer(request, logger: logger) { [name, versionString] plan, outputs throws(ServingError) in
+            try InferenceResultEncoder.encode(
+                plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        }
+    }
+
+    /// Runs one request and encodes its outputs with `encode`, which runs where the response is encoded (its time
+    /// counts as `compute_output`).
+    func infer<Response: Sendable>(
+        _ request: InferenceRequest, logger: Logger,
+        encode: @escaping @Sendable (InferencePlan, RunOutputs) throws(ServingError) -> Response
+    ) async throws(ServingError) -> Response {
         let start = MonotonicClock.now
         statistics.received()
         do {
@@ -65,7 +89,7 @@ public final class LoadedModel: Sendable {
                 request: request, signature: signature, maximumElements: limits.maxTensorElements)
             let timeout = try effectiveTimeout(request)
             let (response, timings) = try await withTimeout(timeout) { [self] () async throws(ServingError) in
-                try await execute(plan)
+                try await execute(plan, encode: encode)
             }
             statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
             return response
@@ -77,9 +101,9 @@ public final class LoadedModel: Sendable {
         }
     }
 
-    private func execute(_ plan: InferencePlan) async throws(ServingError) -> (
-        EncodedInferenceResponse, StatisticsRecorder.Timings
-    ) {
+    private func execute<Response>(
+        _ plan: InferencePlan, encode: (InferencePlan, RunOutputs) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = StatisticsRecorder.Timings()
         let queued = MonotonicClock.now
         let instance: Int
@@ -110,8 +134,7 @@ public final class LoadedModel: Sendable {
         timings.computeInfer = MonotonicClock.since(runStart)
 
         let outputStart = MonotonicClock.now
-        let response = try InferenceResponseEncoder.encode(
-            plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        let response = try encode(plan, outputs)
         timings.computeOutput = MonotonicClock.since(outputStart)
         return (response, timings)
     }
