@@ -4,11 +4,11 @@ import Logging
 import ONNXRuntimeServer
 import ONNXRuntimeServing
 
-/// `ort serve`: a KServe V2 / Triton-compatible REST inference server for ONNX models.
+/// `ort serve`: a KServe V2 / Triton-compatible inference server for ONNX models, over REST and gRPC.
 public struct Serve: AsyncParsableCommand {
     /// The command's name, abstract and discussion.
     public static let configuration = CommandConfiguration(
-        abstract: "Serve ONNX models over the KServe V2 (Triton-compatible) REST protocol.",
+        abstract: "Serve ONNX models over the KServe V2 (Triton-compatible) REST and gRPC protocols.",
         discussion: """
             Models come from Triton-style repositories (<repository>/<model>/<version>/model.onnx with an optional \
             <repository>/<model>/config.pbtxt) and from single files (--model NAME=PATH, served as version 1).
@@ -36,6 +36,14 @@ public struct Serve: AsyncParsableCommand {
     /// The HTTP port (`--http-port`).
     @Option(name: .customLong("http-port"), help: "The HTTP port (0 picks a free one).")
     public var httpPort: Int = ServerConfiguration.defaultPort
+
+    /// The gRPC port (`--grpc-port`).
+    @Option(name: .customLong("grpc-port"), help: "The gRPC port (0 picks a free one).")
+    public var grpcPort: Int = ServerConfiguration.defaultGRPCPort
+
+    /// Whether the gRPC server is off (`--no-grpc`).
+    @Flag(name: .customLong("no-grpc"), help: "Serve REST only, without the gRPC server.")
+    public var noGRPC = false
 
     /// The model control mode (`--model-control-mode`).
     @Option(name: .customLong("model-control-mode"), help: "none (load all), poll (load all, rescan) or explicit.")
@@ -124,6 +132,10 @@ public struct Serve: AsyncParsableCommand {
             throw ValidationError("give at least one --model-repository DIR or --model NAME=PATH")
         }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
+        guard (0...65535).contains(grpcPort) else { throw ValidationError("--grpc-port must be 0...65535") }
+        if !noGRPC && grpcPort != 0 && grpcPort == httpPort {
+            throw ValidationError("--grpc-port and --http-port must differ")
+        }
         guard pollSeconds > 0 else { throw ValidationError("--repository-poll-secs must be at least 1") }
         guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive") }
         guard maxTensorElements > 0 else { throw ValidationError("--max-tensor-elements must be positive") }
@@ -170,7 +182,8 @@ public struct Serve: AsyncParsableCommand {
         } else {
             access = .open
         }
-        return ServerConfiguration(host: host, port: httpPort, serving: serving, repositoryAccess: access)
+        return ServerConfiguration(
+            host: host, port: httpPort, grpcPort: noGRPC ? nil : grpcPort, serving: serving, repositoryAccess: access)
     }
 
     /// The `--model NAME=PATH` entries by name.
