@@ -64,7 +64,8 @@ enum GRPCInferRequestDecoder {
                     tensor.contents, name: name, datatype: datatype, shape: shape, maximumElements: maximumElements,
                     to: &body)
             } else {
-                try checkRawSize(raw[index].count, name: name, datatype: datatype, shape: shape)
+                try checkRawSize(
+                    raw[index].count, name: name, datatype: datatype, shape: shape, maximumElements: maximumElements)
                 body.append(contentsOf: raw[index])
             }
             inputs.append(
@@ -95,17 +96,25 @@ enum GRPCInferRequestDecoder {
             body: body)
     }
 
-    /// Checks a raw entry's size against the shape, for fixed-size datatypes, with a message that names the field.
-    /// (BYTES entries are checked element by element by the core.)
-    private static func checkRawSize(_ size: Int, name: String, datatype: DataType, shape: [Int]) throws(ServingError) {
-        guard let elementSize = datatype.byteSize else { return }
-        var expected = elementSize
+    /// Checks a raw entry against the shape: the element count against the server's limit, then, for fixed-size
+    /// datatypes, the byte count, with a message that names the field. (BYTES entries are checked element by
+    /// element by the core.)
+    private static func checkRawSize(
+        _ size: Int, name: String, datatype: DataType, shape: [Int], maximumElements: Int
+    ) throws(ServingError) {
+        var count = 1
         for dimension in shape {
-            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
-            guard !overflow else { return }  // the core reports the shape as too large
-            expected = product
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= maximumElements else {
+                throw .badRequest(
+                    "input '\(name)' has shape \(shape), more than the \(maximumElements) elements this server "
+                        + "accepts in one tensor")
+            }
+            count = product
         }
-        guard expected == size else {
+        guard let elementSize = datatype.byteSize else { return }
+        let (expected, overflow) = count.multipliedReportingOverflow(by: elementSize)
+        guard !overflow, expected == size else {
             throw .badRequest(
                 "input '\(name)' has shape \(shape) of \(datatype), which takes \(expected) bytes, but its "
                     + "raw_input_contents entry has \(size)")
