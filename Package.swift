@@ -142,7 +142,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ORTCommandsTests",
-            dependencies: ["ORTCommands", "ONNXRuntime", "ONNXFormats"],
+            dependencies: [
+                "ORTCommands", "ONNXRuntime", "ONNXFormats", "ONNXRuntimeServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strictSwift
         ),
