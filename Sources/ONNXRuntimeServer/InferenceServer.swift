@@ -1,3 +1,5 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
 import Hummingbird
 import Logging
 import NIOCore
@@ -5,7 +7,8 @@ import ONNXRuntimeServing
 import ServiceLifecycle
 import UnixSignals
 
-/// A KServe V2 / Triton-compatible REST inference server for ONNX models, on Hummingbird.
+/// A KServe V2 / Triton-compatible inference server for ONNX models: REST on Hummingbird, and gRPC
+/// (`inference.GRPCInferenceService` and `grpc.health.v1.Health`) on grpc-swift's HTTP/2 transport.
 ///
 /// ```swift
 /// let server = InferenceServer(
@@ -17,7 +20,8 @@ import UnixSignals
 /// Endpoints: `GET /v2/health/live`, `/v2/health/ready`, `/v2`, `/v2/models/{m}[/versions/{v}]` (metadata),
 /// `.../ready`, `.../config`, `.../stats`, `/v2/models/stats`; `POST .../infer`, `/v2/repository/index`,
 /// `/v2/repository/models/{m}/load` and `/unload`. Errors are `{"error": "..."}` with 400, 401, 403, 404, 413, 500
-/// or 503. Prometheus metrics (Triton's names) are served at `GET /metrics` on ``ServerConfiguration/metricsPort``.
+/// or 503. gRPC errors carry the status Triton sends for the same failure. Prometheus metrics (Triton's names) are
+/// served at `GET /metrics` on ``ServerConfiguration/metricsPort``.
 public struct InferenceServer: Sendable {
     /// How the server listens and what it serves.
     public let configuration: ServerConfiguration
@@ -97,12 +101,35 @@ public struct InferenceServer: Sendable {
             logger: logger)
     }
 
-    /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully: no new connections, requests in
-    /// progress finish, and the call returns.
+    /// The gRPC server on ``ServerConfiguration/grpcPort`` (0 picks a free one), as a service to run beside
+    /// ``makeApplication(onServerRunning:)`` in one `ServiceGroup`. It serves the engine the application loads; it
+    /// does not load models itself. Messages larger than the server's `maxRequestBytes` are refused with
+    /// `RESOURCE_EXHAUSTED` before they are read.
+    /// - Parameter onListening: Called with the bound port once the server listens.
+    public func makeGRPCService(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> GRPCServerService {
+        let limit = configuration.serving.limits.maxRequestBytes
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: configuration.host, port: configuration.grpcPort ?? 0),
+            transportSecurity: .plaintext,
+            config: .defaults { $0.rpc.maxRequestPayloadSize = limit })
+        let server = GRPCServer(
+            transport: transport,
+            services: [
+                KServeGRPCService(engine: engine, access: configuration.repositoryAccess, logger: logger),
+                GRPCHealthService(engine: engine),
+            ],
+            interceptors: [GRPCRepositoryAccessInterceptor(access: configuration.repositoryAccess)])
+        return GRPCServerService(server: server, logger: logger, onListening: onListening)
+    }
+
+    /// Runs the server (REST, and gRPC unless ``ServerConfiguration/grpcPort`` is `nil`) until SIGTERM or SIGINT,
+    /// then shuts down gracefully: no new connections, requests in progress finish, and the call returns.
     public func run() async throws {
+        var services: [any Service] = [makeApplication()]
+        if configuration.grpcPort != nil { services.append(makeGRPCService()) }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [makeApplication()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -4,11 +4,11 @@ import Logging
 import ONNXRuntimeServer
 import ONNXRuntimeServing
 
-/// `ort serve`: a KServe V2 / Triton-compatible REST inference server for ONNX models.
+/// `ort serve`: a KServe V2 / Triton-compatible inference server for ONNX models, over REST and gRPC.
 public struct Serve: AsyncParsableCommand {
     /// The command's name, abstract and discussion.
     public static let configuration = CommandConfiguration(
-        abstract: "Serve ONNX models over the KServe V2 (Triton-compatible) REST protocol.",
+        abstract: "Serve ONNX models over the KServe V2 (Triton-compatible) REST and gRPC protocols.",
         discussion: """
             Models come from Triton-style repositories (<repository>/<model>/<version>/model.onnx with an optional \
             <repository>/<model>/config.pbtxt) and from single files (--model NAME=PATH, served as version 1).
@@ -70,6 +70,21 @@ public struct Serve: AsyncParsableCommand {
     @Option(
         name: .customLong("allow-metrics"), help: "Serve Prometheus metrics on --metrics-port (true) or not (false).")
     public var allowMetrics: Bool = true
+
+    /// The gRPC port (`--grpc-port`).
+    @Option(name: .customLong("grpc-port"), help: "The gRPC port (0 picks a free one).")
+    public var grpcPort: Int = ServerConfiguration.defaultGRPCPort
+
+    /// Whether the gRPC server is off (`--no-grpc`).
+    @Flag(name: .customLong("no-grpc"), help: "Serve REST only, without the gRPC server.")
+    public var noGRPC = false
+
+    /// Whether the gRPC server is served (`--allow-grpc`, as Triton's option; `false` is the same as `--no-grpc`).
+    @Option(name: .customLong("allow-grpc"), help: "Serve gRPC on --grpc-port (true) or not (false).")
+    public var allowGRPC: Bool = true
+
+    /// Whether the gRPC server runs.
+    var servesGRPC: Bool { !noGRPC && allowGRPC }
 
     /// The model control mode (`--model-control-mode`).
     @Option(name: .customLong("model-control-mode"), help: "none (load all), poll (load all, rescan) or explicit.")
@@ -164,6 +179,13 @@ public struct Serve: AsyncParsableCommand {
                 "--metrics-port and --http-port are both \(httpPort); give the metrics endpoint a port of its own "
                     + "or turn it off with --allow-metrics false")
         }
+        guard (0...65535).contains(grpcPort) else { throw ValidationError("--grpc-port must be 0...65535") }
+        if servesGRPC && grpcPort != 0 && grpcPort == httpPort {
+            throw ValidationError("--grpc-port and --http-port must differ")
+        }
+        if servesGRPC && allowMetrics && grpcPort != 0 && grpcPort == metricsPort {
+            throw ValidationError("--grpc-port and --metrics-port must differ")
+        }
         guard pollSeconds > 0 else { throw ValidationError("--repository-poll-secs must be at least 1") }
         guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive") }
         guard maxTensorElements > 0 else { throw ValidationError("--max-tensor-elements must be positive") }
@@ -232,8 +254,8 @@ public struct Serve: AsyncParsableCommand {
             access = .open
         }
         return ServerConfiguration(
-            host: host, port: httpPort, serving: serving, repositoryAccess: access,
-            metricsPort: allowMetrics ? metricsPort : nil)
+            host: host, port: httpPort, grpcPort: servesGRPC ? grpcPort : nil, serving: serving,
+            repositoryAccess: access, metricsPort: allowMetrics ? metricsPort : nil)
     }
 
     /// The `--model NAME=PATH` entries by name.

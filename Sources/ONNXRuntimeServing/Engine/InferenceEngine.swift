@@ -155,6 +155,38 @@ public final class InferenceEngine: Sendable {
         return try await model.infer(request, logger: log)
     }
 
+    /// Runs an inference request that another transport decoded (gRPC), and returns the outputs as raw bytes.
+    /// - Parameters:
+    ///   - name: The model name.
+    ///   - version: The version asked for, if any.
+    ///   - logger: The request's logger.
+    ///   - makeRequest: Builds the request for the resolved model; a failure counts as a failed inference in the
+    ///     model's statistics, as a malformed REST body does.
+    /// - Throws: ``ServingError`` with the status to send.
+    public func inferResult(
+        model name: String, version: Int?, logger: Logger? = nil,
+        request makeRequest: (LoadedModel) throws(ServingError) -> InferenceRequest
+    ) async throws(ServingError) -> InferenceResult {
+        let model = try table.resolve(name, version: version)
+        let request: InferenceRequest
+        do {
+            request = try makeRequest(model)
+        } catch {
+            model.statistics.recordFailure(total: 0)
+            throw error
+        }
+        var log = logger ?? self.logger
+        log[metadataKey: "model"] = "\(name)"
+        log[metadataKey: "version"] = "\(model.version)"
+        if let id = request.id { log[metadataKey: "inference_id"] = "\(id)" }
+        return try await model.inferResult(request, logger: log)
+    }
+
+    /// The loaded versions of a model, lowest first (empty if none is loaded).
+    public func loadedVersions(of name: String) -> [Int] {
+        (table.loadedVersions(name) ?? []).map(\.version)
+    }
+
     // MARK: - Model repository extension
 
     /// The repository index, optionally only ready models.

@@ -69,6 +69,30 @@ public final class LoadedModel: Sendable {
     public func infer(_ request: InferenceRequest, logger: Logger) async throws(ServingError)
         -> EncodedInferenceResponse
     {
+        try await infer(request, logger: logger) { [name, versionString] plan, outputs throws(ServingError) in
+            try InferenceResponseEncoder.encode(
+                plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        }
+    }
+
+    /// Runs one inference request as ``infer(_:logger:)`` does, and returns it in transport-neutral form (every
+    /// output as raw bytes), for transports other than REST.
+    /// - Throws: as ``infer(_:logger:)``.
+    public func inferResult(_ request: InferenceRequest, logger: Logger) async throws(ServingError)
+        -> InferenceResult
+    {
+        try await infer(request, logger: logger) { [name, versionString] plan, outputs throws(ServingError) in
+            try InferenceResultEncoder.encode(
+                plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        }
+    }
+
+    /// Runs one request and encodes its outputs with `encode`, which runs where the response is encoded (its time
+    /// counts as `compute_output`).
+    func infer<Response: Sendable>(
+        _ request: InferenceRequest, logger: Logger,
+        encode: @escaping @Sendable (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> Response {
         let start = MonotonicClock.now
         let pending = PendingRequest(statistics.metrics)  // counted before `last_inference` moves
         defer { pending.finish() }
@@ -78,8 +102,8 @@ public final class LoadedModel: Sendable {
                 request: request, signature: signature, maximumElements: limits.maxTensorElements)
             let timeout = try effectiveTimeout(request)
             let (response, timings) = try await withTimeout(timeout) { [self] () async throws(ServingError) in
-                if let batcher { return try await executeBatched(plan, batcher, pending) }
-                return try await execute(plan, pending)
+                if let batcher { return try await executeBatched(plan, batcher, pending, encode: encode) }
+                return try await execute(plan, pending, encode: encode)
             }
             statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
             return response
@@ -91,9 +115,10 @@ public final class LoadedModel: Sendable {
         }
     }
 
-    private func execute(_ plan: InferencePlan, _ pending: PendingRequest) async throws(ServingError) -> (
-        EncodedInferenceResponse, StatisticsRecorder.Timings
-    ) {
+    private func execute<Response>(
+        _ plan: InferencePlan, _ pending: PendingRequest,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = StatisticsRecorder.Timings()
         let queued = MonotonicClock.now
         let instance: Int
@@ -125,8 +150,7 @@ public final class LoadedModel: Sendable {
         timings.computeInfer = MonotonicClock.since(runStart)
 
         let outputStart = MonotonicClock.now
-        let response = try InferenceResponseEncoder.encode(
-            plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        let response = try encode(plan, outputs)
         timings.computeOutput = MonotonicClock.since(outputStart)
         statistics.recordExecution(batchSize: plan.batchSize, timings: timings)
         return (response, timings)
@@ -134,9 +158,10 @@ public final class LoadedModel: Sendable {
 
     /// Makes the request's input tensors (so a bad element fails this request alone), lets the batcher run it with
     /// others, and encodes its own rows.
-    private func executeBatched(_ plan: InferencePlan, _ batcher: DynamicBatcher, _ pending: PendingRequest)
-        async throws(ServingError) -> (EncodedInferenceResponse, StatisticsRecorder.Timings)
-    {
+    private func executeBatched<Response>(
+        _ plan: InferencePlan, _ batcher: DynamicBatcher, _ pending: PendingRequest,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         let inputStart = MonotonicClock.now
         let inputs = try plan.makeInputs()
         let prepared = MonotonicClock.since(inputStart)
@@ -144,8 +169,7 @@ public final class LoadedModel: Sendable {
         var timings = output.timings
         timings.computeInput += prepared
         let outputStart = MonotonicClock.now
-        let response = try InferenceResponseEncoder.encode(
-            plan: plan, outputs: output.values, modelName: name, modelVersion: versionString)
+        let response = try encode(plan, output.values)
         timings.computeOutput += MonotonicClock.since(outputStart)
         return (response, timings)
     }

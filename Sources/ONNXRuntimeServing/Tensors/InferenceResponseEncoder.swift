@@ -90,7 +90,7 @@ enum InferenceResponseEncoder {
         json.writeRaw("}")
     }
 
-    private static func appendBinary(_ value: Value, datatype: DataType, to binary: inout [UInt8]) throws {
+    static func appendBinary(_ value: Value, datatype: DataType, to binary: inout [UInt8]) throws {
         if datatype == .bytes {
             for text in try Tensor<String>(value).scalars {
                 let utf8 = Array(text.utf8)
