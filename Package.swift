@@ -25,6 +25,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
         // Our own declarations of the ONNX Runtime C ABI. Nothing is linked: the runtime is dlopen()ed at first use.
@@ -51,15 +57,32 @@ let package = Package(
             dependencies: [
                 "ONNXRuntime",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSwift
         ),
-        // The KServe V2 REST server (Hummingbird) over the serving core.
+        // The KServe V2 / Triton gRPC protocol: Swift code generated from Protos/ by scripts/generate-grpc.sh and
+        // committed (CI does not run the generator). Shared by the server and the client.
+        .target(
+            name: "KServeGRPCProtocol",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The KServe V2 servers over the serving core: REST (Hummingbird) and gRPC (grpc-swift-2 on SwiftNIO HTTP/2).
         .target(
             name: "ONNXRuntimeServer",
             dependencies: [
                 "ONNXRuntimeServing",
                 "ONNXRuntime",
+                "KServeGRPCProtocol",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -68,10 +91,14 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        // An async Swift client for KServe V2 servers (AsyncHTTPClient).
+        // An async Swift client for KServe V2 servers: REST (AsyncHTTPClient) and gRPC (grpc-swift-2).
         .target(
             name: "ONNXRuntimeClient",
             dependencies: [
+                "KServeGRPCProtocol",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -136,6 +163,10 @@ let package = Package(
                 "ONNXRuntimeServing",
                 "ONNXRuntimeClient",
                 "ONNXRuntime",
+                "KServeGRPCProtocol",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift

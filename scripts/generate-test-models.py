@@ -737,6 +737,99 @@ def build_slow_loop():
              note="about 100000 iterations take ~1 s on one core; for cancellation tests")
 
 
+# The KServe V2 datatypes, as the ONNX element types they map to (for the dynamic batching models).
+KSERVE_DTYPES = ("bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float16",
+                 "float32", "float64", "bfloat16", "string")
+
+
+def build_batch_identity():
+    """Identity over a batch dimension: x [N, 3] -> y [N, 3], one model per KServe datatype (batching tests)."""
+    for dtype in KSERVE_DTYPES:
+        model = identity_model(f"batch_identity_{dtype}", dtype, ["N", 3])
+        t = T(dtype, [2, 3], IDENTITY_VALUES[dtype])
+        register(f"batch_identity_{dtype}", model, [case("rows2", {"x": t}, {"y": t})],
+                 note="batch dimension first; for dynamic batching")
+
+
+BATCH_AFFINE_W = [[1, -2], [3, 0], [-1, 4]]
+BATCH_AFFINE_B = [0.5, -0.25]
+
+
+def build_batch_affine():
+    """y = x @ W + b and s = sum of each row of x, with small integer weights (exact in float32 for x in 1/8ths)."""
+    nodes = [helper.make_node("MatMul", ["x", "W"], ["xw"]),
+             helper.make_node("Add", ["xw", "b"], ["y"]),
+             helper.make_node("ReduceSum", ["x", "axes"], ["s"], keepdims=0)]
+    inits = [init("W", "float32", [3, 2], [v for row in BATCH_AFFINE_W for v in row]),
+             init("b", "float32", [2], BATCH_AFFINE_B), init("axes", "int64", [1], [1])]
+    model = make_model("batch_affine", nodes, [tinfo("x", "float32", ["N", 3])],
+                       [tinfo("y", "float32", ["N", 2]), tinfo("s", "float32", ["N"])], inits,
+                       doc="y = x @ [[1,-2],[3,0],[-1,4]] + [0.5,-0.25]; s = row sums of x")
+    cases = []
+    for n in (3, 1):
+        x = RNG.grid(n * 3, -64, 64, 8).reshape(n, 3)
+        y = x.astype(np.float64) @ np.array(BATCH_AFFINE_W, dtype=np.float64) + np.array(BATCH_AFFINE_B)
+        sums = x.astype(np.float64).sum(axis=1)
+        cases.append(case(f"n{n}", {"x": T("float32", [n, 3], x)},
+                          {"y": T("float32", [n, 2], y.astype(np.float32)), "s": T("float32", [n], sums)}))
+    register("batch_affine", model, cases, note="two outputs with a batch dimension; exact results")
+
+
+def build_batch_slow():
+    """y = x after a loop of max(iterations) steps (as slow_loop), batched: for queue and timeout tests."""
+    c = lambda name, dtype, v, shape=(): init(name, dtype, list(shape), v)  # noqa: E731
+    inits = [c("c0", "int64", 0), c("cn", "int64", SLOW_N), c("c1", "int64", 1), c("c37", "int64", 37),
+             c("c11", "int64", 11), c("c29", "int64", 29), c("c14", "int64", 14), c("ax1", "int64", [1], [1]),
+             c("inv64", "float32", 1.0 / 64.0), c("zero", "float32", 0.0), init("scalar", "int64", [0], [])]
+    # w[i, j] = ((37 i + 11 j) mod 29 - 14) / 64, computed in the graph as in slow_loop to keep the file tiny
+    weights = [
+        helper.make_node("Range", ["c0", "cn", "c1"], ["ar"]),
+        helper.make_node("Unsqueeze", ["ar", "ax1"], ["col"]),
+        helper.make_node("Mul", ["col", "c37"], ["i37"]),
+        helper.make_node("Mul", ["ar", "c11"], ["j11"]),
+        helper.make_node("Add", ["i37", "j11"], ["ij"]),
+        helper.make_node("Mod", ["ij", "c29"], ["m29"]),
+        helper.make_node("Sub", ["m29", "c14"], ["centered"]),
+        helper.make_node("Cast", ["centered"], ["wf"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["wf", "inv64"], ["w"]),
+    ]
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("MatMul", ["state_in", "w"], ["mm"]),
+         helper.make_node("Tanh", ["mm"], ["state_out"])],
+        "batch_slow_body",
+        [tinfo("iter", "int64", []), tinfo("cond_in", "bool", []), tinfo("state_in", "float32", [SLOW_N, SLOW_N])],
+        [tinfo("cond_out", "bool", []), tinfo("state_out", "float32", [SLOW_N, SLOW_N])])
+    nodes = weights + [
+        helper.make_node("ReduceMax", ["iterations"], ["most"], keepdims=0),
+        helper.make_node("Reshape", ["most", "scalar"], ["trips"]),
+        helper.make_node("Loop", ["trips", "", "w"], ["state"], body=body),
+        helper.make_node("ReduceSum", ["state"], ["total"], keepdims=0),
+        helper.make_node("Mul", ["total", "zero"], ["nothing"]),
+        helper.make_node("Add", ["x", "nothing"], ["y"]),
+    ]
+    model = make_model("batch_slow", nodes, [tinfo("x", "float32", ["N", 4]), tinfo("iterations", "int64", ["N", 1])],
+                       [tinfo("y", "float32", ["N", 4])], inits,
+                       doc="y = x + 0 * sum(loop state after max(iterations) steps of tanh(state @ w))")
+    x = RNG.grid(8, -32, 32, 16).reshape(2, 4)
+    register("batch_slow", model,
+             [case("rows2", {"x": T("float32", [2, 4], x), "iterations": T("int64", [2, 1], [3, 1])},
+                   {"y": T("float32", [2, 4], x)})],
+             note="a batched slow model: about 10000 iterations take ~1 s on one core")
+
+
+def build_batch_doubled_rows():
+    """y = x stacked on itself: [N, 3] -> [2N, 3]. Its output's first dimension is not the batch, so no batch can be
+    split back into requests (the server's failed-batch test)."""
+    model = make_model("batch_doubled_rows", [helper.make_node("Concat", ["x", "x"], ["y"], axis=0)],
+                       [tinfo("x", "float32", ["N", 3])], [tinfo("y", "float32", ["M", 3])],
+                       doc="y = concat(x, x) along the first dimension, shape [2N, 3]")
+    x = RNG.grid(6, -24, 24, 8).reshape(2, 3)
+    register("batch_doubled_rows", model,
+             [case("rows2", {"x": T("float32", [2, 3], x)}, {"y": T("float32", [4, 3], np.concatenate([x, x]))})],
+             note="output rows do not follow the batch: batches cannot be split back")
+
+
 def build_bad_shape():
     model = make_model("bad_shape", [helper.make_node("Mul", ["x", "three"], ["y"])],
                        [tinfo("x", "float32", [2, 3])], [tinfo("y", "float32", [2, 3])],
@@ -812,6 +905,10 @@ def build_all():
     build_bad_shape()
     build_external_data()
     build_lora()
+    build_batch_identity()
+    build_batch_affine()
+    build_batch_slow()
+    build_batch_doubled_rows()
     return MODELS
 
 

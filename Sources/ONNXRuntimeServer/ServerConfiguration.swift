@@ -8,6 +8,11 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// The TCP port; 0 picks a free one (see ``InferenceServer/makeApplication(onServerRunning:)``). Default 8000.
     public var port: Int
+    /// The gRPC port, or `nil` for no gRPC server; 0 picks a free one (see
+    /// ``InferenceServer/makeGRPCService(onListening:)``). The gRPC server listens on ``host`` too. Default `nil`, so
+    /// an embedding application (or a test starting many servers) binds no port it did not ask for; `ort serve` uses
+    /// ``defaultGRPCPort`` (8001, as Triton) unless told otherwise.
+    public var grpcPort: Int?
     /// The models, control mode and limits.
     public var serving: ServingConfiguration
     /// Who may call the model repository endpoints.
@@ -16,9 +21,18 @@ public struct ServerConfiguration: Sendable {
     /// opens or from the previous response; `nil` for no limit. A client that sends slower than that (slow-loris),
     /// stops halfway, or leaves its connection idle that long is disconnected. Default 60 s.
     public var readTimeout: Duration?
+    /// The TCP port of the Prometheus metrics endpoint (`GET /metrics`, on ``host``); 0 picks a free one, `nil`
+    /// serves no metrics. Default `nil`, so an embedding application binds no port it did not ask for; `ort serve`
+    /// uses ``defaultMetricsPort`` (8002, as Triton) unless told otherwise. The metrics are recorded either way
+    /// (``InferenceEngine/metrics``).
+    public var metricsPort: Int?
 
     /// The default port, as Triton's HTTP port.
     public static let defaultPort = 8000
+    /// The default metrics port, as Triton's.
+    public static let defaultMetricsPort = 8002
+    /// The default gRPC port, as Triton's.
+    public static let defaultGRPCPort = 8001
     /// The default address: loopback only.
     public static let defaultHost = "127.0.0.1"
     /// The default read timeout: 60 seconds.
@@ -27,13 +41,15 @@ public struct ServerConfiguration: Sendable {
     /// Creates a configuration.
     public init(
         host: String = ServerConfiguration.defaultHost, port: Int = ServerConfiguration.defaultPort,
-        serving: ServingConfiguration, repositoryAccess: RepositoryAccess = .open,
-        readTimeout: Duration? = ServerConfiguration.defaultReadTimeout
+        grpcPort: Int? = nil, serving: ServingConfiguration, repositoryAccess: RepositoryAccess = .open,
+        metricsPort: Int? = nil, readTimeout: Duration? = ServerConfiguration.defaultReadTimeout
     ) {
         self.host = host
         self.port = port
+        self.grpcPort = grpcPort
         self.serving = serving
         self.repositoryAccess = repositoryAccess
         self.readTimeout = readTimeout
+        self.metricsPort = metricsPort
     }
 }

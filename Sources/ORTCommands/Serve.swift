@@ -5,19 +5,27 @@ import ONNXRuntime
 import ONNXRuntimeServer
 import ONNXRuntimeServing
 
-/// `ort serve`: a KServe V2 / Triton-compatible REST inference server for ONNX models.
+/// `ort serve`: a KServe V2 / Triton-compatible inference server for ONNX models, over REST and gRPC.
 public struct Serve: AsyncParsableCommand {
     /// The command's name, abstract and discussion.
     public static let configuration = CommandConfiguration(
-        abstract: "Serve ONNX models over the KServe V2 (Triton-compatible) REST protocol.",
+        abstract: "Serve ONNX models over the KServe V2 (Triton-compatible) REST and gRPC protocols.",
         discussion: """
             Models come from Triton-style repositories (<repository>/<model>/<version>/model.onnx with an optional \
             <repository>/<model>/config.pbtxt) and from single files (--model NAME=PATH, served as version 1).
+
+            --model-dir DIR takes a location laid out in any of the ways KServe's storage initializer leaves \
+            /mnt/models: a .onnx file, a directory holding model.onnx or a single .onnx file, a Triton model \
+            directory (version folders such as 1/model.onnx and an optional config.pbtxt), all served as \
+            --model-name NAME; or a Triton model repository (one folder per model), served under the folders' names.
 
             The server listens on 127.0.0.1 by default, so only this machine can reach it: inference has no \
             authentication, and the repository API can load and unload models. In a container (KServe, \
             Kubernetes) pass --host 0.0.0.0, and protect the repository API with --repository-token or \
             --disable-repository-api.
+
+            Prometheus metrics with Triton's names (nv_inference_request_success, nv_inference_count, ...) are \
+            served at GET /metrics on --metrics-port (8002); --allow-metrics false turns them off.
 
             SIGTERM or SIGINT stops accepting connections, lets requests in progress finish, and exits with 0.
             """)
@@ -30,6 +38,21 @@ public struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("model"), help: "Serve one .onnx file as NAME, version 1: NAME=PATH (repeatable).")
     public var models: [String] = []
 
+    /// A model location in any of KServe's layouts (`--model-dir`): a single model or a model repository.
+    @Option(
+        name: .customLong("model-dir"),
+        help: ArgumentHelp(
+            "A model location as KServe leaves /mnt/models: a .onnx file, a directory with one model (model.onnx, "
+                + "a single .onnx, or version folders), or a model repository.",
+            valueName: "path"))
+    public var modelDirectory: String?
+
+    /// The name a single model found by `--model-dir` is served under (`--model-name`).
+    @Option(
+        name: .customLong("model-name"),
+        help: "The name the --model-dir model is served under (KServe: {{.Name}}); ignored for a repository.")
+    public var modelName: String?
+
     /// The address to listen on (`--host`); loopback by default.
     @Option(help: "The address to listen on; 0.0.0.0 for every interface (containers, KServe).")
     public var host: String = ServerConfiguration.defaultHost
@@ -37,6 +60,32 @@ public struct Serve: AsyncParsableCommand {
     /// The HTTP port (`--http-port`).
     @Option(name: .customLong("http-port"), help: "The HTTP port (0 picks a free one).")
     public var httpPort: Int = ServerConfiguration.defaultPort
+
+    /// The Prometheus metrics port (`--metrics-port`).
+    @Option(
+        name: .customLong("metrics-port"),
+        help: "The port of the Prometheus metrics endpoint, GET /metrics (0 picks a free one).")
+    public var metricsPort: Int = ServerConfiguration.defaultMetricsPort
+
+    /// Whether the metrics endpoint is served (`--allow-metrics`, as Triton's option).
+    @Option(
+        name: .customLong("allow-metrics"), help: "Serve Prometheus metrics on --metrics-port (true) or not (false).")
+    public var allowMetrics: Bool = true
+
+    /// The gRPC port (`--grpc-port`).
+    @Option(name: .customLong("grpc-port"), help: "The gRPC port (0 picks a free one).")
+    public var grpcPort: Int = ServerConfiguration.defaultGRPCPort
+
+    /// Whether the gRPC server is off (`--no-grpc`).
+    @Flag(name: .customLong("no-grpc"), help: "Serve REST only, without the gRPC server.")
+    public var noGRPC = false
+
+    /// Whether the gRPC server is served (`--allow-grpc`, as Triton's option; `false` is the same as `--no-grpc`).
+    @Option(name: .customLong("allow-grpc"), help: "Serve gRPC on --grpc-port (true) or not (false).")
+    public var allowGRPC: Bool = true
+
+    /// Whether the gRPC server runs.
+    var servesGRPC: Bool { !noGRPC && allowGRPC }
 
     /// The model control mode (`--model-control-mode`).
     @Option(name: .customLong("model-control-mode"), help: "none (load all), poll (load all, rescan) or explicit.")
@@ -127,10 +176,23 @@ public struct Serve: AsyncParsableCommand {
 
     /// Checks the options before anything starts.
     public func validate() throws {
-        guard !repositories.isEmpty || !models.isEmpty else {
-            throw ValidationError("give at least one --model-repository DIR or --model NAME=PATH")
+        guard !repositories.isEmpty || !models.isEmpty || modelDirectory != nil else {
+            throw ValidationError("give at least one --model-repository DIR, --model NAME=PATH or --model-dir PATH")
         }
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
+        guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0...65535") }
+        if allowMetrics && metricsPort != 0 && metricsPort == httpPort {
+            throw ValidationError(
+                "--metrics-port and --http-port are both \(httpPort); give the metrics endpoint a port of its own "
+                    + "or turn it off with --allow-metrics false")
+        }
+        guard (0...65535).contains(grpcPort) else { throw ValidationError("--grpc-port must be 0...65535") }
+        if servesGRPC && grpcPort != 0 && grpcPort == httpPort {
+            throw ValidationError("--grpc-port and --http-port must differ")
+        }
+        if servesGRPC && allowMetrics && grpcPort != 0 && grpcPort == metricsPort {
+            throw ValidationError("--grpc-port and --metrics-port must differ")
+        }
         guard pollSeconds > 0 else { throw ValidationError("--repository-poll-secs must be at least 1") }
         guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive") }
         guard maxTensorElements > 0 else { throw ValidationError("--max-tensor-elements must be positive") }
@@ -148,6 +210,7 @@ public struct Serve: AsyncParsableCommand {
             throw ValidationError("--repository-token and --disable-repository-api exclude each other")
         }
         _ = try singleModels()
+        _ = try modelDirectoryLayout()
     }
 
     /// Runs the server until SIGTERM or SIGINT, then drains requests in progress and returns (exit status 0).
@@ -167,6 +230,16 @@ public struct Serve: AsyncParsableCommand {
         for directory in repositories where !FileManager.default.fileExists(atPath: directory) {
             logger.warning("model repository does not exist (yet)", metadata: ["path": "\(directory)"])
         }
+        if case .repository(let path)? = try modelDirectoryLayout() {
+            logger.info("--model-dir holds a model repository", metadata: ["path": "\(path)"])
+            if let modelName,
+                !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(modelName))
+            {
+                logger.warning(
+                    "--model-dir is a model repository with no folder named after --model-name",
+                    metadata: ["path": "\(path)", "model-name": "\(modelName)"])
+            }
+        }
         try await InferenceServer(configuration: configuration, logger: logger).run()
         logger.info("stopped")
     }
@@ -178,10 +251,20 @@ public struct Serve: AsyncParsableCommand {
         let limits = ServingLimits(
             maxRequestBytes: maxRequestSize, maxTensorElements: maxTensorElements, maxQueueSize: maxQueueSize,
             requestTimeout: requestTimeout > 0 ? .milliseconds(Int64((requestTimeout * 1000).rounded())) : nil)
+        var roots = repositories
+        var files = try singleModels()
+        var directories: [String: String] = [:]
+        switch try modelDirectoryLayout() {
+        case .file(let path)?: files[modelName ?? ""] = path
+        case .modelDirectory(let path)?: directories[modelName ?? ""] = path
+        case .repository(let path)?: roots.append(path)
+        case nil: break
+        }
         let serving = ServingConfiguration(
-            repositories: repositories, models: try singleModels(),
+            repositories: roots, models: files,
             controlMode: ModelControlMode(rawValue: controlMode.rawValue) ?? .none, startupModels: loadModels,
-            pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness)
+            pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness,
+            modelDirectories: directories)
         let access: RepositoryAccess
         if disableRepositoryAPI {
             access = .disabled
@@ -191,7 +274,8 @@ public struct Serve: AsyncParsableCommand {
             access = .open
         }
         return ServerConfiguration(
-            host: host, port: httpPort, serving: serving, repositoryAccess: access,
+            host: host, port: httpPort, grpcPort: servesGRPC ? grpcPort : nil, serving: serving,
+            repositoryAccess: access, metricsPort: allowMetrics ? metricsPort : nil,
             readTimeout: readTimeout > 0 ? .milliseconds(Int64((readTimeout * 1000).rounded())) : nil)
     }
 
@@ -212,6 +296,39 @@ public struct Serve: AsyncParsableCommand {
             result[parts[0]] = parts[1]
         }
         return result
+    }
+
+    /// How `--model-dir` is laid out, checked against `--model-name`; `nil` without `--model-dir`.
+    func modelDirectoryLayout() throws -> ModelDirectoryLayout? {
+        guard let modelDirectory else {
+            if modelName != nil { throw ValidationError("--model-name needs --model-dir PATH") }
+            return nil
+        }
+        if let modelName, !ModelName.isValid(modelName) {
+            throw ValidationError(
+                "--model-name: '\(modelName)' is not a valid model name (1-255 characters from A-Z a-z 0-9 _ - ., "
+                    + "not starting with '.')")
+        }
+        let layout: ModelDirectoryLayout
+        do {
+            layout = try ModelDirectoryLayout.detect(at: modelDirectory)
+        } catch {
+            throw ValidationError("--model-dir: \(error)")
+        }
+        switch layout {
+        case .file, .modelDirectory:
+            guard let modelName else {
+                throw ValidationError(
+                    "--model-dir \(modelDirectory) holds a single model: give the name to serve it under with "
+                        + "--model-name NAME")
+            }
+            if models.contains(where: { $0.hasPrefix(modelName + "=") }) {
+                throw ValidationError("--model-name '\(modelName)' is also given with --model; use another name")
+            }
+        case .repository:
+            break
+        }
+        return layout
     }
 
     private func makeLogger() -> Logger {

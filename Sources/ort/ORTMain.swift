@@ -1,10 +1,10 @@
 // The `ort` command line. All logic lives in the ORTCommands library.
-import ArgumentParser
 import ORTCommands
 
 @main
 enum ORTMain {
     static func main() async {
-        await ORTCommand.main(nil)
+        let status = await ORTCommand.runReturningStatus()
+        ORTCommand.exitSkippingHandlers(status)
     }
 }

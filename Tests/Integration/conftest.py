@@ -4,6 +4,8 @@ scripts/integration-server.sh starts the server on 127.0.0.1 and passes its addr
 environment:
 
 * ORT_SERVE_URL: the base URL, e.g. http://127.0.0.1:38123 (must be a loopback address);
+* ORT_SERVE_METRICS_URL: the Prometheus endpoint, e.g. http://127.0.0.1:38124/metrics;
+* ORT_SERVE_GRPC_URL: the gRPC address, e.g. 127.0.0.1:38124 (the gRPC tests skip without it);
 * ORT_SERVE_TOKEN: the bearer token the repository endpoints need (the server runs with --repository-token);
 * ORT_SERVE_MAX_REQUEST_SIZE: the server's --max-request-size in bytes;
 * ORT_SERVE_NOT_LOADED: models in the repository that are not loaded at start (for load/unload tests).
@@ -19,6 +21,8 @@ import urllib.parse
 import pytest
 
 BASE_URL = os.environ.get("ORT_SERVE_URL", "")
+METRICS_URL = os.environ.get("ORT_SERVE_METRICS_URL", "")
+GRPC_URL = os.environ.get("ORT_SERVE_GRPC_URL", "")
 TOKEN = os.environ.get("ORT_SERVE_TOKEN", "")
 MAX_REQUEST_SIZE = int(os.environ.get("ORT_SERVE_MAX_REQUEST_SIZE", "0"))
 NOT_LOADED = [name for name in os.environ.get("ORT_SERVE_NOT_LOADED", "").split(",") if name]
@@ -46,9 +50,25 @@ def base_url():
 
 
 @pytest.fixture(scope="session")
+def metrics_url():
+    if not METRICS_URL:
+        pytest.skip("ORT_SERVE_METRICS_URL is not set")
+    assert urllib.parse.urlparse(METRICS_URL).hostname == "127.0.0.1", METRICS_URL
+    return METRICS_URL
+
+
+@pytest.fixture(scope="session")
 def host_port():
     host, port = _host_port()
     return f"{host}:{port}"
+
+
+@pytest.fixture(scope="session")
+def grpc_url():
+    if not GRPC_URL:
+        pytest.skip("ORT_SERVE_GRPC_URL is not set: the server runs without gRPC")
+    assert GRPC_URL.startswith("127.0.0.1:"), f"ORT_SERVE_GRPC_URL must point at 127.0.0.1, got {GRPC_URL!r}"
+    return GRPC_URL
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,10 @@ struct ShutdownTests {
         try repository.add("slow", file: ServerFixtures.model("slow_loop"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ShutdownTests.ortExecutable!)
-        process.arguments = ["serve", "--model-repository", repository.path, "--http-port", "0", "--log-level", "info"]
+        process.arguments = [
+            "serve", "--model-repository", repository.path, "--http-port", "0", "--grpc-port", "0", "--metrics-port",
+            "0", "--log-level", "info",
+        ]
         process.currentDirectoryURL = ServerFixtures.root
         let errors = Pipe()
         let collector = OutputCollector()
@@ -85,8 +88,26 @@ struct ShutdownTests {
         let metadata = try await LiveHTTP.send("GET", "\(base)/v2/models/slow")
         #expect(metadata.json["platform"] == .string("onnxruntime_onnx"))
 
+        // The metrics port: one quick request is counted.
+        var quick = InferenceTestRequest()
+        quick.add("iterations", "INT64", [], json: .ints([1]))
+        quick.add("x", "FP32", [64], json: .doubles(Array(repeating: 0.5, count: 64)))
+        #expect(
+            try await LiveHTTP.send("POST", "\(base)/v2/models/slow/infer", body: quick.encoded().body).status == 200)
+        let metricsPort = try #require(
+            await collector.waitForMatch(#"serving metrics at http://127\.0\.0\.1:(\d+)/metrics"#),
+            "no metrics port in: \(collector.value)")
+        #expect(metricsPort != port)
+        let scrape = try await LiveHTTP.send("GET", "http://127.0.0.1:\(metricsPort)/metrics")
+        let metrics = PrometheusText(String(decoding: scrape.body, as: UTF8.self))
+        #expect(metrics.model("nv_inference_request_success", "slow") == 1)
+        #expect(metrics.model("nv_inference_exec_count", "slow") == 1)
+        #expect(metrics.value("process_cpu_seconds_total") != nil)
+        let quickArrival = try await LiveHTTP.lastInference(base, model: "slow")
+        try await Task.sleep(for: .milliseconds(5))  // last_inference has millisecond resolution
+
         let inFlight = Task { try await LiveHTTP.send("POST", "\(base)/v2/models/slow/infer", body: Self.slowBody) }
-        #expect(try await LiveHTTP.waitForRequestInFlight(base, model: "slow"))
+        #expect(try await LiveHTTP.waitForRequestInFlight(base, model: "slow", after: quickArrival))
         kill(process.processIdentifier, SIGTERM)
         let response = try await inFlight.value
         #expect(response.status == 200, "\(collector.value)")
@@ -114,6 +135,9 @@ struct ShutdownTests {
             ),
             (["--model-repository", "/tmp", "--model-control-mode", "sometimes"], "sometimes"),
             (["--model-repository", "/tmp", "--http-port", "70000"], "--http-port"),
+            (["--model-repository", "/tmp", "--metrics-port", "65536"], "--metrics-port must be"),
+            (["--model-repository", "/tmp", "--http-port", "9000", "--metrics-port", "9000"], "a port of its own"),
+            (["--model-repository", "/tmp", "--allow-metrics", "maybe"], "maybe"),
         ] as [([String], String)])
     func serveValidation(_ arguments: [String], _ expected: String) async throws {
         let process = Process()
@@ -145,6 +169,7 @@ struct ShutdownTests {
             "--model-repository", "--model", "--http-port", "--host", "--model-control-mode", "--load-model",
             "--repository-poll-secs", "--max-request-size", "--max-tensor-elements", "--max-queue-size",
             "--request-timeout", "--log-level", "--repository-token", "--disable-repository-api", "127.0.0.1",
+            "--metrics-port", "--allow-metrics",
         ] {
             #expect(text.contains(option), "\(option)")
         }

@@ -28,7 +28,11 @@ struct ShutdownUnderLoadTests {
         try repository.add("m", file: ServerFixtures.model("identity_int32"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ShutdownTests.ortExecutable!)
-        process.arguments = ["serve", "--model-repository", repository.path, "--http-port", "0", "--log-level", "info"]
+        process.arguments = [
+            "serve", "--model-repository", repository.path, "--http-port", "0", "--grpc-port", "0", "--metrics-port",
+            "0",
+            "--log-level", "info",
+        ]
         process.currentDirectoryURL = ServerFixtures.root
         let errors = Pipe()
         let collector = OutputCollector()

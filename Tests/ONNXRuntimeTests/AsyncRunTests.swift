@@ -75,7 +75,10 @@ import Testing
             return
         }
         #expect(error.code == .cancelled)
-        #expect(elapsed < .seconds(20))
+        // Left alone the run takes many minutes; ended by cancellation it takes well under a second on a quiet
+        // machine. The bound is loose because CI may run this under AddressSanitizer on a loaded machine (20 s was
+        // seen there once).
+        #expect(elapsed < .seconds(90))
     }
 
     /// A cancelled run whose session is dropped meanwhile: the last reference then goes away with ORT's callback,

@@ -21,7 +21,10 @@ struct ServeStartupTests {
     static func serve(runtime: String) throws -> (status: Int32, stderr: String, stdout: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.ort)
-        process.arguments = ["serve", "--model", "m=\(Paths.model("add_f32"))", "--http-port", "0"]
+        process.arguments = [
+            "serve", "--model", "m=\(Paths.model("add_f32"))", "--http-port", "0", "--grpc-port", "0", "--metrics-port",
+            "0",
+        ]
         var environment = ProcessInfo.processInfo.environment
         environment["ORT_DYLIB_PATH"] = runtime
         process.environment = environment

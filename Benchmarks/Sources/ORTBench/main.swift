@@ -4,6 +4,8 @@
 //       Loads the model, warms up, prints `READY {...}`, then answers the line protocol of
 //       Benchmarks/python/driver.py on stdin/stdout ("time N", "alloc N", "quit"), exactly like c/bench.c.
 //       `--read none` skips reading the outputs (a diagnostic: the cost of `session.run` alone).
+//       `--api prepared` calls through a `PreparedRun` (names resolved once, outputs read in place) instead of
+//       `session.run` with a dictionary.
 //
 //   ORTBench concurrency --model PATH --input SPEC ... [--tasks 1,2,4] [--runs N] [--rounds R]
 //       One session, run from T tasks at once (each task its own loop over N/T runs), once without a lock and
@@ -30,6 +32,7 @@ struct Arguments {
     var runs = 2000
     var rounds = 3
     var readsOutputs = true
+    var prepared = false
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.dropFirst().makeIterator()
@@ -45,6 +48,7 @@ struct Arguments {
             case "--runs": runs = Int(value) ?? runs
             case "--rounds": rounds = Int(value) ?? rounds
             case "--read": readsOutputs = value != "none"
+            case "--api": prepared = value == "prepared"
             default: throw BenchError("unknown argument \(flag)")
             }
         }
@@ -60,7 +64,9 @@ func emit(_ line: String) {
 // MARK: - Latency peer
 
 func servePeer(_ arguments: Arguments) throws {
-    let runner = try Runner(model: arguments.model, inputs: arguments.inputs, readsOutputs: arguments.readsOutputs)
+    let runner = try Runner(
+        model: arguments.model, inputs: arguments.inputs, readsOutputs: arguments.readsOutputs,
+        prepared: arguments.prepared)
     let checksum = try runner.checksum()
     var sink: UInt8 = 0
     for _ in 0..<arguments.warmup { sink ^= try runner.call() }

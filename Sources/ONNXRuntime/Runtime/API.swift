@@ -8,12 +8,20 @@ struct API: @unchecked Sendable {
     let table: UnsafePointer<OrtApi>
     /// The API version the runtime gave us (at most CORT_DECLARED_API_VERSION).
     let version: UInt32
-    /// The runtime's own version string, e.g. "1.32.0".
-    let runtimeVersion: String
-    /// Where the library was loaded from.
-    let path: String
+    /// The runtime's own version string, e.g. "1.32.0" (ORT's static string).
+    let runtimeVersionCString: UnsafePointer<CChar>
+    /// Where the library was loaded from (a copy made once and kept for the life of the process).
+    let pathCString: UnsafePointer<CChar>
     /// Describes ordinary CPU memory, for tensors over memory we (or the caller) own. Created once, never released.
     let cpuMemoryInfo: OpaquePointer
+
+    // Every stored property is a plain pointer or integer, so copying an `API` (which every value and session does
+    // on hot paths) costs no reference counting.
+
+    /// The runtime's own version string, e.g. "1.32.0".
+    var runtimeVersion: String { String(cString: runtimeVersionCString) }
+    /// Where the library was loaded from.
+    var path: String { String(cString: pathCString) }
 
     /// The loaded runtime, loading it with the default discovery order on first use.
     @inline(__always)

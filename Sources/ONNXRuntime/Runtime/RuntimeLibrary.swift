@@ -232,7 +232,8 @@ public enum RuntimeLibrary {
             dlclose(handle)
             return .failed("OrtGetApiBase returned nothing")
         }
-        let version = base.pointee.GetVersionString().map { String(cString: $0) } ?? "unknown"
+        let versionCString = base.pointee.GetVersionString()
+        let version = versionCString.map { String(cString: $0) } ?? "unknown"
         // Ask for the newest table we have declarations for; an older runtime answers nil for versions it lacks.
         var apiVersion = UInt32(CORT_DECLARED_API_VERSION)
         while apiVersion >= UInt32(CORT_MINIMUM_API_VERSION) {
@@ -243,10 +244,12 @@ public enum RuntimeLibrary {
                     return .failed("CreateCpuMemoryInfo failed")
                 }
                 // The handle is deliberately never closed: ORT keeps global state and threads alive.
+                // Like the handle, the path copy lives as long as the process (one small allocation).
                 return .loaded(
                     API(
-                        table: table, version: apiVersion, runtimeVersion: version, path: resolved(path),
-                        cpuMemoryInfo: memoryInfo!))
+                        table: table, version: apiVersion,
+                        runtimeVersionCString: versionCString ?? UnsafePointer(strdup("unknown")!),
+                        pathCString: UnsafePointer(strdup(resolved(path))!), cpuMemoryInfo: memoryInfo!))
             }
             apiVersion -= 1
         }

@@ -66,20 +66,23 @@ extension Session {
             (names) throws(ORTError) -> RunOutputs in
             try withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: max(inputCount, 1)) {
                 (values) throws(ORTError) -> RunOutputs in
-                try withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: max(outputCount, 1)) {
-                    (results) throws(ORTError) -> RunOutputs in
-                    try fill(names: names, values: values, from: inputs)
-                    results.initialize(repeating: nil)
-                    let status = selection.namePointers.withUnsafeBufferPointer { outputNames in
-                        withExtendedLifetime(inputs) {
+                try withUnsafeTemporaryAllocation(of: Unmanaged<Value>.self, capacity: max(inputCount, 1)) {
+                    (retained) throws(ORTError) -> RunOutputs in
+                    try withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: max(outputCount, 1)) {
+                        (results) throws(ORTError) -> RunOutputs in
+                        var filled = 0
+                        defer { for index in 0..<filled { retained[index].release() } }
+                        try fill(names: names, values: values, retained: retained, filled: &filled, from: inputs)
+                        results.initialize(repeating: nil)
+                        let status = selection.namePointers.withUnsafeBufferPointer { outputNames in
                             api.table.pointee.Run(
                                 handle, options?.handle, names.baseAddress,
                                 UnsafeRawPointer(values.baseAddress!).assumingMemoryBound(to: OpaquePointer?.self),
                                 inputCount, outputNames.baseAddress, outputCount, results.baseAddress)
                         }
+                        try runCheck(status, options: options)
+                        return wrapOutputs(UnsafeBufferPointer(rebasing: results[0..<outputCount]), selection)
                     }
-                    try runCheck(status, options: options)
-                    return wrapOutputs(UnsafeBufferPointer(rebasing: results[0..<outputCount]), selection)
                 }
             }
         }
@@ -125,18 +128,28 @@ extension Session {
         let selection = try selectOutputs(outputNames)
         var names = [UnsafePointer<CChar>?](repeating: nil, count: inputs.count)
         var values = [OpaquePointer?](repeating: nil, count: inputs.count)
+        var retainedValues: [Value] = []
+        retainedValues.reserveCapacity(inputs.count)
         try names.withUnsafeMutableBufferPointer { (names) throws(ORTError) in
             try values.withUnsafeMutableBufferPointer { (values) throws(ORTError) in
-                try fill(names: names, values: values, from: inputs)
+                try withUnsafeTemporaryAllocation(of: Unmanaged<Value>.self, capacity: max(inputs.count, 1)) {
+                    (retained) throws(ORTError) in
+                    var filled = 0
+                    defer { for index in 0..<filled { retainedValues.append(retained[index].takeRetainedValue()) } }
+                    try fill(names: names, values: values, retained: retained, filled: &filled, from: inputs)
+                }
             }
         }
-        return RunPlan(
-            namePointers: names, values: values, retained: inputs.values.map(\.value), selection: selection)
+        return RunPlan(namePointers: names, values: values, retained: retainedValues, selection: selection)
     }
 
     /// Checks names, types and shapes against the model, before ORT sees them, and writes the C arrays for Run.
+    ///
+    /// Each value fed is retained into `retained` (its first `filled` entries), whatever its `ValueConvertible`
+    /// conformance does, so that it outlives the run; the caller releases them.
     func fill(
         names: UnsafeMutableBufferPointer<UnsafePointer<CChar>?>, values: UnsafeMutableBufferPointer<OpaquePointer?>,
+        retained: UnsafeMutableBufferPointer<Unmanaged<Value>>, filled: inout Int,
         from inputs: [String: any ValueConvertible]
     ) throws(ORTError) {
         var index = 0
@@ -146,14 +159,9 @@ extension Session {
                 throw ORTError(.unknownInput, "model has no input named '\(name)'; \(expectedInputsText)")
             }
             let value = convertible.value
-            // Fast path: a tensor this package made, checked against the precomputed requirement.
-            if let known = value.knownTensor, let requirement = feedRequirements[position] {
-                if known.elementType != requirement.elementType || !requirement.accepts(known.shape) {
-                    try check(value, against: feedInfo[position])  // builds the detailed message
-                }
-            } else {
-                try check(value, against: feedInfo[position])
-            }
+            retained[index] = Unmanaged.passRetained(value)
+            filled = index + 1
+            try checkFeed(value, at: position)
             if position < self.inputs.count { given += 1 }
             names[index] = feedNames.pointers[position]
             values[index] = value.handle
@@ -199,7 +207,7 @@ extension Session {
             positions: positions, names: outputNames, namePointers: positions.map { self.outputNames.pointers[$0] })
     }
 
-    private var expectedInputsText: String {
+    var expectedInputsText: String {
         var text = "inputs are: " + inputs.map { "'\($0.name)' (\($0.type))" }.joined(separator: ", ")
         if !overridableInitializers.isEmpty {
             text +=

@@ -91,14 +91,7 @@ public final class Value: @unchecked Sendable, ValueConvertible {
     /// The full type of the value; a tensor's shape here is its actual shape.
     ///
     /// The corresponding C function is `GetTypeInfo`.
-    public var type: ValueType {
-        var info: OpaquePointer?
-        guard api.table.pointee.GetTypeInfo(handle, &info).map({ api.table.pointee.ReleaseStatus($0) }) == nil,
-            let info
-        else { return .unknown }
-        defer { api.table.pointee.ReleaseTypeInfo(info) }
-        return (try? api.valueType(info)) ?? .unknown
-    }
+    public var type: ValueType { api.valueType(ofValue: handle) }
 
     /// The element type, if this is a tensor.
     public var elementType: ElementType? {
@@ -118,61 +111,20 @@ public final class Value: @unchecked Sendable, ValueConvertible {
     /// Element type and concrete shape of a tensor value.
     func tensorShapeAndType() throws(ORTError) -> (elementType: ElementType, shape: [Int]) {
         if let knownTensor { return knownTensor }
-        if api.version >= 24 {
-            // ORT 1.24+ lends the shape without allocating an info object.
-            var rawType = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED
-            var dims: UnsafePointer<Int64>?
-            var rank = 0
-            try api.check(api.table.pointee.GetTensorElementTypeAndShapeDataReference(handle, &rawType, &dims, &rank))
-            guard let elementType = ElementType(rawType) else {
-                throw ORTError(.unsupported, "ONNX Runtime reported element type \(rawType.rawValue), unknown here")
-            }
-            let shape = [Int](unsafeUninitializedCapacity: rank) { buffer, count in
-                for axis in 0..<rank { buffer[axis] = Int(dims![axis]) }
-                count = rank
-            }
-            return (elementType, shape)
-        }
-        var info: OpaquePointer?
-        try api.check(api.table.pointee.GetTensorTypeAndShape(handle, &info))
-        defer { api.table.pointee.ReleaseTensorTypeAndShapeInfo(info) }
-        let described = try api.tensorInfo(info!)
-        return (described.elementType, described.shape.map { $0.value ?? 0 })
+        return try api.tensorShapeAndType(handle)
     }
 
     /// Throws unless this is a tensor of the given element type; returns its element count without allocating.
     func expectTensorCount(of elementType: ElementType) throws(ORTError) -> Int {
         if let knownTensor, knownTensor.elementType == elementType { return knownTensor.shape.reduce(1, *) }
-        if knownTensor == nil, api.version >= 24 {
-            var rawType = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED
-            var dims: UnsafePointer<Int64>?
-            var rank = 0
-            let status = api.table.pointee.GetTensorElementTypeAndShapeDataReference(handle, &rawType, &dims, &rank)
-            if status == nil, ElementType(rawType) == elementType {
-                var count = 1
-                for axis in 0..<rank { count *= Int(dims![axis]) }
-                return count
-            }
-            if let status { api.table.pointee.ReleaseStatus(status) }
-        }
+        if knownTensor == nil, let count = api.tensorCount(handle, ifOf: elementType) { return count }
         return try expectTensor(of: elementType).reduce(1, *)  // the slow path builds the error message
     }
 
     /// Throws unless this is a tensor of the given element type.
     func expectTensor(of elementType: ElementType) throws(ORTError) -> [Int] {
-        let actual: (elementType: ElementType, shape: [Int])
-        do {
-            actual = try tensorShapeAndType()
-        } catch {
-            throw ORTError(.typeMismatch, "expected a tensor(\(elementType.onnxName)), got a \(type.typeString)")
-        }
-        guard actual.elementType == elementType else {
-            throw ORTError(
-                .typeMismatch,
-                "expected a tensor(\(elementType.onnxName)), got a tensor(\(actual.elementType.onnxName)) "
-                    + "\(actual.shape)")
-        }
-        return actual.shape
+        if let knownTensor, knownTensor.elementType == elementType { return knownTensor.shape }
+        return try api.expectTensor(handle, of: elementType)
     }
 
     // MARK: - Typed views

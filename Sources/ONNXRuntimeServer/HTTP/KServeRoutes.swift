@@ -8,12 +8,7 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
     let access: RepositoryAccess
 
     /// The extensions listed in the server metadata.
-    var extensions: [String] {
-        var names = ["binary_tensor_data"]
-        if access != .disabled { names.append("model_repository") }
-        names += ["statistics", "model_configuration"]
-        return names
-    }
+    var extensions: [String] { ServerExtensions.names(access: access) }
 
     func register(on router: Router<Context>) {
         router.get("/v2/health/live") { _, _ in

@@ -14,6 +14,8 @@ import Synchronization
 public final class InferenceEngine: Sendable {
     /// What is served and how.
     public let configuration: ServingConfiguration
+    /// The Prometheus metrics of this engine's models (and of the process), for a transport to serve at `/metrics`.
+    public let metrics: ServingMetrics
     private let logger: Logger
     private let table = ModelTable()
     private let manager: ModelManager
@@ -25,12 +27,19 @@ public final class InferenceEngine: Sendable {
     }
 
     /// Creates an engine; nothing is loaded until ``start()``.
-    public init(configuration: ServingConfiguration, logger: Logger) {
+    /// - Parameters:
+    ///   - configuration: What to serve and how.
+    ///   - logger: The engine's logger.
+    ///   - metrics: Where to record the Prometheus metrics; a registry of this engine's own by default.
+    public init(configuration: ServingConfiguration, logger: Logger, metrics: ServingMetrics = ServingMetrics()) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         self.manager = ModelManager(
-            repository: ModelRepository(roots: configuration.repositories, files: configuration.models),
-            table: table, limits: configuration.limits, logger: logger)
+            repository: ModelRepository(
+                roots: configuration.repositories, files: configuration.models,
+                directories: configuration.modelDirectories),
+            table: table, limits: configuration.limits, metrics: metrics, logger: logger)
     }
 
     // MARK: - Lifecycle
@@ -144,6 +153,38 @@ public final class InferenceEngine: Sendable {
         log[metadataKey: "version"] = "\(model.version)"
         if let id = request.id { log[metadataKey: "inference_id"] = "\(id)" }
         return try await model.infer(request, logger: log)
+    }
+
+    /// Runs an inference request that another transport decoded (gRPC), and returns the outputs as raw bytes.
+    /// - Parameters:
+    ///   - name: The model name.
+    ///   - version: The version asked for, if any.
+    ///   - logger: The request's logger.
+    ///   - makeRequest: Builds the request for the resolved model; a failure counts as a failed inference in the
+    ///     model's statistics, as a malformed REST body does.
+    /// - Throws: ``ServingError`` with the status to send.
+    public func inferResult(
+        model name: String, version: Int?, logger: Logger? = nil,
+        request makeRequest: (LoadedModel) throws(ServingError) -> InferenceRequest
+    ) async throws(ServingError) -> InferenceResult {
+        let model = try table.resolve(name, version: version)
+        let request: InferenceRequest
+        do {
+            request = try makeRequest(model)
+        } catch {
+            model.statistics.recordFailure(total: 0)
+            throw error
+        }
+        var log = logger ?? self.logger
+        log[metadataKey: "model"] = "\(name)"
+        log[metadataKey: "version"] = "\(model.version)"
+        if let id = request.id { log[metadataKey: "inference_id"] = "\(id)" }
+        return try await model.inferResult(request, logger: log)
+    }
+
+    /// The loaded versions of a model, lowest first (empty if none is loaded).
+    public func loadedVersions(of name: String) -> [Int] {
+        (table.loadedVersions(name) ?? []).map(\.version)
     }
 
     // MARK: - Model repository extension

@@ -7,7 +7,8 @@ enum ModelLoader {
     /// Blocking; call it through ``BlockingWork``.
     /// - Throws: A message saying why the version cannot be served.
     static func load(
-        name: String, version: Int, path: String, config: ModelConfig, configFile: String?, limits: ServingLimits
+        name: String, version: Int, path: String, config: ModelConfig, configFile: String?, limits: ServingLimits,
+        metrics: ServingMetrics? = nil
     ) throws(LoadFailure) -> LoadedModel {
         var options = SessionOptions()
         if let threads = config.parameters["intra_op_thread_count"].flatMap(Int.init) {
@@ -41,7 +42,7 @@ enum ModelLoader {
         }
         return LoadedModel(
             name: name, version: version, config: signature.completing(config), signature: signature, path: path,
-            sessions: sessions, limits: limits)
+            sessions: sessions, limits: limits, metrics: metrics)
     }
 
     /// Why a model or version could not be loaded.

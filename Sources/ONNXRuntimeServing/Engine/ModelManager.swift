@@ -24,16 +24,21 @@ actor ModelManager {
     private let repository: ModelRepository
     private let table: ModelTable
     private let limits: ServingLimits
+    private let metrics: ServingMetrics?
     private let logger: Logger
     private var records: [String: Record] = [:]
     private var conflicts: [String: String] = [:]
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
-    init(repository: ModelRepository, table: ModelTable, limits: ServingLimits, logger: Logger) {
+    init(
+        repository: ModelRepository, table: ModelTable, limits: ServingLimits, metrics: ServingMetrics? = nil,
+        logger: Logger
+    ) {
         self.repository = repository
         self.table = table
         self.limits = limits
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -94,9 +99,8 @@ actor ModelManager {
             try fail(name, reason: error.description, fingerprint: fingerprint, modelLevel: true)
         }
         let log = logger.with(model: name)
-        if description.config.dynamicBatching != nil {
-            log.notice(
-                "dynamic_batching is configured but not implemented yet: requests run one at a time, unbatched")
+        if description.config.dynamicBatching != nil, description.config.maxBatchSize == 0 {
+            log.notice("dynamic_batching needs max_batch_size > 0: requests run one at a time, unbatched")
         }
         var loaded: [Int: LoadedModel] = [:]
         var versions: [Int: Status] = [:]
@@ -111,11 +115,12 @@ actor ModelManager {
             let config = description.config
             let configFile = description.configFile
             let limits = self.limits
+            let metrics = self.metrics
             do {
                 let model = try await BlockingWork.run { () throws(ModelLoader.LoadFailure) in
                     try ModelLoader.load(
                         name: name, version: version, path: path, config: config, configFile: configFile,
-                        limits: limits)
+                        limits: limits, metrics: metrics)
                 }
                 loaded[version] = model
                 versionLog.info(

@@ -4,6 +4,9 @@ public struct ServingConfiguration: Sendable {
     public var repositories: [String]
     /// Single `.onnx` files served by name, as version 1.
     public var models: [String: String]
+    /// Triton model directories (`<directory>/<version>/model.onnx`, optional `config.pbtxt`) served by name, the
+    /// name given here rather than taken from the directory.
+    public var modelDirectories: [String: String]
     /// How the set of loaded models is decided.
     public var controlMode: ModelControlMode
     /// In explicit mode, the models to load at start (`*` for all).
@@ -28,10 +31,11 @@ public struct ServingConfiguration: Sendable {
         repositories: [String] = [], models: [String: String] = [:], controlMode: ModelControlMode = .none,
         startupModels: [String] = [], pollInterval: Duration = .seconds(15), limits: ServingLimits = ServingLimits(),
         strictReadiness: Bool = true, serverName: String = "swift-onnxruntime",
-        serverVersion: String = ServingConfiguration.defaultServerVersion
+        serverVersion: String = ServingConfiguration.defaultServerVersion, modelDirectories: [String: String] = [:]
     ) {
         self.repositories = repositories
         self.models = models
+        self.modelDirectories = modelDirectories
         self.controlMode = controlMode
         self.startupModels = startupModels
         self.pollInterval = pollInterval

@@ -42,9 +42,10 @@ public struct ModelStatistics: Sendable, Hashable {
     public var version: String
     /// When the last inference request was received, in milliseconds since the epoch (0 if never).
     public var lastInference: UInt64 = 0
-    /// Successful inferences, counting each batch element.
+    /// Successful inferences, counting each batch element (a request of n rows counts n).
     public var inferenceCount: UInt64 = 0
-    /// Successful model executions.
+    /// Successful model executions: one per run, so with dynamic batching one per batch, however many requests it
+    /// served.
     public var executionCount: UInt64 = 0
     /// Successful requests, with their total time in the server.
     public var success = Duration()

@@ -3,7 +3,7 @@ extension ModelConfig {
     ///
     /// Supported: `name`, `platform` (`onnxruntime_onnx`), `backend` (`onnxruntime`), `max_batch_size`, `input` and
     /// `output` (`name`, `data_type`, `dims`), `version_policy`, `instance_group` (`count`, `kind` CPU or AUTO,
-    /// `name`), `default_model_filename`, `dynamic_batching` (kept; requests run unbatched), `optimization { graph {
+    /// `name`), `default_model_filename`, `dynamic_batching` (requests are batched when `max_batch_size > 0`), `optimization { graph {
     /// level } }` and the `parameters` `intra_op_thread_count` and `inter_op_thread_count`. Every other field is an
     /// error that names the field and line.
     /// - Parameters:

@@ -75,8 +75,8 @@ public struct ModelConfig: Sendable, Hashable {
         public init() {}
     }
 
-    /// The `dynamic_batching` settings. They are parsed and kept, and the queue policy is applied; requests are
-    /// still executed one by one (batching across requests is not implemented yet).
+    /// The `dynamic_batching` settings. With `max_batch_size > 0`, requests are joined into batches along the first
+    /// dimension (see the Dynamic batching article); the queue policy's size and timeout apply in any case.
     public struct DynamicBatching: Sendable, Hashable {
         /// `preferred_batch_size`.
         public var preferredBatchSizes: [Int] = []

@@ -31,17 +31,22 @@ public struct ModelRepository: Sendable {
     public let roots: [String]
     /// Single-file models by name.
     public let files: [String: String]
+    /// Triton model directories (`<directory>/<version>/model.onnx`) served under a given name, whatever the
+    /// directory is called (KServe's `/mnt/models` with `--model-name`).
+    public let directories: [String: String]
 
     /// Creates a repository view.
     /// - Parameters:
     ///   - roots: Repository directories, each holding one directory per model.
     ///   - files: Single `.onnx` files by model name.
-    public init(roots: [String], files: [String: String] = [:]) {
+    ///   - directories: Model directories by model name.
+    public init(roots: [String], files: [String: String] = [:], directories: [String: String] = [:]) {
         self.roots = roots
         self.files = files
+        self.directories = directories
     }
 
-    /// Lists the models in every repository and the single-file models.
+    /// Lists the models in every repository, the single-file models and the named model directories.
     public func scan() -> Scan {
         var scan = Scan()
         var places: [String: [String]] = [:]
@@ -61,6 +66,10 @@ public struct ModelRepository: Sendable {
         for (name, path) in files {
             places[name, default: []].append(path)
             scan.sources[name] = ModelSource(name: name, location: .file(path))
+        }
+        for (name, path) in directories {
+            places[name, default: []].append(path)
+            scan.sources[name] = ModelSource(name: name, location: .directory(path))
         }
         for (name, paths) in places where paths.count > 1 {
             scan.conflicts[name] =
@@ -92,8 +101,8 @@ public struct ModelRepository: Sendable {
                 guard config.name == source.name else {
                     throw ModelConfigError(
                         file: configPath, line: config.fieldLines["name"] ?? 0,
-                        "the configuration names the model '\(config.name)', but its directory is '\(source.name)'; "
-                            + "they must match")
+                        "the configuration names the model '\(config.name)', but it is served as '\(source.name)' "
+                            + "(its directory's name or the name it was given); they must match")
                 }
             }
             let available = versionDirectories(directory)

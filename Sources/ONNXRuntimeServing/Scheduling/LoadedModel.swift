@@ -23,10 +23,12 @@ public final class LoadedModel: Sendable {
     let pool: InstancePool
     let statistics: StatisticsRecorder
     let limits: ServingLimits
+    /// Joins requests into batches, when the model batches (`max_batch_size > 0`) and has `dynamic_batching`.
+    let batcher: DynamicBatcher?
 
     init(
         name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
-        sessions: [Session], limits: ServingLimits
+        sessions: [Session], limits: ServingLimits, metrics: ServingMetrics? = nil
     ) {
         self.name = name
         self.version = version
@@ -39,7 +41,15 @@ public final class LoadedModel: Sendable {
         }
         self.limits = limits
         self.pool = InstancePool(instances: sessions.count, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize)
-        self.statistics = StatisticsRecorder(name: name, version: String(version))
+        self.statistics = StatisticsRecorder(name: name, version: String(version), metrics: metrics)
+        if config.maxBatchSize > 0, let batching = config.dynamicBatching {
+            self.batcher = DynamicBatcher(
+                policy: DynamicBatcher.Policy(
+                    config: config, batching: batching, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize),
+                name: name, version: version, sessions: sessions, queues: queues, statistics: statistics)
+        } else {
+            self.batcher = nil
+        }
     }
 
     /// The version as the protocol writes it.
@@ -53,19 +63,47 @@ public final class LoadedModel: Sendable {
 
     /// Runs one inference request: checks it against the signature, waits for an instance (bounded queue), makes
     /// the input tensors, runs the model on the server's run thread pool (never on the caller's thread), and encodes the response.
+    /// With dynamic batching the checked request joins a batch with others and gets its own rows back.
     /// - Throws: ``ServingError``: 400 for a request that does not fit, 503 when the queue is full or the request
     ///   times out, 500 when ONNX Runtime fails.
     public func infer(_ request: InferenceRequest, logger: Logger) async throws(ServingError)
         -> EncodedInferenceResponse
     {
+        try await infer(request, logger: logger) { [name, versionString] plan, outputs throws(ServingError) in
+            try InferenceResponseEncoder.encode(
+                plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        }
+    }
+
+    /// Runs one inference request as ``infer(_:logger:)`` does, and returns it in transport-neutral form (every
+    /// output as raw bytes), for transports other than REST.
+    /// - Throws: as ``infer(_:logger:)``.
+    public func inferResult(_ request: InferenceRequest, logger: Logger) async throws(ServingError)
+        -> InferenceResult
+    {
+        try await infer(request, logger: logger) { [name, versionString] plan, outputs throws(ServingError) in
+            try InferenceResultEncoder.encode(
+                plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        }
+    }
+
+    /// Runs one request and encodes its outputs with `encode`, which runs where the response is encoded (its time
+    /// counts as `compute_output`).
+    func infer<Response: Sendable>(
+        _ request: InferenceRequest, logger: Logger,
+        encode: @escaping @Sendable (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> Response {
         let start = MonotonicClock.now
+        let pending = PendingRequest(statistics.metrics)  // counted before `last_inference` moves
+        defer { pending.finish() }
         statistics.received()
         do {
             let plan = try InferencePlan(
                 request: request, signature: signature, maximumElements: limits.maxTensorElements)
             let timeout = try effectiveTimeout(request)
             let (response, timings) = try await withTimeout(timeout) { [self] () async throws(ServingError) in
-                try await execute(plan)
+                if let batcher { return try await executeBatched(plan, batcher, pending, encode: encode) }
+                return try await execute(plan, pending, encode: encode)
             }
             statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
             return response
@@ -77,9 +115,10 @@ public final class LoadedModel: Sendable {
         }
     }
 
-    private func execute(_ plan: InferencePlan) async throws(ServingError) -> (
-        EncodedInferenceResponse, StatisticsRecorder.Timings
-    ) {
+    private func execute<Response>(
+        _ plan: InferencePlan, _ pending: PendingRequest,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = StatisticsRecorder.Timings()
         let queued = MonotonicClock.now
         let instance: Int
@@ -94,6 +133,7 @@ public final class LoadedModel: Sendable {
         }
         defer { pool.release(instance) }
         timings.queue = MonotonicClock.since(queued)
+        pending.finish()
 
         let inputStart = MonotonicClock.now
         let inputs = try plan.makeInputs()
@@ -110,9 +150,27 @@ public final class LoadedModel: Sendable {
         timings.computeInfer = MonotonicClock.since(runStart)
 
         let outputStart = MonotonicClock.now
-        let response = try InferenceResponseEncoder.encode(
-            plan: plan, outputs: outputs, modelName: name, modelVersion: versionString)
+        let response = try encode(plan, outputs)
         timings.computeOutput = MonotonicClock.since(outputStart)
+        statistics.recordExecution(batchSize: plan.batchSize, timings: timings)
+        return (response, timings)
+    }
+
+    /// Makes the request's input tensors (so a bad element fails this request alone), lets the batcher run it with
+    /// others, and encodes its own rows.
+    private func executeBatched<Response>(
+        _ plan: InferencePlan, _ batcher: DynamicBatcher, _ pending: PendingRequest,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
+        let inputStart = MonotonicClock.now
+        let inputs = try plan.makeInputs()
+        let prepared = MonotonicClock.since(inputStart)
+        let output = try await batcher.submit(plan, inputs: inputs, pending: pending)
+        var timings = output.timings
+        timings.computeInput += prepared
+        let outputStart = MonotonicClock.now
+        let response = try encode(plan, output.values)
+        timings.computeOutput += MonotonicClock.since(outputStart)
         return (response, timings)
     }
 

@@ -12,9 +12,12 @@ final class StatisticsRecorder: Sendable {
     }
 
     private let statistics: Mutex<ModelStatistics>
+    /// The Prometheus series fed from the same points, if the server keeps metrics.
+    let metrics: ModelMetrics?
 
-    init(name: String, version: String) {
+    init(name: String, version: String, metrics: ServingMetrics? = nil) {
         statistics = Mutex(ModelStatistics(name: name, version: version))
+        self.metrics = metrics?.model(name: name, version: version)
     }
 
     /// Notes that a request arrived (for `last_inference`).
@@ -23,15 +26,25 @@ final class StatisticsRecorder: Sendable {
         statistics.withLock { $0.lastInference = now }
     }
 
-    /// Records a successful request.
+    /// Records a successful request of `batchSize` rows (Triton's `inference_count` counts rows); its execution is
+    /// recorded separately with ``recordExecution(batchSize:timings:)``, once per batch.
     func recordSuccess(total: UInt64, batchSize: Int, timings: Timings) {
+        let rows = UInt64(max(batchSize, 0))
         statistics.withLock { stats in
             stats.success.add(total)
             stats.queue.add(timings.queue)
             stats.computeInput.add(timings.computeInput)
             stats.computeInfer.add(timings.computeInfer)
             stats.computeOutput.add(timings.computeOutput)
-            stats.inferenceCount += UInt64(max(batchSize, 1))
+            stats.inferenceCount += rows
+        }
+        metrics?.requestSucceeded(total: total, rows: rows, timings: timings)
+    }
+
+    /// Records one successful model execution of `batchSize` rows: `execution_count` and the batch size's
+    /// `batch_stats` entry.
+    func recordExecution(batchSize: Int, timings: Timings) {
+        statistics.withLock { stats in
             stats.executionCount += 1
             let index: Int
             if let existing = stats.batches.firstIndex(where: { $0.batchSize == batchSize }) {
@@ -45,11 +58,13 @@ final class StatisticsRecorder: Sendable {
             stats.batches[index].computeInfer.add(timings.computeInfer)
             stats.batches[index].computeOutput.add(timings.computeOutput)
         }
+        metrics?.executed()
     }
 
     /// Records a failed request.
     func recordFailure(total: UInt64) {
         statistics.withLock { $0.fail.add(total) }
+        metrics?.requestFailed()
     }
 
     /// A copy of the statistics.

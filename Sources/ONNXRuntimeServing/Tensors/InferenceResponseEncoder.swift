@@ -1,10 +1,11 @@
 import ONNXRuntime
 
 /// Writes an inference response (`$inference_response`): the JSON object, then the binary data of the outputs that
-/// asked for it, in output order.
+/// asked for it, in output order. The outputs are a run's ``RunOutputs`` or, for a request served in a dynamic batch,
+/// its own rows (see ``OutputValues``).
 enum InferenceResponseEncoder {
     static func encode(
-        plan: InferencePlan, outputs: RunOutputs, modelName: String, modelVersion: String
+        plan: InferencePlan, outputs: some OutputValues, modelName: String, modelVersion: String
     ) throws(ServingError) -> EncodedInferenceResponse {
         var json = JSONWriter(capacity: 256)
         var binary: [UInt8] = []
@@ -89,7 +90,7 @@ enum InferenceResponseEncoder {
         json.writeRaw("}")
     }
 
-    private static func appendBinary(_ value: Value, datatype: DataType, to binary: inout [UInt8]) throws {
+    static func appendBinary(_ value: Value, datatype: DataType, to binary: inout [UInt8]) throws {
         if datatype == .bytes {
             for text in try Tensor<String>(value).scalars {
                 let utf8 = Array(text.utf8)

@@ -38,12 +38,21 @@ enum LiveHTTP {
         return false
     }
 
-    /// Polls a model's statistics until `last_inference` is set: a request has arrived and is being served.
-    static func waitForRequestInFlight(_ base: String, model: String, attempts: Int = 300) async throws -> Bool {
+    /// A model's `last_inference` (0 if none).
+    static func lastInference(_ base: String, model: String) async throws -> Int64 {
+        let response = try await send("GET", "\(base)/v2/models/\(model)/stats", timeout: 5)
+        return response.json["model_stats"]?.arrayValue?.first?["last_inference"]?.int64Value ?? 0
+    }
+
+    /// Polls a model's statistics until `last_inference` is set (later than `after`, in ms since the epoch): a
+    /// request has arrived and is being served.
+    static func waitForRequestInFlight(_ base: String, model: String, after: Int64 = 0, attempts: Int = 300)
+        async throws -> Bool
+    {
         for _ in 0..<attempts {
             let response = try await send("GET", "\(base)/v2/models/\(model)/stats", timeout: 5)
             let last = response.json["model_stats"]?.arrayValue?.first?["last_inference"]?.int64Value ?? 0
-            if last > 0 { return true }
+            if last > after { return true }
             try await Task.sleep(for: .milliseconds(20))
         }
         return false

@@ -48,14 +48,15 @@ enum ServerFixtures {
     static func server(
         _ repository: TemporaryRepository, controlMode: ModelControlMode = .none, startupModels: [String] = [],
         limits: ServingLimits = ServingLimits(), access: RepositoryAccess = .open, models: [String: String] = [:],
-        start: Bool = true, readTimeout: Duration? = ServerConfiguration.defaultReadTimeout
+        metricsPort: Int? = nil, start: Bool = true, readTimeout: Duration? = ServerConfiguration.defaultReadTimeout
     ) async -> InferenceServer {
         let serving = ServingConfiguration(
             repositories: [repository.path], models: models, controlMode: controlMode, startupModels: startupModels,
             pollInterval: .milliseconds(200), limits: limits)
         let server = InferenceServer(
             configuration: ServerConfiguration(
-                port: 0, serving: serving, repositoryAccess: access, readTimeout: readTimeout),
+                port: 0, serving: serving, repositoryAccess: access, metricsPort: metricsPort,
+                readTimeout: readTimeout),
             logger: logger)
         if start { await server.engine.start() }
         return server

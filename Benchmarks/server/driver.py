@@ -1,0 +1,622 @@
+"""Server benchmark: `ort serve` against the KServe Python ModelServer over onnxruntime, same model, same load tools,
+same machine, one run. Started by scripts/benchmark-server.sh, which installs what it needs; writes the "Server"
+section of BENCHMARKS.md between its markers and leaves the rest of the file alone.
+
+Load: wrk with Benchmarks/server/infer.lua (REST, JSON and Triton's binary tensor extension), h2load with a
+pre-encoded gRPC ModelInfer request. Per row: throughput, p50 and p99, the server's CPU time per request (utime +
+stime of its process tree from /proc, before and after) and the ours/Python throughput ratio. Before any load, one
+request per transport is checked against Python onnxruntime's answer for the same digit.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import numpy as np
+import onnxruntime
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BEGIN = "<!-- BEGIN server benchmark (scripts/benchmark-server.sh writes this section) -->"
+END = "<!-- END server benchmark -->"
+MODEL_NAME = "mnist"
+CONCURRENCIES = (1, 8, 32)
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+# MARK: - Requests
+
+
+def digit_input():
+    """The first MNIST test digit, grey levels / 255, as [1, 1, 28, 28] float32."""
+    with open(os.path.join(ROOT, "Examples/MNIST/sample/t10k-images.idx3-ubyte"), "rb") as handle:
+        handle.read(16)
+        pixels = np.frombuffer(handle.read(784), dtype=np.uint8)
+    return (pixels.astype(np.float32) / 255.0).reshape(1, 1, 28, 28)
+
+
+def json_body(array):
+    return json.dumps({
+        "inputs": [{"name": "input", "datatype": "FP32", "shape": list(array.shape), "data": array.ravel().tolist()}],
+        "outputs": [{"name": "probabilities"}],
+    }).encode()
+
+
+def binary_body(array):
+    """Triton's binary tensor extension: a JSON header, then the raw little-endian tensor bytes."""
+    raw = array.astype("<f4").tobytes()
+    header = json.dumps({
+        "inputs": [{"name": "input", "datatype": "FP32", "shape": list(array.shape),
+                    "parameters": {"binary_data_size": len(raw)}}],
+        "outputs": [{"name": "probabilities", "parameters": {"binary_data": False}}],
+    }).encode()
+    return header + raw, len(header)
+
+
+def varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def field(number, wire_type, payload):
+    key = varint((number << 3) | wire_type)
+    return key + (varint(len(payload)) + payload if wire_type == 2 else payload)
+
+
+def grpc_request(array):
+    """inference.ModelInferRequest (model_name 1, inputs 5, outputs 6, raw_input_contents 7; InferInputTensor name 1,
+    datatype 2, shape 3 packed), encoded by hand, and the same message in a gRPC length-prefixed frame."""
+    shape = b"".join(varint(d) for d in array.shape)
+    tensor = field(1, 2, b"input") + field(2, 2, b"FP32") + field(3, 2, shape)
+    message = (field(1, 2, MODEL_NAME.encode()) + field(5, 2, tensor) + field(6, 2, field(1, 2, b"probabilities"))
+               + field(7, 2, array.astype("<f4").tobytes()))
+    return message, b"\x00" + struct.pack(">I", len(message)) + message
+
+
+# MARK: - Processes
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def process_tree_cpu(pid):
+    """utime + stime (seconds) of `pid` and its descendants, every thread included."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, IndexError):
+                pass
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / TICKS
+        except OSError:
+            pass
+        stack.extend(children.get(current, []))
+    return total
+
+
+class Server:
+    def __init__(self, name, argv, http_port, grpc_port, work):
+        self.name, self.http_port, self.grpc_port = name, http_port, grpc_port
+        self.log_path = os.path.join(work, f"{name}.log")
+        self.log_file = open(self.log_path, "wb")
+        log(f"== starting {name}: {' '.join(argv)}")
+        self.process = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout=180):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} exited while starting; log: {self.log_path}\n{self.tail()}")
+            try:
+                status, _ = http("GET", f"http://127.0.0.1:{self.http_port}/v2/models/{MODEL_NAME}/ready")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        raise SystemExit(f"{self.name} was not ready within {timeout} s; log: {self.log_path}")
+
+    def tail(self):
+        with open(self.log_path, errors="replace") as handle:
+            return handle.read()[-3000:]
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log_file.close()
+
+
+def http(method, url, body=None, headers=None, timeout=30):
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+# MARK: - Checks before load
+
+
+def check_rest(server, body, headers, expected):
+    """One request; None if it returned the expected probabilities, else the reason."""
+    status, reply = http("POST", f"http://127.0.0.1:{server.http_port}/v2/models/{MODEL_NAME}/infer", body, headers)
+    if status != 200:
+        return f"HTTP {status}: {reply[:200].decode(errors='replace')}"
+    try:
+        outputs = {o["name"]: o for o in json.loads(reply)["outputs"]}
+        got = np.asarray(outputs["probabilities"]["data"], dtype=np.float32)
+    except (ValueError, KeyError) as error:
+        return f"unexpected reply ({error}): {reply[:200]!r}"
+    if int(np.argmax(got)) != int(np.argmax(expected)) or not np.allclose(got, expected, rtol=1e-4, atol=1e-6):
+        return f"wrong probabilities {got.tolist()}"
+    return None
+
+
+def check_grpc(port, message, expected):
+    """One ModelInfer call with the hand-encoded request; None if the answer is right, else the reason."""
+    arguments, sys.argv = sys.argv, sys.argv[:1]  # importing kserve parses the command line
+    try:
+        import grpc
+        from kserve.protocol.grpc import grpc_predict_v2_pb2 as pb
+    except ImportError as error:
+        return f"cannot check gRPC ({error})"
+    finally:
+        sys.argv = arguments
+    parsed = pb.ModelInferRequest.FromString(message)  # our encoding, read by the reference stubs
+    if parsed.model_name != MODEL_NAME or list(parsed.inputs[0].shape) != [1, 1, 28, 28]:
+        return f"the hand-encoded request decodes as {parsed}"
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        call = channel.unary_unary("/inference.GRPCInferenceService/ModelInfer",
+                                   request_serializer=lambda raw: raw, response_deserializer=pb.ModelInferResponse.FromString)
+        response = call(message, timeout=30)
+    except grpc.RpcError as error:
+        return f"gRPC {error.code()}: {error.details()}"
+    finally:
+        channel.close()
+    output = response.outputs[0]
+    if response.raw_output_contents:
+        got = np.frombuffer(response.raw_output_contents[0], dtype="<f4")
+    else:
+        got = np.asarray(output.contents.fp32_contents, dtype=np.float32)
+    if output.name != "probabilities" or not np.allclose(got, expected, rtol=1e-4, atol=1e-6):
+        return f"wrong answer {output.name} {got.tolist()}"
+    return None
+
+
+# MARK: - Load
+
+
+def parse_duration_us(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 1, "ms": 1e3, "s": 1e6, "m": 60e6}[unit]
+
+
+def run_wrk(server, url, concurrency, duration, env):
+    threads = 1 if concurrency == 1 else 2
+    argv = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{duration}s", "--latency", "--timeout", "10s",
+            "-s", os.path.join(HERE, "infer.lua"), url]
+    before = process_tree_cpu(server.process.pid)
+    output = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, **env}, check=True).stdout
+    cpu = process_tree_cpu(server.process.pid) - before
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        errors += sum(int(n) for n in match.groups())
+    percentiles = dict(re.findall(r"^\s+(\d+)%\s+([\d.]+\w+)$", output, re.M))
+    return {
+        "requests": requests, "errors": errors, "throughput": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": parse_duration_us(percentiles["50"]), "p99": parse_duration_us(percentiles["99"]),
+        "cpu_us": cpu * 1e6 / max(requests, 1),
+    }
+
+
+def run_h2load(server, port, frame, concurrency, duration, work):
+    body = os.path.join(work, "grpc-request.bin")
+    with open(body, "wb") as handle:
+        handle.write(frame)
+    log_file = os.path.join(work, "h2load.log")
+    argv = ["h2load", "-c", str(concurrency), "-m", "1", "-D", str(duration), "--log-file", log_file,
+            "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", body,
+            f"http://127.0.0.1:{port}/inference.GRPCInferenceService/ModelInfer"]
+    before = process_tree_cpu(server.process.pid)
+    output = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    cpu = process_tree_cpu(server.process.pid) - before
+    done = re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored",
+                     output)
+    if not done:
+        raise RuntimeError(f"unexpected h2load output:\n{output}")
+    completed, succeeded = int(done.group(1)), int(done.group(2))
+    durations = []
+    with open(log_file) as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] == "200":
+                durations.append(float(parts[2]))
+    durations.sort()
+    seconds = float(re.search(r"finished in ([\d.]+)s", output).group(1))
+    return {
+        "requests": completed, "errors": completed - succeeded, "throughput": succeeded / seconds,
+        "p50": percentile(durations, 50), "p99": percentile(durations, 99),
+        "cpu_us": cpu * 1e6 / max(completed, 1),
+    }
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    index = min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))
+    return values[index]
+
+
+def in_process(ort, model):
+    argv = [ort, "bench", model, "--dim", "N=1", "--iterations", "20000", "--warmup", "500", "--threads", "1",
+            "--inter-threads", "1", "--json"]
+    result = json.loads(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)
+    return {"p50": result["latency"]["p50"] * 1000, "p99": result["latency"]["p99"] * 1000,
+            "throughput": result["throughput"]}
+
+
+# MARK: - Report
+
+
+def us(value):
+    if value != value:  # NaN
+        return "n/a"
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def facts(ort, python):
+    def first_line(argv):
+        try:
+            result = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+            return (result.stdout or result.stderr).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "?"
+    cpu = "?"
+    with open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    from importlib.metadata import version
+    commit = first_line(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                           text=True).stdout.strip()
+    return {
+        "cpu": f"{cpu}, `nproc` = {os.cpu_count()}", "kernel": platform.release(),
+        "swift": first_line(["swift", "--version"]), "wrk": " ".join(first_line(["wrk", "--version"]).split()[:2]),
+        "h2load": first_line(["h2load", "--version"]),
+        "python": f"{platform.python_version()}, kserve {version('kserve')}, onnxruntime {onnxruntime.__version__}",
+        "commit": commit + (" with uncommitted changes" if dirty else ""),
+    }
+
+
+def render(info, rows, batching, bench, grpc_note, binary_note, duration, started, load_before, load_after, seconds):
+    lines = [BEGIN, "", "## Server", ""]
+    add = lines.append
+    add(f"`ort serve` (release build) against the KServe Python ModelServer (`kserve` "
+        f"{info['python'].split('kserve ')[1].split(',')[0]}) wrapping Python onnxruntime "
+        f"(`Benchmarks/server/kserve_server.py`), both serving the MNIST MLP (`Examples/MNIST/mnist-mlp.onnx`, input "
+        f"`input` FP32 [1, 1, 28, 28], batch 1), on the same machine, with the same load tools, in one run. Written "
+        f"by `scripts/benchmark-server.sh` on {started}; {duration} s per row. **Other engineers were building on this "
+        f"machine during the run** (1-minute load average {load_before:.1f} at the start, {load_after:.1f} at the "
+        f"end, on 2 cores): the load tool, both servers and their builds shared the CPUs, so treat the absolute "
+        f"numbers as noisy and the ratios as the result.")
+    add("")
+    add("| | |")
+    add("|---|---|")
+    add(f"| CPU | {info['cpu']} |")
+    add(f"| Kernel | Linux {info['kernel']} |")
+    add(f"| Swift | {info['swift']} |")
+    add(f"| Python | {info['python']} |")
+    add(f"| Load tools | {info['wrk']}; {info['h2load']} |")
+    add(f"| Repository | {info['commit']} |")
+    add(f"| Duration | {seconds:.0f} s in all |")
+    add("")
+    add("Method: both servers run one model instance with one intra-op and one inter-op thread "
+        "(`Benchmarks/server/repositories/*/mnist/config.pbtxt`; the same session options in the Python model class), "
+        "one process each. Every request is the same digit; before the load, one request per transport is checked "
+        "against Python onnxruntime's probabilities. REST is driven by `wrk` with `Benchmarks/server/infer.lua` "
+        "(2 threads, 1 for concurrency 1; p50/p99 from `wrk --latency`); gRPC by `h2load` (one stream per "
+        "connection, p50/p99 from its per-request log) posting a hand-encoded `ModelInfer` request. Concurrency is "
+        "the number of connections, each with one request in flight. CPU/request is the server's process-tree "
+        "utime+stime from `/proc/PID/stat`, before and after the row, divided by the requests completed. "
+        "Ours/Python is the throughput ratio for the same transport and concurrency.")
+    add("")
+    add("| Transport | Server | Concurrency | Throughput (req/s) | p50 (µs) | p99 (µs) | CPU/request (µs) | Errors | Ours/Python |")
+    add("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    python_by = {(r["transport"], r["concurrency"]): r for r in rows if r["server"] == "python" and "throughput" in r}
+    for row in rows:
+        label = "ours (`ort serve`)" if row["server"] == "ours" else "Python (kserve + onnxruntime)"
+        if "throughput" not in row:
+            add(f"| {row['transport']} | {label} | {row['concurrency']} | {row['note']} | | | | | |")
+            continue
+        ratio = ""
+        peer = python_by.get((row["transport"], row["concurrency"]))
+        if row["server"] == "ours" and peer:
+            ratio = f"{row['throughput'] / peer['throughput']:.1f}×"
+        add(f"| {row['transport']} | {label} | {row['concurrency']} | {row['throughput']:,.0f} | {us(row['p50'])} | "
+            f"{us(row['p99'])} | {us(row['cpu_us'])} | {row['errors']} | {ratio} |")
+    add("")
+    if binary_note:
+        add(f"REST binary with the Python server: {binary_note}")
+        add("")
+    if grpc_note:
+        add(f"gRPC with `ort serve`: {grpc_note}")
+        add("")
+    add("### Dynamic batching (ours, REST JSON, concurrency 32)")
+    add("")
+    add("| Configuration | Throughput (req/s) | p50 (µs) | p99 (µs) | CPU/request (µs) | Errors |")
+    add("|---|---:|---:|---:|---:|---:|")
+    for label, row in batching:
+        add(f"| {label} | {row['throughput']:,.0f} | {us(row['p50'])} | {us(row['p99'])} | {us(row['cpu_us'])} | "
+            f"{row['errors']} |")
+    add("")
+    add("Both use `max_batch_size: 64`; \"on\" adds `dynamic_batching { max_queue_delay_microseconds: 500 }` "
+        "(`Benchmarks/server/repositories/batching`). The server only batches once the dynamic batcher is built in; "
+        "until then \"on\" measures the same unbatched path, plus whatever the configuration changes.")
+    add("")
+    add("### Server overhead")
+    add("")
+    ours_json_1 = next((r for r in rows if r["server"] == "ours" and r["transport"] == "REST JSON"
+                        and r["concurrency"] == 1 and "throughput" in r), None)
+    ours_grpc_1 = next((r for r in rows if r["server"] == "ours" and r["transport"] == "gRPC"
+                        and r["concurrency"] == 1 and "throughput" in r), None)
+    ours_bin_1 = next((r for r in rows if r["server"] == "ours" and r["transport"] == "REST binary"
+                       and r["concurrency"] == 1 and "throughput" in r), None)
+    add(f"In-process, the same model and session options (`ort bench --dim N=1 --threads 1 --inter-threads 1`): "
+        f"p50 {us(bench['p50'])} µs, p99 {us(bench['p99'])} µs per run. At concurrency 1 the server's p50 adds, "
+        f"over that, everything between the load tool and the session (network stack, HTTP or gRPC, request "
+        f"decoding and validation, scheduling, response encoding):")
+    add("")
+    add("| Transport | Server p50 (µs) | In-process p50 (µs) | Server overhead (µs) |")
+    add("|---|---:|---:|---:|")
+    for name, row in (("REST JSON", ours_json_1), ("REST binary", ours_bin_1), ("gRPC", ours_grpc_1)):
+        if row:
+            add(f"| {name} | {us(row['p50'])} | {us(bench['p50'])} | {us(row['p50'] - bench['p50'])} |")
+        else:
+            add(f"| {name} | n/a | {us(bench['p50'])} | n/a |")
+    add("")
+    add("### Targets")
+    add("")
+    json_8 = [r for r in rows if r["transport"] == "REST JSON" and r["concurrency"] == 8 and "throughput" in r]
+    ours8 = next((r for r in json_8 if r["server"] == "ours"), None)
+    py8 = next((r for r in json_8 if r["server"] == "python"), None)
+    if ours8 and py8:
+        ratio = ours8["throughput"] / py8["throughput"]
+        met = ratio >= 5 and ours8["p99"] < py8["p99"]
+        add(f"- ≥5× the Python server's throughput at concurrency 8 (REST JSON) with a lower p99: "
+            f"**{'met' if met else 'not met'}** — {ratio:.1f}×, p99 {us(ours8['p99'])} µs against {us(py8['p99'])} µs.")
+    off, on = batching[0][1], batching[1][1]
+    gain = on["throughput"] / off["throughput"]
+    add(f"- Dynamic batching ≥2× the throughput of no batching at concurrency 32: **{'met' if gain >= 2 else 'not met'}** "
+        f"— {gain:.2f}×" + ("" if gain >= 2 else " (the dynamic batcher is not part of this build; see above)") + ".")
+    if ours_grpc_1:
+        added = ours_grpc_1["p50"] - bench["p50"]
+        add(f"- gRPC at concurrency 1 adds ≤100 µs to the in-process run: **{'met' if added <= 100 else 'not met'}** — "
+            f"{us(added)} µs.")
+    else:
+        add("- gRPC at concurrency 1 adds ≤100 µs to the in-process run: **n/a** — this `ort serve` has no gRPC "
+            "endpoint yet (`--grpc-port` arrives with the gRPC branch); the script measures it once it is built.")
+    add("")
+    add("Reproduce: `scripts/benchmark-server.sh` (`BENCH_SERVER_DURATION=5` for a quicker pass); it installs `wrk` "
+        "and `h2load` with apt if they are missing, Python kserve 0.21 and onnxruntime 1.32 into `.bench/kserve-venv`, "
+        "builds `ort` in release mode and runs `Benchmarks/server/driver.py`. Raw results: "
+        "`.bench/server/results.json`.")
+    add("")
+    add(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path, section):
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+    pattern = re.compile(re.escape(BEGIN.split(" (")[0]) + r".*?" + re.escape(END) + r"\n?", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    with open(path, "w") as handle:
+        handle.write(text)
+
+
+# MARK: - Main
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ort", required=True, help="the release ort binary")
+    parser.add_argument("--model", default=os.path.join(ROOT, "Examples/MNIST/mnist-mlp.onnx"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    parser.add_argument("--work", default=os.path.join(ROOT, ".bench/server"))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_SERVER_DURATION", "10")))
+    arguments = parser.parse_args()
+    start = time.monotonic()
+    started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load_before = os.getloadavg()[0]
+    os.makedirs(arguments.work, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="run-", dir=arguments.work)
+    duration = arguments.duration
+
+    array = digit_input()
+    session = onnxruntime.InferenceSession(arguments.model, providers=["CPUExecutionProvider"])
+    expected = session.run(["probabilities"], {"input": array})[0][0]
+    log(f"== expected digit {int(np.argmax(expected))} (Python onnxruntime)")
+    body = json_body(array)
+    binary, header_length = binary_body(array)
+    message, frame = grpc_request(array)
+    for name, data in (("request.json", body), ("request.bin", binary)):
+        with open(os.path.join(work, name), "wb") as handle:
+            handle.write(data)
+    json_env = {"WRK_BODY": os.path.join(work, "request.json"), "WRK_CONTENT_TYPE": "application/json"}
+    binary_env = {"WRK_BODY": os.path.join(work, "request.bin"), "WRK_CONTENT_TYPE": "application/octet-stream",
+                  "WRK_HEADER_LENGTH": str(header_length)}
+    binary_headers = {"Content-Type": "application/octet-stream", "Inference-Header-Content-Length": str(header_length)}
+
+    repositories = {}
+    for kind in ("unbatched", "batching"):
+        target = os.path.join(work, "repositories", kind)
+        shutil.copytree(os.path.join(HERE, "repositories", kind), target)
+        os.makedirs(os.path.join(target, MODEL_NAME, "1"))
+        shutil.copyfile(arguments.model, os.path.join(target, MODEL_NAME, "1", "model.onnx"))
+        repositories[kind] = target
+
+    help_text = subprocess.run([arguments.ort, "serve", "--help"], capture_output=True, text=True).stdout
+    has_grpc = "--grpc-port" in help_text
+    grpc_note = None if has_grpc else "n/a (not built: this `ort serve` has no `--grpc-port`)"
+
+    def start_ours(kind):
+        http_port, grpc_port = free_port(), (free_port() if has_grpc else None)
+        argv = [arguments.ort, "serve", "--model-repository", repositories[kind], "--host", "127.0.0.1",
+                "--http-port", str(http_port), "--log-level", "warning", "--disable-repository-api",
+                "--max-queue-size", "1024"]
+        if has_grpc:
+            argv += ["--grpc-port", str(grpc_port)]
+        server = Server(f"ours-{kind}", argv, http_port, grpc_port, work)
+        server.wait_ready()
+        return server
+
+    def warm_up(server):
+        run_wrk(server, f"http://127.0.0.1:{server.http_port}/v2/models/{MODEL_NAME}/infer", 8, 2, json_env)
+
+    rows, batching = [], []
+    binary_note = None
+    servers = []
+    try:
+        # Ours, no batching: REST JSON, REST binary, gRPC.
+        ours = start_ours("unbatched")
+        servers.append(ours)
+        for label, check in (("REST JSON", check_rest(ours, body, {"Content-Type": "application/json"}, expected)),
+                             ("REST binary", check_rest(ours, binary, binary_headers, expected))):
+            if check:
+                raise SystemExit(f"ort serve answered {label} wrongly: {check}")
+        if has_grpc and (problem := check_grpc(ours.grpc_port, message, expected)):
+            raise SystemExit(f"ort serve answered gRPC wrongly: {problem}")
+        warm_up(ours)
+        url = f"http://127.0.0.1:{ours.http_port}/v2/models/{MODEL_NAME}/infer"
+        for transport, env in (("REST JSON", json_env), ("REST binary", binary_env)):
+            for concurrency in CONCURRENCIES:
+                log(f"== ours {transport} c={concurrency}")
+                rows.append({"transport": transport, "server": "ours", "concurrency": concurrency,
+                             **run_wrk(ours, url, concurrency, duration, env)})
+        for concurrency in CONCURRENCIES:
+            if has_grpc:
+                log(f"== ours gRPC c={concurrency}")
+                rows.append({"transport": "gRPC", "server": "ours", "concurrency": concurrency,
+                             **run_h2load(ours, ours.grpc_port, frame, concurrency, duration, work)})
+            else:
+                rows.append({"transport": "gRPC", "server": "ours", "concurrency": concurrency,
+                             "note": "n/a (not built)"})
+        ours.stop()
+
+        # The Python server.
+        http_port, grpc_port = free_port(), free_port()
+        python = Server("python-kserve", [sys.executable, os.path.join(HERE, "kserve_server.py"), "--model-path",
+                                          arguments.model, "--model-name", MODEL_NAME, "--http-port", str(http_port),
+                                          "--grpc-port", str(grpc_port)], http_port, grpc_port, work)
+        servers.append(python)
+        python.wait_ready()
+        if problem := check_rest(python, body, {"Content-Type": "application/json"}, expected):
+            raise SystemExit(f"the Python server answered REST JSON wrongly: {problem}")
+        binary_problem = check_rest(python, binary, binary_headers, expected)
+        grpc_problem = check_grpc(grpc_port, message, expected)
+        warm_up(python)
+        url = f"http://127.0.0.1:{python.http_port}/v2/models/{MODEL_NAME}/infer"
+        for transport, env, problem in (("REST JSON", json_env, None), ("REST binary", binary_env, binary_problem)):
+            for concurrency in CONCURRENCIES:
+                if problem:
+                    rows.append({"transport": transport, "server": "python", "concurrency": concurrency,
+                                 "note": "n/a (not supported)"})
+                    continue
+                log(f"== python {transport} c={concurrency}")
+                rows.append({"transport": transport, "server": "python", "concurrency": concurrency,
+                             **run_wrk(python, url, concurrency, duration, env)})
+        if binary_problem:
+            binary_note = f"n/a: the check request was refused or misread ({binary_problem[:160]})."
+        for concurrency in CONCURRENCIES:
+            if grpc_problem:
+                rows.append({"transport": "gRPC", "server": "python", "concurrency": concurrency,
+                             "note": f"n/a ({grpc_problem[:80]})"})
+                continue
+            log(f"== python gRPC c={concurrency}")
+            rows.append({"transport": "gRPC", "server": "python", "concurrency": concurrency,
+                         **run_h2load(python, grpc_port, frame, concurrency, duration, work)})
+        python.stop()
+
+        # Dynamic batching off, then on, back to back.
+        for kind, label in (("unbatched", "off (no `dynamic_batching`)"), ("batching", "on (`max_queue_delay_microseconds: 500`)")):
+            server = start_ours(kind)
+            servers.append(server)
+            if problem := check_rest(server, body, {"Content-Type": "application/json"}, expected):
+                raise SystemExit(f"ort serve ({kind}) answered wrongly: {problem}")
+            warm_up(server)
+            log(f"== ours batching {kind} c=32")
+            batching.append((label, run_wrk(server, f"http://127.0.0.1:{server.http_port}/v2/models/{MODEL_NAME}/infer",
+                                            32, duration, json_env)))
+            server.stop()
+
+        log("== in-process (ort bench)")
+        bench = in_process(arguments.ort, arguments.model)
+    finally:
+        for server in servers:
+            server.stop()
+
+    # Rows are grouped by transport, ours first.
+    order = {"REST JSON": 0, "REST binary": 1, "gRPC": 2}
+    rows.sort(key=lambda r: (order[r["transport"]], r["concurrency"], r["server"] != "ours"))
+    info = facts(arguments.ort, sys.executable)
+    seconds = time.monotonic() - start
+    section = render(info, rows, batching, bench, grpc_note, binary_note, duration, started, load_before,
+                     os.getloadavg()[0], seconds)
+    with open(os.path.join(arguments.work, "results.json"), "w") as handle:
+        json.dump({"facts": info, "rows": rows, "batching": batching, "in_process": bench, "duration": duration},
+                  handle, indent=2)
+    write_section(arguments.out, section)
+    log(f"== wrote the Server section of {arguments.out} in {seconds:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+import GRPCCore
+import KServeGRPCProtocol
+import ONNXRuntimeServing
+import SwiftProtobuf
+
+/// `grpc.health.v1.Health/Check`: `SERVING` when the server is ready (the empty service name, or
+/// `inference.GRPCInferenceService`), `NOT_SERVING` while it starts or drains, `SERVICE_UNKNOWN` for other names.
+struct GRPCHealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
+    let engine: InferenceEngine
+
+    /// The service names Check knows.
+    static let knownServices: Set<String> = ["", "inference.GRPCInferenceService"]
+
+    func check(request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext) async throws
+        -> Grpc_Health_V1_HealthCheckResponse
+    {
+        guard Self.knownServices.contains(request.service) else {
+            return .with { $0.status = .serviceUnknown }
+        }
+        let ready = await engine.isReady
+        return .with { $0.status = ready ? .serving : .notServing }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import KServeGRPCProtocol
+import ONNXRuntimeServing
+
+/// Turns a gRPC `ModelInferRequest` into the serving core's ``InferenceRequest``.
+///
+/// Both ways of sending elements become the binary tensor data extension's layout, so the core checks them as it
+/// checks REST requests: `raw_input_contents` are copied into one body with a byte range per input, and typed
+/// `InferTensorContents` are written into it in the same layout (after their element count is checked against the
+/// shape and the server's element limit, before anything is allocated). Every output is asked for as binary data:
+/// the gRPC protocol returns raw contents, as Triton's gRPC endpoint does.
+enum GRPCInferRequestDecoder {
+    /// Decodes a request.
+    /// - Parameters:
+    ///   - message: The gRPC request.
+    ///   - outputNames: The model's outputs, used when the request names none.
+    ///   - maximumElements: The most elements an input may have.
+    /// - Throws: ``ServingError`` (400) naming what is wrong.
+    static func request(
+        from message: Inference_ModelInferRequest, outputNames: [String], maximumElements: Int
+    ) throws(ServingError) -> InferenceRequest {
+        let raw = message.rawInputContents
+        if !raw.isEmpty {
+            guard raw.count == message.inputs.count else {
+                throw .badRequest(
+                    "the request has \(message.inputs.count) input\(message.inputs.count == 1 ? "" : "s") but "
+                        + "\(raw.count) raw_input_contents entries; give one entry per input, in input order")
+            }
+            if let typed = message.inputs.first(where: \.hasContents) {
+                throw .badRequest(
+                    "input '\(typed.name)' has typed contents, but the request also has raw_input_contents; use one "
+                        + "or the other for all inputs")
+            }
+        }
+        var body: [UInt8] = []
+        body.reserveCapacity(raw.reduce(0) { $0 + $1.count })
+        var inputs: [InferenceRequest.Input] = []
+        inputs.reserveCapacity(message.inputs.count)
+        var seen: Set<String> = []
+        for (index, tensor) in message.inputs.enumerated() {
+            let name = tensor.name
+            guard seen.insert(name).inserted else { throw .badRequest("input '\(name)' is given more than once") }
+            guard let datatype = DataType(rawValue: tensor.datatype) else {
+                throw .badRequest(
+                    "input '\(name)' has unknown datatype '\(tensor.datatype)'; known datatypes are "
+                        + DataType.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            var shape: [Int] = []
+            shape.reserveCapacity(tensor.shape.count)
+            for dimension in tensor.shape {
+                guard dimension >= 0, let size = Int(exactly: dimension) else {
+                    throw .badRequest(
+                        "input '\(name)' has shape \(tensor.shape); every dimension must be a non-negative integer")
+                }
+                shape.append(size)
+            }
+            let start = body.count
+            if raw.isEmpty {
+                guard tensor.hasContents else {
+                    throw .badRequest(
+                        "input '\(name)' has no contents: give its elements in 'contents' or in raw_input_contents")
+                }
+                try TypedTensorContents.append(
+                    tensor.contents, name: name, datatype: datatype, shape: shape, maximumElements: maximumElements,
+                    to: &body)
+            } else {
+                try checkRawSize(
+                    raw[index].count, name: name, datatype: datatype, shape: shape, maximumElements: maximumElements)
+                body.append(contentsOf: raw[index])
+            }
+            inputs.append(
+                InferenceRequest.Input(
+                    name: name, datatype: datatype, shape: shape, parameters: try parameters(tensor.parameters),
+                    data: .binary(start..<body.count)))
+        }
+
+        let binary: JSONObject = ["binary_data": .bool(true)]
+        var outputs: [InferenceRequest.Output] = []
+        if message.outputs.isEmpty {
+            outputs = outputNames.map { InferenceRequest.Output(named: $0, parameters: binary) }
+        } else {
+            var seenOutputs: Set<String> = []
+            for output in message.outputs {
+                guard seenOutputs.insert(output.name).inserted else {
+                    throw .badRequest("output '\(output.name)' is requested more than once")
+                }
+                var parameters = try parameters(output.parameters)
+                parameters["binary_data"] = .bool(true)
+                outputs.append(InferenceRequest.Output(named: output.name, parameters: parameters))
+            }
+        }
+        let requestParameters = try parameters(message.parameters)
+        return InferenceRequest(
+            id: message.id.isEmpty ? nil : message.id,
+            parameters: requestParameters.isEmpty ? nil : requestParameters, inputs: inputs, outputs: outputs,
+            body: body)
+    }
+
+    /// Checks a raw entry against the shape: the element count against the server's limit, then, for fixed-size
+    /// datatypes, the byte count, with a message that names the field. (BYTES entries are checked element by
+    /// element by the core.)
+    private static func checkRawSize(
+        _ size: Int, name: String, datatype: DataType, shape: [Int], maximumElements: Int
+    ) throws(ServingError) {
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= maximumElements else {
+                throw .badRequest(
+                    "input '\(name)' has shape \(shape), more than the \(maximumElements) elements this server "
+                        + "accepts in one tensor")
+            }
+            count = product
+        }
+        guard let elementSize = datatype.byteSize else { return }
+        let (expected, overflow) = count.multipliedReportingOverflow(by: elementSize)
+        guard !overflow, expected == size else {
+            throw .badRequest(
+                "input '\(name)' has shape \(shape) of \(datatype), which takes \(expected) bytes, but its "
+                    + "raw_input_contents entry has \(size)")
+        }
+    }
+
+    /// Converts a protobuf parameter map, sorted by key so that the order is stable.
+    static func parameters(_ map: [String: Inference_InferParameter]) throws(ServingError) -> JSONObject {
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(map.count)
+        for key in map.keys.sorted() {
+            guard let value = map[key] else { continue }
+            switch value.parameterChoice {
+            case .boolParam(let flag)?: members.append((key, .bool(flag)))
+            case .int64Param(let number)?: members.append((key, .number(.int(number))))
+            case .uint64Param(let number)?: members.append((key, .number(.uint(number))))
+            case .doubleParam(let number)?: members.append((key, .number(.double(number))))
+            case .stringParam(let text)?: members.append((key, .string(text)))
+            case nil: throw .badRequest("parameter '\(key)' has no value")
+            }
+        }
+        return JSONObject(members)
+    }
+}

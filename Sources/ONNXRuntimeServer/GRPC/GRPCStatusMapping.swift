@@ -1,0 +1,25 @@
+import GRPCCore
+import ONNXRuntimeServing
+
+extension ServingError {
+    /// The gRPC status code for the error, as Triton's gRPC endpoint maps its errors: a bad request is
+    /// `INVALID_ARGUMENT`, an unknown model `NOT_FOUND`, a model that is not ready, a full queue or a timeout
+    /// `UNAVAILABLE`, a request over the size limit `RESOURCE_EXHAUSTED`, missing or wrong credentials
+    /// `UNAUTHENTICATED` or `PERMISSION_DENIED`, and a failure inside the server `INTERNAL`.
+    public var grpcCode: RPCError.Code {
+        switch kind {
+        case .badRequest: .invalidArgument
+        case .unauthorized: .unauthenticated
+        case .forbidden: .permissionDenied
+        case .notFound: .notFound
+        case .payloadTooLarge: .resourceExhausted
+        case .internal: .internalError
+        case .unavailable: .unavailable
+        }
+    }
+
+    /// The error as a gRPC status to send.
+    var rpcError: RPCError {
+        RPCError(code: grpcCode, message: message)
+    }
+}

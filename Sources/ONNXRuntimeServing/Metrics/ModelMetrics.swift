@@ -1,0 +1,123 @@
+import Prometheus
+
+/// The Prometheus series of one model version, with Triton's metric names and `model` and `version` labels, so
+/// dashboards made for Triton work unchanged. Fed by ``StatisticsRecorder`` at the points where it records the
+/// statistics extension's numbers; durations are counted in whole microseconds per request, as Triton does.
+final class ModelMetrics: Sendable {
+    /// `nv_inference_request_success`: successful requests (a request counts 1 whatever its batch size).
+    let success: Counter
+    /// `nv_inference_request_failure`: failed requests.
+    let failure: Counter
+    /// `nv_inference_count`: inferences, a request of n rows counting n.
+    let inferenceCount: Counter
+    /// `nv_inference_exec_count`: model executions (one per batch).
+    let executionCount: Counter
+    /// `nv_inference_request_duration_us`: end-to-end time of successful requests.
+    let requestDuration: Counter
+    /// `nv_inference_queue_duration_us`: time successful requests waited for an instance or a batch.
+    let queueDuration: Counter
+    /// `nv_inference_compute_input_duration_us`: time making (and batching) input tensors.
+    let computeInputDuration: Counter
+    /// `nv_inference_compute_infer_duration_us`: time running the model.
+    let computeInferDuration: Counter
+    /// `nv_inference_compute_output_duration_us`: time splitting and encoding outputs.
+    let computeOutputDuration: Counter
+    /// `nv_inference_pending_request_count`: requests that arrived and whose execution has not started.
+    let pendingRequests: Gauge
+
+    /// The metric names, types and help texts, as Triton exposes them.
+    enum Name {
+        static let success = (
+            "nv_inference_request_success", "Number of successful inference requests, all batch sizes"
+        )
+        static let failure = ("nv_inference_request_failure", "Number of failed inference requests, all batch sizes")
+        static let inferenceCount = (
+            "nv_inference_count", "Number of inferences performed (does not include cached requests)"
+        )
+        static let executionCount = (
+            "nv_inference_exec_count", "Number of model executions performed (does not include cached requests)"
+        )
+        static let requestDuration = (
+            "nv_inference_request_duration_us",
+            "Cumulative inference request duration in microseconds (includes cached requests)"
+        )
+        static let queueDuration = (
+            "nv_inference_queue_duration_us",
+            "Cumulative inference queuing duration in microseconds (includes cached requests)"
+        )
+        static let computeInputDuration = (
+            "nv_inference_compute_input_duration_us",
+            "Cumulative compute input duration in microseconds (does not include cached requests)"
+        )
+        static let computeInferDuration = (
+            "nv_inference_compute_infer_duration_us",
+            "Cumulative compute inference duration in microseconds (does not include cached requests)"
+        )
+        static let computeOutputDuration = (
+            "nv_inference_compute_output_duration_us",
+            "Cumulative inference compute output duration in microseconds (does not include cached requests)"
+        )
+        static let pendingRequests = (
+            "nv_inference_pending_request_count",
+            "Instantaneous number of pending requests awaiting execution per-model."
+        )
+    }
+
+    /// Registers (or finds, after a reload) the series of one model version.
+    init(registry: PrometheusCollectorRegistry, model: String, version: String) {
+        let labels = [("model", model), ("version", version)]
+        func counter(_ name: (String, String)) -> Counter {
+            registry.makeCounter(
+                descriptor: MetricNameDescriptor(metricName: name.0, unitName: "", helpText: name.1), labels: labels)
+        }
+        success = counter(Name.success)
+        failure = counter(Name.failure)
+        inferenceCount = counter(Name.inferenceCount)
+        executionCount = counter(Name.executionCount)
+        requestDuration = counter(Name.requestDuration)
+        queueDuration = counter(Name.queueDuration)
+        computeInputDuration = counter(Name.computeInputDuration)
+        computeInferDuration = counter(Name.computeInferDuration)
+        computeOutputDuration = counter(Name.computeOutputDuration)
+        pendingRequests = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: Name.pendingRequests.0, unitName: "", helpText: Name.pendingRequests.1),
+            labels: labels)
+    }
+
+    /// Records a successful request of `rows` rows that took `total` nanoseconds in the server.
+    func requestSucceeded(total: UInt64, rows: UInt64, timings: StatisticsRecorder.Timings) {
+        success.increment()
+        inferenceCount.increment(by: Int64(clamping: rows))
+        Self.addMicroseconds(requestDuration, total)
+        Self.addMicroseconds(queueDuration, timings.queue)
+        Self.addMicroseconds(computeInputDuration, timings.computeInput)
+        Self.addMicroseconds(computeInferDuration, timings.computeInfer)
+        Self.addMicroseconds(computeOutputDuration, timings.computeOutput)
+    }
+
+    /// Records one model execution.
+    func executed() {
+        executionCount.increment()
+    }
+
+    /// Records a failed request.
+    func requestFailed() {
+        failure.increment()
+    }
+
+    /// Counts a request that arrived and waits for its execution.
+    func pendingAdded() {
+        pendingRequests.increment(by: 1)
+    }
+
+    /// Uncounts a pending request.
+    func pendingRemoved() {
+        pendingRequests.decrement(by: 1)
+    }
+
+    /// Adds a duration in nanoseconds to a microsecond counter.
+    private static func addMicroseconds(_ counter: Counter, _ nanoseconds: UInt64) {
+        counter.increment(by: Int64(clamping: nanoseconds / 1000))
+    }
+}

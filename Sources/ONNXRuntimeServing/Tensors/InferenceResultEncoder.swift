@@ -1,0 +1,32 @@
+import ONNXRuntime
+
+/// Turns a run's outputs into an ``InferenceResult``: every selected output as raw bytes, whatever its
+/// `binary_data` flag says (the gRPC protocol returns raw contents, as Triton's gRPC endpoint does).
+enum InferenceResultEncoder {
+    static func encode(plan: InferencePlan, outputs: some OutputValues, modelName: String, modelVersion: String)
+        throws(ServingError) -> InferenceResult
+    {
+        var encoded: [InferenceResult.Output] = []
+        encoded.reserveCapacity(plan.outputs.count)
+        for planned in plan.outputs {
+            let name = planned.spec.name
+            guard let value = outputs[name] else {
+                throw .internal("the model did not produce output '\(name)'")
+            }
+            guard value.isTensor, let elementType = value.elementType, let datatype = DataType(elementType) else {
+                throw .internal("output '\(name)' is a \(value.type.typeString), which has no KServe V2 datatype")
+            }
+            var data: [UInt8] = []
+            do {
+                try InferenceResponseEncoder.appendBinary(value, datatype: datatype, to: &data)
+            } catch {
+                throw .internal("output '\(name)': could not read the tensor: \(error)")
+            }
+            encoded.append(
+                InferenceResult.Output(name: name, datatype: datatype, shape: value.shape, data: data))
+        }
+        return InferenceResult(
+            modelName: modelName, modelVersion: modelVersion, id: plan.request.id,
+            parameters: plan.request.parameters, outputs: encoded)
+    }
+}

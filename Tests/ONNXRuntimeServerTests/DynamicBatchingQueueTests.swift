@@ -1,0 +1,103 @@
+import Foundation
+import ONNXRuntimeServer
+import ONNXRuntimeServing
+import Testing
+
+/// Dynamic batching under load: the bounded queue, timeouts while queued, and terminated batches. The model is
+/// `batch_slow`, whose run takes as long as the largest `iterations` in the batch asks.
+@Suite("Dynamic batching queue", .serialized)
+struct DynamicBatchingQueueTests {
+    static func request(iterations: Int64, value: Float, timeoutMicroseconds: Int64? = nil) -> InferenceTestRequest {
+        var request = InferenceTestRequest(
+            parameters: timeoutMicroseconds.map { ["timeout": .number(.int($0))] })
+        request.add("x", "FP32", [1, 4], json: .doubles([Double(value), 1, 2, 3]))
+        request.add("iterations", "INT64", [1, 1], json: .ints([iterations]))
+        return request
+    }
+
+    static func pending(_ engine: InferenceEngine, _ model: String) -> Double? {
+        PrometheusText(String(decoding: engine.metrics.exposition(), as: UTF8.self))
+            .model("nv_inference_pending_request_count", model)
+    }
+
+    /// Waits until `condition` holds, up to 60 s.
+    static func waitUntil(_ condition: () throws -> Bool) async throws -> Bool {
+        for _ in 0..<3000 {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    @Test("a full queue answers 503, a request that times out while queued leaves the queue, the rest are served")
+    func queueFullAndTimeout() async throws {
+        let repository = try TemporaryRepository()
+        try repository.add(
+            "slow", file: ServerFixtures.model("batch_slow"),
+            config: """
+                max_batch_size: 4
+                dynamic_batching { max_queue_delay_microseconds: 0 default_queue_policy { max_queue_size: 1 } }
+                """)
+        let server = await ServerFixtures.server(repository)
+        let engine = server.engine
+        // A runs alone for several seconds (25 to 80 µs per iteration).
+        let running = Task { await CoreInference.infer(engine, "slow", Self.request(iterations: 150_000, value: 7)) }
+        #expect(
+            try await Self.waitUntil {
+                try CoreInference.statistics(engine, "slow").lastInference > 0 && Self.pending(engine, "slow") == 0
+            })
+        // B waits behind A and times out; while it waits, the queue is full and C is turned away.
+        let clock = ContinuousClock()
+        let queuedStart = clock.now
+        let queued = Task {
+            await CoreInference.infer(
+                engine, "slow", Self.request(iterations: 1, value: 8, timeoutMicroseconds: 700_000))
+        }
+        #expect(try await Self.waitUntil { Self.pending(engine, "slow") == 1 })
+        let refused = await CoreInference.infer(engine, "slow", Self.request(iterations: 1, value: 9))
+        #expect(refused.status == 503)
+        #expect(refused.error.contains("queue is full"), "\(refused.error)")
+        let timedOut = await queued.value
+        #expect(timedOut.status == 503)
+        #expect(timedOut.error.contains("timed out"), "\(timedOut.error)")
+        #expect(clock.now - queuedStart < .seconds(30))
+        #expect(Self.pending(engine, "slow") == 0)
+        // The queue has room again: D waits for A and is served.
+        let later = await CoreInference.infer(engine, "slow", Self.request(iterations: 1, value: 10))
+        #expect(later.status == 200, "\(later.error)")
+        #expect(later.output("y")?["data"]?.doubles == [10, 1, 2, 3])
+        let first = await running.value
+        #expect(first.status == 200, "\(first.error)")
+        #expect(first.output("y")?["data"]?.doubles == [7, 1, 2, 3])
+
+        let statistics = try CoreInference.statistics(engine, "slow")
+        #expect(statistics.success.count == 2)
+        #expect(statistics.fail.count == 2)
+        #expect(statistics.executionCount == 2)
+        #expect(CoreInference.batchCounts(statistics) == [1: 2])
+        #expect(Self.pending(engine, "slow") == 0)
+    }
+
+    @Test("a batch whose every request timed out is terminated, and the instance serves the next batch")
+    func abandonedBatchIsTerminated() async throws {
+        let repository = try TemporaryRepository()
+        try repository.add(
+            "slow", file: ServerFixtures.model("batch_slow"),
+            config: "max_batch_size: 4\ndynamic_batching { max_queue_delay_microseconds: 0 }")
+        let server = await ServerFixtures.server(repository)
+        let engine = server.engine
+        let clock = ContinuousClock()
+        let start = clock.now
+        // 10 million iterations would take many minutes; the 300 ms timeout ends the request and terminates its run.
+        let abandoned = await CoreInference.infer(
+            engine, "slow", Self.request(iterations: 10_000_000, value: 1, timeoutMicroseconds: 300_000))
+        #expect(abandoned.status == 503)
+        #expect(abandoned.error.contains("timed out"), "\(abandoned.error)")
+        let next = await CoreInference.infer(engine, "slow", Self.request(iterations: 1, value: 2))
+        #expect(next.status == 200, "\(next.error)")
+        #expect(clock.now - start < .seconds(60), "the abandoned run was not terminated")
+        let statistics = try CoreInference.statistics(engine, "slow")
+        #expect(statistics.executionCount == 1)
+        #expect(statistics.fail.count == 1)
+    }
+}

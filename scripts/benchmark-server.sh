@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Server benchmark: `ort serve` (release) against the KServe Python ModelServer over Python onnxruntime, on the MNIST
+# MLP, over REST JSON, REST binary (Triton's binary tensor extension) and gRPC, at concurrency 1, 8 and 32; dynamic
+# batching on and off; the in-process run time (`ort bench`) for the server's own overhead. Writes the "Server"
+# section of BENCHMARKS.md (between its markers; scripts/benchmark.sh keeps it). Takes about 5 minutes after the
+# builds. Not part of CI: too slow, and too noisy on shared machines.
+#
+# Usage: scripts/benchmark-server.sh       BENCH_SERVER_DURATION=N sets the seconds per measurement (default 10)
+#
+# What it sets up: wrk and h2load (apt, when missing), .bench/kserve-venv (kserve 0.21, onnxruntime 1.32, numpy),
+# the pinned ONNX Runtime (.ort), the release `ort`. Work files and raw results: .bench/server/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+case "${1:-}" in
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    "") ;;
+    *) echo "error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Load tools (wrk, h2load)"
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v h2load >/dev/null || missing+=(nghttp2-client)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+wrk --version 2>&1 | head -n 1 || true
+h2load --version | head -n 1
+
+step "Python server environment (.bench/kserve-venv)"
+venv="$root/.bench/kserve-venv"
+py="$venv/bin/python"
+versions="from importlib.metadata import version as v; print('kserve', v('kserve'), '| onnxruntime', v('onnxruntime'), '| numpy', v('numpy'))"
+if ! "$py" -c "$versions" 2>/dev/null | grep -q '^kserve 0\.21\..* onnxruntime 1\.32\.0 '; then
+    system_python="$(command -v python3 || command -v python || true)"
+    [[ -n "$system_python" ]] || { echo "error: python3 is needed" >&2; exit 1; }
+    rm -rf "$venv"
+    mkdir -p "$root/.bench"
+    "$system_python" -m venv "$venv"
+    "$py" -m pip install --quiet --disable-pip-version-check "kserve==0.21.*" "onnxruntime==1.32.0" numpy
+fi
+"$py" -c "$versions"
+
+step "ONNX Runtime and ort (release)"
+scripts/install-runtime.sh
+swift build -c release --product ort
+ort="$(swift build -c release --show-bin-path)/ort"
+
+step "Measuring"
+"$py" Benchmarks/server/driver.py --ort "$ort" --out "$root/BENCHMARKS.md" --work "$root/.bench/server"
