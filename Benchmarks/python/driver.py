@@ -604,7 +604,9 @@ def write_report(path, facts, settings, cases, latency, allocations, ordo, concu
     add("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 
     def count(value):
-        return "n/a" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
+        if value is None:
+            return "n/a"
+        return f"{0.0 if abs(value) < 0.05 else value:.1f}".rstrip("0").rstrip(".")  # never "-0"
 
     for case in cases:
         counts = allocations.get(case["name"])
