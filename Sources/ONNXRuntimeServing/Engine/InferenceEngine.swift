@@ -140,18 +140,9 @@ public final class InferenceEngine: Sendable {
     public func infer(model name: String, version: Int?, body: [UInt8], headerLength: Int?, logger: Logger? = nil)
         async throws(ServingError) -> EncodedInferenceResponse
     {
-        let model = try table.resolve(name, version: version)
-        let request: InferenceRequest
-        do {
-            request = try InferenceRequest(body: body, headerLength: headerLength)
-        } catch {
-            model.statistics.recordFailure(total: 0)
-            throw error
+        let (model, request, log) = try resolve(model: name, version: version, logger: logger) {
+            (_) throws(ServingError) in try InferenceRequest(body: body, headerLength: headerLength)
         }
-        var log = logger ?? self.logger
-        log[metadataKey: "model"] = "\(name)"
-        log[metadataKey: "version"] = "\(model.version)"
-        if let id = request.id { log[metadataKey: "inference_id"] = "\(id)" }
         return try await model.infer(request, logger: log)
     }
 
@@ -167,6 +158,16 @@ public final class InferenceEngine: Sendable {
         model name: String, version: Int?, logger: Logger? = nil,
         request makeRequest: (LoadedModel) throws(ServingError) -> InferenceRequest
     ) async throws(ServingError) -> InferenceResult {
+        let (model, request, log) = try resolve(model: name, version: version, logger: logger, request: makeRequest)
+        return try await model.inferResult(request, logger: log)
+    }
+
+    /// Resolves the model, builds the request for it (a failure counts as a failed inference in the model's
+    /// statistics), and makes the request's logger, for every transport.
+    private func resolve(
+        model name: String, version: Int?, logger: Logger?,
+        request makeRequest: (LoadedModel) throws(ServingError) -> InferenceRequest
+    ) throws(ServingError) -> (LoadedModel, InferenceRequest, Logger) {
         let model = try table.resolve(name, version: version)
         let request: InferenceRequest
         do {
@@ -179,7 +180,7 @@ public final class InferenceEngine: Sendable {
         log[metadataKey: "model"] = "\(name)"
         log[metadataKey: "version"] = "\(model.version)"
         if let id = request.id { log[metadataKey: "inference_id"] = "\(id)" }
-        return try await model.inferResult(request, logger: log)
+        return (model, request, log)
     }
 
     /// The loaded versions of a model, lowest first (empty if none is loaded).
