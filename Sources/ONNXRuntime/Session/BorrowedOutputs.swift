@@ -52,14 +52,10 @@ public struct BorrowedOutputs: ~Copyable {
     func tensorData(at index: Int, elementType: ElementType) throws(ORTError) -> (UnsafeMutableRawPointer?, Int) {
         let handle = try handle(at: index)
         let count: Int
-        if let known = api.tensorCount(handle, ifOf: elementType) {
-            count = known
-        } else {
-            do {
-                count = try api.expectTensor(handle, of: elementType).reduce(1, *)
-            } catch {
-                throw error.context("output '\(names[index])'")
-            }
+        do {
+            count = try api.expectTensorCount(handle, of: elementType)
+        } catch {
+            throw error.context("output '\(names[index])'")
         }
         return (count == 0 ? nil : try api.tensorData(handle), count)
     }

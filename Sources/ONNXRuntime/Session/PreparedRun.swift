@@ -76,13 +76,9 @@ public final class PreparedRun: @unchecked Sendable {
     public func run<each Input: ValueConvertible>(_ inputs: repeat each Input, options: RunOptions? = nil)
         throws(ORTError) -> RunOutputs
     {
-        var outputs: RunOutputs?
-        try withOutputs(options: options) { (feeder) throws(ORTError) in
+        try owning(options: options) { (feeder) throws(ORTError) in
             for input in repeat each inputs { try feeder.add(input.value) }
-        } body: { results in
-            outputs = own(results)
         }
-        return outputs!
     }
 
     /// Runs the model on these values and lends the outputs to `body`; they are released when it returns.
@@ -99,19 +95,9 @@ public final class PreparedRun: @unchecked Sendable {
         _ inputs: repeat each Input, options: RunOptions? = nil,
         reading body: (borrowing BorrowedOutputs) throws -> Result
     ) throws -> Result {
-        var result: Result?
-        var failure: (any Error)?
-        try withOutputs(options: options) { (feeder) throws(ORTError) in
+        try lending(options: options, to: body) { (feeder) throws(ORTError) in
             for input in repeat each inputs { try feeder.add(input.value) }
-        } body: { results in
-            do {
-                result = try body(BorrowedOutputs(results, of: self))
-            } catch {
-                failure = error
-            }
         }
-        if let failure { throw failure }
-        return result!
     }
 
     /// Runs the model on values held in an array, one per input in ``inputNames`` order, and returns the outputs.
@@ -124,13 +110,9 @@ public final class PreparedRun: @unchecked Sendable {
     /// - Returns: The outputs, in the order of ``outputNames``.
     /// - Throws: As ``run(_:options:)``.
     public func run(values inputs: [any ValueConvertible], options: RunOptions? = nil) throws(ORTError) -> RunOutputs {
-        var outputs: RunOutputs?
-        try withOutputs(options: options) { (feeder) throws(ORTError) in
+        try owning(options: options) { (feeder) throws(ORTError) in
             for input in inputs { try feeder.add(input.value) }
-        } body: { results in
-            outputs = own(results)
         }
-        return outputs!
     }
 
     /// Runs the model on values held in an array and lends the outputs to `body`; they are released when it returns.
@@ -145,19 +127,9 @@ public final class PreparedRun: @unchecked Sendable {
         values inputs: [any ValueConvertible], options: RunOptions? = nil,
         reading body: (borrowing BorrowedOutputs) throws -> Result
     ) throws -> Result {
-        var result: Result?
-        var failure: (any Error)?
-        try withOutputs(options: options) { (feeder) throws(ORTError) in
+        try lending(options: options, to: body) { (feeder) throws(ORTError) in
             for input in inputs { try feeder.add(input.value) }
-        } body: { results in
-            do {
-                result = try body(BorrowedOutputs(results, of: self))
-            } catch {
-                failure = error
-            }
         }
-        if let failure { throw failure }
-        return result!
     }
 
     /// Runs the model on values of one type held in a collection (for example `[Value]` or `[Tensor<Float>]`),
@@ -173,19 +145,9 @@ public final class PreparedRun: @unchecked Sendable {
         values inputs: Values, options: RunOptions? = nil,
         reading body: (borrowing BorrowedOutputs) throws -> Result
     ) throws -> Result where Values.Element: ValueConvertible {
-        var result: Result?
-        var failure: (any Error)?
-        try withOutputs(options: options) { (feeder) throws(ORTError) in
+        try lending(options: options, to: body) { (feeder) throws(ORTError) in
             for input in inputs { try feeder.add(input.value) }
-        } body: { results in
-            do {
-                result = try body(BorrowedOutputs(results, of: self))
-            } catch {
-                failure = error
-            }
         }
-        if let failure { throw failure }
-        return result!
     }
 
     // MARK: - The one run path (not generic, so callers in other modules need no specialization of it)
@@ -214,12 +176,35 @@ public final class PreparedRun: @unchecked Sendable {
         }
     }
 
-    /// Wraps the output handles in owned values and clears them from the buffer (so they are not released).
+    /// Feeds the values, runs, and returns the outputs as owned values.
     @usableFromInline
-    func own(_ results: UnsafeMutableBufferPointer<OpaquePointer?>) -> RunOutputs {
-        let outputs = session.wrapOutputs(UnsafeBufferPointer(results), selection)
-        results.update(repeating: nil)
-        return outputs
+    func owning(options: RunOptions?, feed: (inout Feeder) throws(ORTError) -> Void) throws(ORTError) -> RunOutputs {
+        var outputs: RunOutputs?
+        try withOutputs(options: options, feed: feed) { results in
+            outputs = session.wrapOutputs(UnsafeBufferPointer(results), selection)
+            results.update(repeating: nil)  // the values own them now
+        }
+        return outputs!
+    }
+
+    /// Feeds the values, runs, and lends the outputs to `body`, keeping what `body` throws apart from the run's own
+    /// errors.
+    @inlinable
+    func lending<Result>(
+        options: RunOptions?, to body: (borrowing BorrowedOutputs) throws -> Result,
+        feed: (inout Feeder) throws(ORTError) -> Void
+    ) throws -> Result {
+        var result: Result?
+        var failure: (any Error)?
+        try withOutputs(options: options, feed: feed) { results in
+            do {
+                result = try body(BorrowedOutputs(results, of: self))
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return result!
     }
 
     /// Feeds the values, runs, and hands the output handles to `body`. Handles `body` leaves in the buffer are
@@ -278,18 +263,5 @@ extension Session {
     ///   ``ORTError/Code/unknownOutput``, or ``ORTError/Code/invalidArgument`` for a name given twice.
     public func prepareRun(inputs: [String], outputs: [String]? = nil) throws(ORTError) -> PreparedRun {
         try PreparedRun(session: self, inputs: inputs, outputs: outputs)
-    }
-
-    /// Checks one value against the input it feeds, the cheap way for tensors this package made.
-    @inline(__always)
-    func checkFeed(_ value: Value, at position: Int) throws(ORTError) {
-        // Read in place (no copies of the shape arrays): a tensor this package made, against the precomputed need.
-        if value.knownTensor != nil, feedRequirements[position] != nil,
-            value.knownTensor!.elementType == feedRequirements[position]!.elementType,
-            feedRequirements[position]!.accepts(value.knownTensor!.shape)
-        {
-            return
-        }
-        try check(value, against: feedInfo[position])  // also builds the detailed message
     }
 }

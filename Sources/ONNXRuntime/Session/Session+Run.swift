@@ -179,6 +179,19 @@ extension Session {
         }
     }
 
+    /// Checks one value against the input it feeds, the cheap way for tensors this package made.
+    @inline(__always)
+    func checkFeed(_ value: Value, at position: Int) throws(ORTError) {
+        // Read in place (no copies of the shape arrays): a tensor this package made, against the precomputed need.
+        if value.knownTensor != nil, feedRequirements[position] != nil,
+            value.knownTensor!.elementType == feedRequirements[position]!.elementType,
+            feedRequirements[position]!.accepts(value.knownTensor!.shape)
+        {
+            return
+        }
+        try check(value, against: feedInfo[position])  // also builds the detailed message
+    }
+
     /// The position of a feedable name. A few names are compared directly, which is cheaper than hashing them.
     @inline(__always)
     func feedPosition(_ name: String) -> Int? {

@@ -59,6 +59,15 @@ extension API {
         return count
     }
 
+    /// The element count of a tensor of `elementType`: without allocating on ORT 1.24+, otherwise (or for a
+    /// mismatch, to explain it) through ``expectTensor(_:of:)``.
+    /// - Throws: ``ORTError/Code/typeMismatch`` naming what the value really is.
+    @inline(__always)
+    func expectTensorCount(_ handle: OpaquePointer, of elementType: ElementType) throws(ORTError) -> Int {
+        if let count = tensorCount(handle, ifOf: elementType) { return count }
+        return try expectTensor(handle, of: elementType).reduce(1, *)
+    }
+
     /// The shape of a tensor of `elementType`.
     /// - Throws: ``ORTError/Code/typeMismatch`` naming what the value really is.
     func expectTensor(_ handle: OpaquePointer, of elementType: ElementType) throws(ORTError) -> [Int] {

@@ -117,8 +117,7 @@ public final class Value: @unchecked Sendable, ValueConvertible {
     /// Throws unless this is a tensor of the given element type; returns its element count without allocating.
     func expectTensorCount(of elementType: ElementType) throws(ORTError) -> Int {
         if let knownTensor, knownTensor.elementType == elementType { return knownTensor.shape.reduce(1, *) }
-        if knownTensor == nil, let count = api.tensorCount(handle, ifOf: elementType) { return count }
-        return try expectTensor(of: elementType).reduce(1, *)  // the slow path builds the error message
+        return try api.expectTensorCount(handle, of: elementType)
     }
 
     /// Throws unless this is a tensor of the given element type.
