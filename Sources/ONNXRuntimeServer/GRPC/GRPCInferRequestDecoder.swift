@@ -102,16 +102,7 @@ enum GRPCInferRequestDecoder {
     private static func checkRawSize(
         _ size: Int, name: String, datatype: DataType, shape: [Int], maximumElements: Int
     ) throws(ServingError) {
-        var count = 1
-        for dimension in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= maximumElements else {
-                throw .badRequest(
-                    "input '\(name)' has shape \(shape), more than the \(maximumElements) elements this server "
-                        + "accepts in one tensor")
-            }
-            count = product
-        }
+        let count = try InferencePlan.elementCount(shape, input: name, maximumElements: maximumElements)
         guard let elementSize = datatype.byteSize else { return }
         let (expected, overflow) = count.multipliedReportingOverflow(by: elementSize)
         guard !overflow, expected == size else {

@@ -30,16 +30,7 @@ enum TypedTensorContents {
                 "input '\(name)' is \(datatype), whose elements go in '\(field)', but '\(other.field)' is set")
         }
         let given = counts.first { $0.field == field }?.count ?? 0
-        var expected = 1
-        for dimension in shape {
-            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= maximumElements else {
-                throw .badRequest(
-                    "input '\(name)' has shape \(shape), more than the \(maximumElements) elements this server "
-                        + "accepts in one tensor")
-            }
-            expected = product
-        }
+        let expected = try InferencePlan.elementCount(shape, input: name, maximumElements: maximumElements)
         guard given == expected else {
             throw .badRequest(
                 "input '\(name)' has shape \(shape), which holds \(expected) element\(expected == 1 ? "" : "s"), but "

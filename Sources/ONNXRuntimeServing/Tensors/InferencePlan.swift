@@ -5,7 +5,7 @@ import ONNXRuntime
 /// Making a plan allocates no tensor: it checks input names, datatypes, shapes (rank, fixed dimensions, the batch
 /// limit), element counts against the server's limit, JSON layouts and counts, binary byte counts, and the output
 /// selection. Only ``makeInputs()`` creates tensors.
-struct InferencePlan: Sendable {
+package struct InferencePlan: Sendable {
     /// An input matched to the model.
     struct PlannedInput: Sendable {
         var spec: TensorSpec
@@ -24,6 +24,24 @@ struct InferencePlan: Sendable {
     let outputs: [PlannedOutput]
     /// The batch size (first dimension) for batching models, 1 otherwise.
     let batchSize: Int
+
+    /// The element count of an input's shape, refused (400) when it passes `maximumElements` or overflows, before
+    /// anything is allocated. Every transport checks shapes with it.
+    package static func elementCount(_ shape: [Int], input name: String, maximumElements: Int) throws(ServingError)
+        -> Int
+    {
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= maximumElements else {
+                throw .badRequest(
+                    "input '\(name)' has shape \(shape), more than the \(maximumElements) elements this server "
+                        + "accepts in one tensor")
+            }
+            count = product
+        }
+        return count
+    }
 
     init(request: InferenceRequest, signature: ModelSignature, maximumElements: Int) throws(ServingError) {
         self.request = request
@@ -45,16 +63,7 @@ struct InferencePlan: Sendable {
                     "input '\(input.name)' has shape \(input.shape), but the model expects \(spec.shape) "
                         + "(-1 means any size)")
             }
-            var count = 1
-            for dimension in input.shape {
-                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-                guard !overflow, product <= maximumElements else {
-                    throw .badRequest(
-                        "input '\(input.name)' has shape \(input.shape), more than the \(maximumElements) elements "
-                            + "this server accepts in one tensor")
-                }
-                count = product
-            }
+            let count = try Self.elementCount(input.shape, input: input.name, maximumElements: maximumElements)
             if signature.maxBatchSize > 0, let first = input.shape.first {
                 guard first <= signature.maxBatchSize else {
                     throw .badRequest(
