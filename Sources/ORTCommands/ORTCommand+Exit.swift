@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ONNXRuntimeServer
 
 #if canImport(Glibc)
     import Glibc
@@ -44,5 +45,17 @@ extension ORTCommand {
     public static func exitSkippingHandlers(_ status: Int32) -> Never {
         fflush(nil)  // every C stream: print() writes through stdout's buffer
         _exit(status)
+    }
+}
+
+extension ORTCommand {
+    /// Sets up the process for the command about to run; call it first thing in `main`, on the main thread.
+    ///
+    /// For `ort serve` it makes SwiftNIO's event loops Swift Concurrency's global executor
+    /// (``InferenceServer/useEventLoopsAsGlobalExecutor()``), which halves the thread switches per request.
+    public static func prepareProcess(arguments: [String]) {
+        if arguments.dropFirst().first == "serve" {
+            InferenceServer.useEventLoopsAsGlobalExecutor()
+        }
     }
 }

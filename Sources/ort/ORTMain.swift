@@ -4,6 +4,7 @@ import ORTCommands
 @main
 enum ORTMain {
     static func main() async {
+        ORTCommand.prepareProcess(arguments: CommandLine.arguments)
         let status = await ORTCommand.runReturningStatus()
         ORTCommand.exitSkippingHandlers(status)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ONNXRuntimeServing
 import Testing
 
@@ -14,6 +15,37 @@ struct JSONTests {
         #expect(try JSONParser.parse("18446744073709551616") == .number(.double(18446744073709551616)))
         #expect(try JSONParser.parse("1.5e3") == .number(.double(1500)))
         #expect(try JSONParser.parse("-1E-2") == .number(.double(-0.01)))
+    }
+
+    @Test("decimal numbers parse to the same Double as the C library's strtod, on both sides of the fast path")
+    func decimals() throws {
+        var texts = [
+            "0.0", "-0.0", "0.1", "0.2", "0.3", "1.7976931348623157e308", "5e-324", "2.2250738585072014e-308",
+            "9007199254740993.0", "9007199254740992.5", "0.1e23", "1e22", "1e23", "1e-22", "1e-23",
+            "123456789012345678.9", "0.00000000000000000000000000001", "3.14159265358979323846264338327950288",
+            "0.11764706", "0.99607843", "1e400", "-1e400", "1e-400", "4.9406564584124654e-324", "12345678901234567890e-5",
+            "8.98846567431158e307", "1.0000000000000002", "0.30000000000000004", "1E+2", "1e-0", "2.5E-3",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let digits = Int.random(in: 1...20, using: &generator)
+            let mantissa = String((0..<digits).map { _ in "0123456789".randomElement(using: &generator)! })
+            let point = Int.random(in: 0...digits, using: &generator)
+            var text = String(mantissa.prefix(point)) + "." + String(mantissa.dropFirst(point))
+            if text.hasPrefix(".") { text = "0" + text }
+            if text.hasSuffix(".") { text += "0" }
+            while text.hasPrefix("0") && !text.hasPrefix("0.") { text.removeFirst() }
+            if Bool.random(using: &generator) { text += "e\(Int.random(in: -30...30, using: &generator))" }
+            texts.append(Bool.random(using: &generator) ? "-" + text : text)
+        }
+        for text in texts {
+            let expected = text.withCString { strtod($0, nil) }
+            guard case .number(let number) = try JSONParser.parse(text) else {
+                Issue.record("\(text) did not parse as a number")
+                continue
+            }
+            #expect(number.doubleValue.bitPattern == expected.bitPattern, "\(text)")
+        }
     }
 
     @Test("strings: escapes, surrogate pairs, UTF-8")

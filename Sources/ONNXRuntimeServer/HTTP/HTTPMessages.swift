@@ -78,7 +78,7 @@ enum HTTPMessages {
     /// The `Inference-Header-Content-Length` header as a number, if present.
     static func headerLength(_ request: Request) throws(ServingError) -> Int? {
         guard let text = request.headers[inferenceHeaderContentLength] else { return nil }
-        guard let value = Int(text.split(whereSeparator: \.isWhitespace).joined()), value >= 0 else {
+        guard let value = Int(text) ?? Int(text.split(whereSeparator: \.isWhitespace).joined()), value >= 0 else {
             throw .badRequest("Inference-Header-Content-Length must be a non-negative integer, got '\(text)'")
         }
         return value
@@ -106,7 +106,7 @@ enum HTTPMessages {
     /// repository.
     static func modelName(_ context: some RequestContext) throws(ServingError) -> String {
         guard let raw = context.parameters.get("model") else { throw .badRequest("the path has no model name") }
-        guard let decoded = raw.removingPercentEncoding else {
+        guard let decoded = raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding : raw else {
             throw .badRequest("the model name in the path is not valid percent-encoding")
         }
         return try ModelName.validate(decoded)
@@ -115,7 +115,7 @@ enum HTTPMessages {
     /// The version from the path, if the route has one.
     static func version(_ context: some RequestContext) throws(ServingError) -> Int? {
         guard let raw = context.parameters.get("version") else { return nil }
-        guard let decoded = raw.removingPercentEncoding else {
+        guard let decoded = raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding : raw else {
             throw .badRequest("the model version in the path is not valid percent-encoding")
         }
         return try ModelName.validateVersion(decoded)

@@ -177,9 +177,13 @@ public final class InferenceEngine: Sendable {
             throw error
         }
         var log = logger ?? self.logger
-        log[metadataKey: "model"] = "\(name)"
-        log[metadataKey: "version"] = "\(model.version)"
-        if let id = request.id { log[metadataKey: "inference_id"] = "\(id)" }
+        // A request logs at debug level only; with a stream handler, each metadata key costs a reformatting of the
+        // logger's metadata, so it is added only when it can be printed.
+        if log.logLevel <= .debug {
+            log[metadataKey: "model"] = "\(name)"
+            log[metadataKey: "version"] = "\(model.version)"
+            if let id = request.id { log[metadataKey: "inference_id"] = "\(id)" }
+        }
         return (model, request, log)
     }
 

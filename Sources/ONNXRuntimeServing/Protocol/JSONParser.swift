@@ -259,11 +259,21 @@ public struct JSONParser {
             throw error("a number must not have leading zeros")
         }
         var isInteger = true
+        // The significand's digits (integer and fraction parts) and the power of ten that scales them, for the exact
+        // fast path below; `significandDigits` counts every digit, leading zeros included.
+        var significand = magnitude
+        var significandDigits = digitCount
+        var scale = 0
         if peek(UInt8(ascii: ".")) {
             isInteger = false
             position += 1
             let fractionStart = position
             while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
+                if significandDigits < 19 {
+                    significand = significand &* 10 &+ UInt64(bytes[position] - UInt8(ascii: "0"))
+                    scale -= 1
+                }
+                significandDigits += 1
                 position += 1
             }
             guard position > fractionStart else { throw error("expected a digit after the decimal point") }
@@ -271,12 +281,19 @@ public struct JSONParser {
         if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
             isInteger = false
             position += 1
-            if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { position += 1 }
+            var negativeExponent = false
+            if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) {
+                negativeExponent = bytes[position] == UInt8(ascii: "-")
+                position += 1
+            }
             let exponentStart = position
+            var exponent = 0
             while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
+                exponent = min(exponent * 10 + Int(bytes[position] - UInt8(ascii: "0")), 100_000)
                 position += 1
             }
             guard position > exponentStart else { throw error("expected a digit in the exponent") }
+            scale += negativeExponent ? -exponent : exponent
         }
         if isInteger && !overflow {
             if negative {
@@ -287,9 +304,22 @@ public struct JSONParser {
                 return .uint(magnitude)
             }
         }
+        // Exact fast path: a significand below 2^53 and a power of ten up to 10^22 are both exact doubles, so one
+        // multiplication or division rounds the true value correctly (as strtod would). Everything else (long
+        // significands, large exponents) goes through the standard library's conversion.
+        if !overflow, significandDigits <= 19, significand <= 1 << 53, (-22...22).contains(scale) {
+            let power = Self.powersOfTen[abs(scale)]
+            let value = scale < 0 ? Double(significand) / power : Double(significand) * power
+            return .double(negative ? -value : value)
+        }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number '\(text)'") }
         return .double(value)
+    }
+
+    /// 10^0 ... 10^22, every one exactly representable as a `Double`.
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { product, _ in product * 10 }
     }
 
     // MARK: - Helpers

@@ -2,7 +2,7 @@
 ///
 /// The protocol carries 64-bit integers (`INT64`, `UINT64` tensors, byte counts) that a `Double` cannot hold, so
 /// numbers are kept as ``JSONNumber``: an integer literal stays an integer.
-public indirect enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
     /// `null`.
     case null
     /// `true` or `false`.

@@ -168,11 +168,13 @@ final class DynamicBatcher: Sendable {
     ///   - plan: The checked request; its ``InferencePlan/batchSize`` is its number of rows.
     ///   - inputs: Its input tensors.
     ///   - pending: Its place in the pending-request gauge, released when its batch starts.
+    ///   - cancellation: The request's cancellation (its deadline); task cancellation has the same effect.
     /// - Throws: ``ServingError``: 503 when the queue is full or the request is cancelled; the batch's error (400 or
     ///   500) when its run fails.
-    func submit(_ plan: InferencePlan, inputs: [String: Value], pending: PendingRequest) async throws(ServingError)
-        -> Output
-    {
+    func submit(
+        _ plan: InferencePlan, inputs: [String: Value], pending: PendingRequest,
+        cancellation: RequestCancellation = RequestCancellation()
+    ) async throws(ServingError) -> Output {
         let key = BatchKey(plan)
         let id = state.withLock { state in
             state.nextID += 1
@@ -180,11 +182,11 @@ final class DynamicBatcher: Sendable {
         }
         let label = self.label
         let maximumQueued = policy.maximumQueued
-        let result: Result<Output, ServingError> = await withTaskCancellationHandler {
+        let result: Result<Output, ServingError> = await cancellation.whileWaiting {
             await withCheckedContinuation { (continuation: Waiter) in
                 let refused: ServingError? = state.withLock { state in
                     // Checked under the lock, so a cancellation that found no waiter is seen here.
-                    if Task.isCancelled { return .unavailable("the request to \(label) was cancelled") }
+                    if cancellation.isCancelled { return .unavailable("the request to \(label) was cancelled") }
                     guard state.queue.count < maximumQueued else {
                         return .unavailable(
                             "\(label) is busy: \(maximumQueued) requests are already waiting (the queue is full); "
@@ -203,7 +205,7 @@ final class DynamicBatcher: Sendable {
                     schedule()
                 }
             }
-        } onCancel: {
+        } onCancel: { [self] in
             let (waiter, running) = state.withLock { state -> (Waiter?, RunningBatch?) in
                 state.queue.removeAll { $0.id == id }
                 return (state.waiters.removeValue(forKey: id), state.running.removeValue(forKey: id))

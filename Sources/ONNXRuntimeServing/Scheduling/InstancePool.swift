@@ -50,25 +50,27 @@ final class InstancePool: Sendable {
     var busyCount: Int { state.withLock { $0.busy.filter { $0 }.count } }
 
     /// Waits for a free instance and returns its index; release it with ``release(_:)``.
-    /// - Throws: ``QueueFull`` when the queue is full, `CancellationError` when the waiting task is cancelled.
-    func acquire() async throws -> Int {
+    /// - Parameter cancellation: The request's cancellation; when it is cancelled while waiting, the request leaves
+    ///   the queue. Task cancellation does the same.
+    /// - Throws: ``QueueFull`` when the queue is full, `CancellationError` when the request is cancelled.
+    func acquire(cancellation: RequestCancellation = RequestCancellation()) async throws -> Int {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
         }
-        return try await withTaskCancellationHandler {
+        return try await cancellation.whileWaiting {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
                 let immediate: Result<Int, any Error>? = state.withLock { state in
                     if let index = state.takeFree() { return .success(index) }
                     // Checked under the lock, so a cancellation that finds no waiter is seen here.
-                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if cancellation.isCancelled { return .failure(CancellationError()) }
                     guard state.waiters.count < maximumQueued else { return .failure(QueueFull()) }
                     state.waiters.append(Waiter(id: id, continuation: continuation))
                     return nil
                 }
                 if let immediate { continuation.resume(with: immediate) }
             }
-        } onCancel: {
+        } onCancel: { [self] in
             let waiter = state.withLock { state -> Waiter? in
                 guard let position = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
                 return state.waiters.remove(at: position)

@@ -97,13 +97,28 @@ public final class LoadedModel: Sendable {
         let pending = PendingRequest(statistics.metrics)  // counted before `last_inference` moves
         defer { pending.finish() }
         statistics.received()
-        do {
+        let cancellation = RequestCancellation()
+        var deadline: UInt64?
+        defer { if let deadline { RequestDeadlines.shared.remove(deadline) } }
+        do throws(ServingError) {
             let plan = try InferencePlan(
                 request: request, signature: signature, maximumElements: limits.maxTensorElements)
-            let timeout = try effectiveTimeout(request)
-            let (response, timings) = try await withTimeout(timeout) { [self] () async throws(ServingError) in
-                if let batcher { return try await executeBatched(plan, batcher, pending, encode: encode) }
-                return try await execute(plan, pending, encode: encode)
+            if let timeout = try effectiveTimeout(request) {
+                deadline = RequestDeadlines.shared.add(cancellation, timeout: timeout)
+            }
+            let (response, timings): (Response, StatisticsRecorder.Timings)
+            do throws(ServingError) {
+                if let batcher {
+                    (response, timings) = try await executeBatched(plan, batcher, pending, cancellation, encode: encode)
+                } else {
+                    (response, timings) = try await execute(plan, pending, cancellation, encode: encode)
+                }
+            } catch {
+                // Whatever the wait that was cut short reported, a request past its deadline says so.
+                if case .timedOut(let timeout) = cancellation.reason {
+                    throw .unavailable("the request to model '\(name)' timed out after \(Self.describe(timeout))")
+                }
+                throw error
             }
             statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
             return response
@@ -116,14 +131,14 @@ public final class LoadedModel: Sendable {
     }
 
     private func execute<Response>(
-        _ plan: InferencePlan, _ pending: PendingRequest,
+        _ plan: InferencePlan, _ pending: PendingRequest, _ cancellation: RequestCancellation,
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = StatisticsRecorder.Timings()
         let queued = MonotonicClock.now
         let instance: Int
         do {
-            instance = try await pool.acquire()
+            instance = try await pool.acquire(cancellation: cancellation)
         } catch is InstancePool.QueueFull {
             throw .unavailable(
                 "model '\(name)' version \(version) is busy: \(pool.maximumQueued) requests are already waiting "
@@ -143,7 +158,8 @@ public final class LoadedModel: Sendable {
         let outputs: RunOutputs
         do {
             outputs = try await RunExecutor.run(
-                sessions[instance], on: queues[instance], inputs: inputs, outputs: plan.outputs.map(\.spec.name))
+                sessions[instance], on: queues[instance], inputs: inputs, outputs: plan.outputs.map(\.spec.name),
+                cancellation: cancellation)
         } catch {
             throw Self.runError(error, model: name)
         }
@@ -160,12 +176,12 @@ public final class LoadedModel: Sendable {
     /// others, and encodes its own rows.
     private func executeBatched<Response>(
         _ plan: InferencePlan, _ batcher: DynamicBatcher, _ pending: PendingRequest,
-        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+        _ cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         let inputStart = MonotonicClock.now
         let inputs = try plan.makeInputs()
         let prepared = MonotonicClock.since(inputStart)
-        let output = try await batcher.submit(plan, inputs: inputs, pending: pending)
+        let output = try await batcher.submit(plan, inputs: inputs, pending: pending, cancellation: cancellation)
         var timings = output.timings
         timings.computeInput += prepared
         let outputStart = MonotonicClock.now
@@ -191,40 +207,6 @@ public final class LoadedModel: Sendable {
             }
         }
         return timeout
-    }
-
-    /// Runs `work`, failing with 503 if it takes longer than `timeout` (the work is cancelled, which terminates an
-    /// ONNX Runtime run in progress and takes a waiting request out of the queue).
-    private func withTimeout<T: Sendable>(
-        _ timeout: Duration?, _ work: @escaping @Sendable () async throws(ServingError) -> T
-    ) async throws(ServingError) -> T {
-        guard let timeout else { return try await work() }
-        let name = self.name
-        let result: Result<T, ServingError> = await withTaskGroup(of: Result<T, ServingError>?.self) { group in
-            group.addTask {
-                do throws(ServingError) {
-                    return .success(try await work())
-                } catch {
-                    return .failure(error)
-                }
-            }
-            group.addTask {
-                do {
-                    try await Task.sleep(for: timeout)
-                } catch {
-                    return nil  // cancelled because the work finished first
-                }
-                return .failure(
-                    .unavailable("the request to model '\(name)' timed out after \(Self.describe(timeout))"))
-            }
-            var first: Result<T, ServingError>?
-            while first == nil, let next = await group.next() {
-                first = next
-            }
-            group.cancelAll()
-            return first ?? .failure(.internal("the request finished without a result"))
-        }
-        return try result.get()
     }
 
     static func describe(_ duration: Duration) -> String {

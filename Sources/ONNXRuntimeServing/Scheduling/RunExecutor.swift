@@ -19,14 +19,22 @@ enum RunExecutor {
     }
 
     /// Runs `session` with `inputs` on `queue`, computing `outputs`.
-    static func run(_ session: Session, on queue: DispatchQueue, inputs: [String: Value], outputs: [String])
-        async throws(ORTError) -> RunOutputs
-    {
+    /// - Parameter cancellation: The request's cancellation; when it is cancelled (its deadline, or the awaiting
+    ///   task), the run is terminated. One of its own is used when `nil`, so task cancellation still terminates.
+    static func run(
+        _ session: Session, on queue: DispatchQueue, inputs: [String: Value], outputs: [String],
+        cancellation: RequestCancellation? = nil
+    ) async throws(ORTError) -> RunOutputs {
         let options = try RunOptions()
-        if Task.isCancelled { throw ORTError(.cancelled, "the request was cancelled before the run started") }
+        let cancellation = cancellation ?? RequestCancellation()
         let feeds: [String: any ValueConvertible] = inputs
-        let result: Result<RunOutputs, ORTError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
+        let result: Result<RunOutputs, ORTError> = await cancellation.whileWaiting {
+            // Checked after the terminate handler is in place: a cancellation from here on terminates the run (ONNX
+            // Runtime checks the flag before it starts), and one before it is seen here.
+            if cancellation.isCancelled {
+                return .failure(ORTError(.cancelled, "the request was cancelled before the run started"))
+            }
+            return await withCheckedContinuation { continuation in
                 queue.async {
                     continuation.resume(
                         returning: Result { () throws(ORTError) in

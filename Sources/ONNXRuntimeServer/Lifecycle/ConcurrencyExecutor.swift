@@ -1,0 +1,21 @@
+import NIOCore
+import NIOPosix
+
+extension InferenceServer {
+    /// Makes SwiftNIO's event loop threads Swift Concurrency's global executor, for a process whose main job is to
+    /// serve.
+    ///
+    /// Without it, every request crosses threads four times: the event loop reads it, a thread of Swift's own pool
+    /// runs the handler, the model's run thread runs the model, a pool thread resumes, and the event loop writes the
+    /// response. With it, the handler runs on the event loop that read the request, so a request wakes two threads
+    /// (the run thread and the event loop again) instead of four, which on a small machine is most of the server's
+    /// own CPU time per request (`BENCHMARKS.md`, "Server").
+    ///
+    /// Call it once, from the main thread, before the process starts other tasks: `ort serve` calls it first thing.
+    /// Models never run on the event loops (they run on each instance's own thread), so I/O is not held up by a run.
+    /// - Returns: Whether the event loops took over (false if another executor hook was installed first).
+    @discardableResult
+    public static func useEventLoopsAsGlobalExecutor() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+}

@@ -1,0 +1,107 @@
+import Synchronization
+
+/// The deadlines of the requests in progress, with one timer for all of them: when a deadline passes, the request's
+/// ``RequestCancellation`` is cancelled with ``RequestCancellation/Reason/timedOut(_:)``.
+///
+/// A request registers when it starts and removes itself when it ends (a dictionary insert and remove under a
+/// lock). The timer sleeps until the earliest deadline in progress and is armed again only for an earlier one, so
+/// under steady traffic with one timeout it wakes about once per timeout period, not once per request.
+final class RequestDeadlines: Sendable {
+    /// The deadlines of the whole process.
+    static let shared = RequestDeadlines()
+
+    private struct Entry {
+        let deadline: UInt64
+        let timeout: Duration
+        let cancellation: RequestCancellation
+    }
+
+    private struct Armed {
+        let deadline: UInt64
+        let generation: UInt64
+        let task: Task<Void, Never>
+    }
+
+    private struct State {
+        var entries: [UInt64: Entry] = [:]
+        var nextID: UInt64 = 0
+        var generation: UInt64 = 0
+        var armed: Armed?
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// The number of requests with a deadline in progress.
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// Registers a request whose time is up `timeout` from now; remove it with ``remove(_:)`` when it ends.
+    /// - Returns: The registration, for ``remove(_:)``.
+    func add(_ cancellation: RequestCancellation, timeout: Duration) -> UInt64 {
+        let nanoseconds = max(Int64(0), timeout.components.seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let span = nanoseconds.overflow ? UInt64.max / 2 : UInt64(nanoseconds.partialValue) + attoseconds(timeout)
+        let deadline = MonotonicClock.now &+ min(span, UInt64.max / 2)
+        return state.withLock { state in
+            state.nextID &+= 1
+            let id = state.nextID
+            state.entries[id] = Entry(deadline: deadline, timeout: timeout, cancellation: cancellation)
+            if state.armed.map({ deadline < $0.deadline }) ?? true {
+                arm(deadline, &state)
+            }
+            return id
+        }
+    }
+
+    /// Removes a request that ended.
+    func remove(_ id: UInt64) {
+        state.withLock { _ = $0.entries.removeValue(forKey: id) }
+    }
+
+    private func attoseconds(_ duration: Duration) -> UInt64 {
+        UInt64(max(0, duration.components.attoseconds) / 1_000_000_000)
+    }
+
+    /// Starts a timer for `deadline`, replacing the armed one.
+    private func arm(_ deadline: UInt64, _ state: inout State) {
+        state.armed?.task.cancel()
+        state.generation &+= 1
+        let generation = state.generation
+        let task = Task.detached(priority: .high) { [self] in
+            let delay = deadline &- MonotonicClock.now
+            if delay > 0, delay < UInt64.max / 2 {
+                do {
+                    try await Task.sleep(for: .nanoseconds(Int64(delay)))
+                } catch {
+                    return  // replaced by a timer for an earlier deadline
+                }
+            }
+            expire(generation)
+        }
+        state.armed = Armed(deadline: deadline, generation: generation, task: task)
+    }
+
+    /// Cancels the requests whose deadline has passed and arms the timer for the earliest one left.
+    private func expire(_ generation: UInt64) {
+        let expired = state.withLock { state -> [Entry] in
+            guard state.armed?.generation == generation else { return [] }
+            state.armed = nil
+            let now = MonotonicClock.now
+            var expired: [Entry] = []
+            var earliest: UInt64?
+            for (id, entry) in state.entries {
+                if entry.deadline <= now {
+                    expired.append(entry)
+                    state.entries[id] = nil
+                } else {
+                    earliest = min(earliest ?? entry.deadline, entry.deadline)
+                }
+            }
+            if let earliest { arm(earliest, &state) }
+            return expired
+        }
+        for entry in expired {
+            entry.cancellation.cancel(.timedOut(entry.timeout))
+        }
+    }
+}
