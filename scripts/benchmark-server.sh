@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Server benchmark: `ort serve` (release) against the KServe Python ModelServer over Python onnxruntime, on the MNIST
 # MLP, over REST JSON, REST binary (Triton's binary tensor extension) and gRPC, at concurrency 1, 8 and 32; dynamic
-# batching on and off; the in-process run time (`ort bench`) for the server's own overhead. Writes the "Server"
+# batching on and off (the MNIST MLP, and a wide MLP whose run dominates); the in-process run time (`ort bench`) for the server's own overhead. Writes the "Server"
 # section of BENCHMARKS.md (between its markers; scripts/benchmark.sh keeps it). Takes about 5 minutes after the
 # builds. Not part of CI: too slow, and too noisy on shared machines.
 #
 # Usage: scripts/benchmark-server.sh       BENCH_SERVER_DURATION=N sets the seconds per measurement (default 10)
 #
-# What it sets up: wrk and h2load (apt, when missing), .bench/kserve-venv (kserve 0.21, onnxruntime 1.32, numpy),
+# What it sets up: wrk and h2load (apt, when missing), .bench/kserve-venv (kserve 0.21, onnxruntime 1.32, numpy, onnx),
 # the pinned ONNX Runtime (.ort), the release `ort`. Work files and raw results: .bench/server/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,14 +36,14 @@ h2load --version | head -n 1
 step "Python server environment (.bench/kserve-venv)"
 venv="$root/.bench/kserve-venv"
 py="$venv/bin/python"
-versions="from importlib.metadata import version as v; print('kserve', v('kserve'), '| onnxruntime', v('onnxruntime'), '| numpy', v('numpy'))"
-if ! "$py" -c "$versions" 2>/dev/null | grep -q '^kserve 0\.21\..* onnxruntime 1\.32\.0 '; then
+versions="from importlib.metadata import version as v; print('kserve', v('kserve'), '| onnxruntime', v('onnxruntime'), '| numpy', v('numpy'), '| onnx', v('onnx'))"
+if ! "$py" -c "$versions" 2>/dev/null | grep -q '^kserve 0\.21\..* onnxruntime 1\.32\.0 .* onnx 1\.22\.0'; then
     system_python="$(command -v python3 || command -v python || true)"
     [[ -n "$system_python" ]] || { echo "error: python3 is needed" >&2; exit 1; }
     rm -rf "$venv"
     mkdir -p "$root/.bench"
     "$system_python" -m venv "$venv"
-    "$py" -m pip install --quiet --disable-pip-version-check "kserve==0.21.*" "onnxruntime==1.32.0" numpy
+    "$py" -m pip install --quiet --disable-pip-version-check "kserve==0.21.*" "onnxruntime==1.32.0" numpy "onnx==1.22.0"
 fi
 "$py" -c "$versions"
 
@@ -52,5 +52,10 @@ scripts/install-runtime.sh
 swift build -c release --product ort
 ort="$(swift build -c release --show-bin-path)/ort"
 
+step "The wide MLP for the batching table (.bench/server/wide-mlp.onnx)"
+mkdir -p "$root/.bench/server"
+"$py" Benchmarks/server/make_wide_mlp.py "$root/.bench/server/wide-mlp.onnx"
+
 step "Measuring"
-"$py" Benchmarks/server/driver.py --ort "$ort" --out "$root/BENCHMARKS.md" --work "$root/.bench/server"
+"$py" Benchmarks/server/driver.py --ort "$ort" --out "$root/BENCHMARKS.md" --work "$root/.bench/server" \
+    --wide-model "$root/.bench/server/wide-mlp.onnx"
