@@ -124,7 +124,13 @@ public struct InferenceServer: Sendable {
                 KServeGRPCService(engine: engine, access: configuration.repositoryAccess, logger: logger),
                 GRPCHealthService(engine: engine),
             ],
-            interceptors: [GRPCRepositoryAccessInterceptor(access: configuration.repositoryAccess)])
+            // Only the repository RPCs pass through the access check; ModelInfer and the rest reach their handlers
+            // without an interceptor call.
+            interceptorPipeline: [
+                .apply(
+                    GRPCRepositoryAccessInterceptor(access: configuration.repositoryAccess),
+                    to: .methods(GRPCRepositoryAccessInterceptor.guardedDescriptors))
+            ])
         return GRPCServerService(server: server, logger: logger, onListening: onListening)
     }
 

@@ -1,5 +1,6 @@
 import GRPCCore
 import Hummingbird
+import KServeGRPCProtocol
 import ONNXRuntimeServing
 
 /// Guards the model repository RPCs (`RepositoryIndex`, `RepositoryModelLoad`, `RepositoryModelUnload`) as the REST
@@ -10,6 +11,13 @@ struct GRPCRepositoryAccessInterceptor: ServerInterceptor {
 
     /// The guarded methods.
     static let guardedMethods: Set<String> = ["RepositoryIndex", "RepositoryModelLoad", "RepositoryModelUnload"]
+
+    /// The guarded methods' descriptors, for the server's interceptor pipeline.
+    static let guardedDescriptors: Set<MethodDescriptor> = [
+        Inference_GRPCInferenceService.Method.RepositoryIndex.descriptor,
+        Inference_GRPCInferenceService.Method.RepositoryModelLoad.descriptor,
+        Inference_GRPCInferenceService.Method.RepositoryModelUnload.descriptor,
+    ]
 
     func intercept<Input: Sendable, Output: Sendable>(
         request: StreamingServerRequest<Input>, context: ServerContext,

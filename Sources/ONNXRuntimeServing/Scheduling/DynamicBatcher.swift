@@ -134,8 +134,7 @@ final class DynamicBatcher: Sendable {
     let policy: Policy
     private let name: String
     private let label: String
-    private let sessions: [Session]
-    private let queues: [DispatchQueue]
+    private let instances: [ModelInstance]
     private let statistics: StatisticsRecorder
     private let state: Mutex<State>
 
@@ -144,20 +143,18 @@ final class DynamicBatcher: Sendable {
     ///   - policy: How batches are formed.
     ///   - name: The model name.
     ///   - version: The version.
-    ///   - sessions: The instances.
-    ///   - queues: Each instance's serial run queue.
+    ///   - instances: The instances.
     ///   - statistics: Where each run is recorded (execution count and batch sizes).
     init(
-        policy: Policy, name: String, version: Int, sessions: [Session], queues: [DispatchQueue],
+        policy: Policy, name: String, version: Int, instances: [ModelInstance],
         statistics: StatisticsRecorder
     ) {
         self.policy = policy
         self.name = name
         self.label = "model '\(name)' version \(version)"
-        self.sessions = sessions
-        self.queues = queues
+        self.instances = instances
         self.statistics = statistics
-        self.state = Mutex(State(busy: Array(repeating: false, count: sessions.count)))
+        self.state = Mutex(State(busy: Array(repeating: false, count: instances.count)))
     }
 
     /// How many requests wait for a batch.
@@ -340,7 +337,7 @@ final class DynamicBatcher: Sendable {
             let outputs: RunOutputs
             do {
                 outputs = try await RunExecutor.run(
-                    sessions[batch.instance], on: queues[batch.instance], inputs: inputs, outputs: names)
+                    instances[batch.instance], inputs: inputs, outputs: names)
             } catch {
                 throw LoadedModel.runError(error, model: name)
             }

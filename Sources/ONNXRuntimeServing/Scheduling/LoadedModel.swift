@@ -17,9 +17,8 @@ public final class LoadedModel: Sendable {
     public let signature: ModelSignature
     /// The model file.
     public let path: String
-    let sessions: [Session]
-    /// One serial queue per session: where its runs execute.
-    let queues: [DispatchQueue]
+    /// The instances: a session each, with the queue its runs execute on.
+    let instances: [ModelInstance]
     let pool: InstancePool
     let statistics: StatisticsRecorder
     let limits: ServingLimits
@@ -35,9 +34,8 @@ public final class LoadedModel: Sendable {
         self.config = config
         self.signature = signature
         self.path = path
-        self.sessions = sessions
-        self.queues = sessions.indices.map {
-            RunExecutor.makeQueue(label: "onnxruntime.serving.\(name).\(version).\($0)")
+        self.instances = sessions.enumerated().map { index, session in
+            ModelInstance(session: session, label: "onnxruntime.serving.\(name).\(version).\(index)")
         }
         self.limits = limits
         self.pool = InstancePool(instances: sessions.count, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize)
@@ -46,7 +44,7 @@ public final class LoadedModel: Sendable {
             self.batcher = DynamicBatcher(
                 policy: DynamicBatcher.Policy(
                     config: config, batching: batching, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize),
-                name: name, version: version, sessions: sessions, queues: queues, statistics: statistics)
+                name: name, version: version, instances: instances, statistics: statistics)
         } else {
             self.batcher = nil
         }
@@ -56,7 +54,7 @@ public final class LoadedModel: Sendable {
     public var versionString: String { String(version) }
 
     /// The number of instances (sessions).
-    public var instanceCount: Int { sessions.count }
+    public var instanceCount: Int { instances.count }
 
     /// The statistics so far.
     public var currentStatistics: ModelStatistics { statistics.snapshot }
@@ -158,7 +156,7 @@ public final class LoadedModel: Sendable {
         let outputs: RunOutputs
         do {
             outputs = try await RunExecutor.run(
-                sessions[instance], on: queues[instance], inputs: inputs, outputs: plan.outputs.map(\.spec.name),
+                instances[instance], inputs: inputs, outputs: plan.outputs.map(\.spec.name),
                 cancellation: cancellation)
         } catch {
             throw Self.runError(error, model: name)

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The deadlines of the requests in progress, with one timer for all of them: when a deadline passes, the request's
@@ -6,6 +7,9 @@ import Synchronization
 /// A request registers when it starts and removes itself when it ends (a dictionary insert and remove under a
 /// lock). The timer sleeps until the earliest deadline in progress and is armed again only for an earlier one, so
 /// under steady traffic with one timeout it wakes about once per timeout period, not once per request.
+///
+/// The timer is a Dispatch timer on a queue of its own, not a task: it must fire even when every thread that runs
+/// tasks is busy running a model (short runs execute on the request's thread, see ``ModelInstance``).
 final class RequestDeadlines: Sendable {
     /// The deadlines of the whole process.
     static let shared = RequestDeadlines()
@@ -19,7 +23,7 @@ final class RequestDeadlines: Sendable {
     private struct Armed {
         let deadline: UInt64
         let generation: UInt64
-        let task: Task<Void, Never>
+        let item: DispatchWorkItem
     }
 
     private struct State {
@@ -30,6 +34,7 @@ final class RequestDeadlines: Sendable {
     }
 
     private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "onnxruntime.serving.deadlines")
 
     init() {}
 
@@ -64,21 +69,12 @@ final class RequestDeadlines: Sendable {
 
     /// Starts a timer for `deadline`, replacing the armed one.
     private func arm(_ deadline: UInt64, _ state: inout State) {
-        state.armed?.task.cancel()
+        state.armed?.item.cancel()
         state.generation &+= 1
         let generation = state.generation
-        let task = Task.detached(priority: .high) { [self] in
-            let delay = deadline &- MonotonicClock.now
-            if delay > 0, delay < UInt64.max / 2 {
-                do {
-                    try await Task.sleep(for: .nanoseconds(Int64(delay)))
-                } catch {
-                    return  // replaced by a timer for an earlier deadline
-                }
-            }
-            expire(generation)
-        }
-        state.armed = Armed(deadline: deadline, generation: generation, task: task)
+        let item = DispatchWorkItem { [self] in expire(generation) }
+        queue.asyncAfter(deadline: DispatchTime(uptimeNanoseconds: deadline), execute: item)
+        state.armed = Armed(deadline: deadline, generation: generation, item: item)
     }
 
     /// Cancels the requests whose deadline has passed and arms the timer for the earliest one left.

@@ -1,0 +1,53 @@
+import Dispatch
+import ONNXRuntime
+import Synchronization
+
+/// One instance of a model version: its session, the serial queue its runs execute on, and how long its runs take.
+///
+/// A run handed to the queue costs two thread wake-ups (the queue's thread, then the request's thread again), which
+/// on a small machine takes longer than a small model's whole run. So once an instance has measured its runs and
+/// they average at most ``inlineRunLimit``, it runs them on the request's own thread instead. A model whose runs
+/// grow past the limit goes back to its queue on the next run, and an instance that has had a single run longer than
+/// ``slowRunLimit`` (a model whose run time depends on its inputs) never runs inline again, so slow models hold up
+/// the threads that serve other requests at most once. Timeouts still terminate such a run: their timer does not
+/// run on those threads (``RequestDeadlines``).
+final class ModelInstance: Sendable {
+    /// Runs shorter than this on average (in nanoseconds) execute on the request's thread: 200 µs.
+    static let inlineRunLimit: UInt64 = 200_000
+    /// Runs measured before an instance may run inline.
+    static let runsBeforeInline = 8
+    /// One run longer than this (in nanoseconds) keeps the instance on its queue for good: 2 ms.
+    static let slowRunLimit: UInt64 = 2_000_000
+
+    /// The session (one request at a time uses it; ``InstancePool`` sees to that).
+    let session: Session
+    /// The serial queue its runs execute on when they are not run inline.
+    let queue: DispatchQueue
+    private let averageRun = Atomic<UInt64>(0)
+    private let runsMeasured = Atomic<Int>(0)
+    private let hadSlowRun = Atomic<Bool>(false)
+
+    init(session: Session, label: String) {
+        self.session = session
+        self.queue = DispatchQueue(label: label)
+    }
+
+    /// Whether the next run should execute on the caller's thread.
+    var runsInline: Bool {
+        runsMeasured.load(ordering: .relaxed) >= Self.runsBeforeInline
+            && averageRun.load(ordering: .relaxed) <= Self.inlineRunLimit && !hadSlowRun.load(ordering: .relaxed)
+    }
+
+    /// The average run time so far, in nanoseconds (an exponential moving average; 0 before the first run).
+    var averageRunNanoseconds: UInt64 { averageRun.load(ordering: .relaxed) }
+
+    /// Records how long a run took. Only one request runs an instance at a time, so plain loads and stores suffice.
+    func record(runNanoseconds: UInt64) {
+        let measured = runsMeasured.load(ordering: .relaxed)
+        let average = averageRun.load(ordering: .relaxed)
+        let next = measured == 0 ? runNanoseconds : average - average / 8 + runNanoseconds / 8
+        averageRun.store(next, ordering: .relaxed)
+        if measured < Self.runsBeforeInline { runsMeasured.store(measured + 1, ordering: .relaxed) }
+        if runNanoseconds > Self.slowRunLimit { hadSlowRun.store(true, ordering: .relaxed) }
+    }
+}
