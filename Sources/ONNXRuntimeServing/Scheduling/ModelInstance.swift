@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import ONNXRuntime
 import Synchronization
 
@@ -10,7 +11,9 @@ import Synchronization
 /// grow past the limit goes back to its queue on the next run, and an instance that has had a single run longer than
 /// ``slowRunLimit`` (a model whose run time depends on its inputs) never runs inline again, so slow models hold up
 /// the threads that serve other requests at most once. Timeouts still terminate such a run: their timer does not
-/// run on those threads (``RequestDeadlines``).
+/// run on those threads (``RequestDeadlines``). And only ``inlineRunSlots`` runs may execute inline at once in the
+/// whole process (one on a two-core machine), so even that one surprise never occupies every thread that serves
+/// requests.
 final class ModelInstance: Sendable {
     /// Runs shorter than this on average (in nanoseconds) execute on the request's thread: 200 µs.
     static let inlineRunLimit: UInt64 = 200_000
@@ -18,6 +21,28 @@ final class ModelInstance: Sendable {
     static let runsBeforeInline = 8
     /// One run longer than this (in nanoseconds) keeps the instance on its queue for good: 2 ms.
     static let slowRunLimit: UInt64 = 2_000_000
+
+    /// How many runs may execute on request threads at the same time, process-wide: all cores but one, at least one.
+    static let inlineRunSlots = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+    private static let inlineRunsInProgress = Atomic<Int>(0)
+
+    /// Takes one of the ``inlineRunSlots`` for a run on the caller's thread, if one is free; give it back with
+    /// ``endInlineRun()``.
+    static func beginInlineRun() -> Bool {
+        var current = inlineRunsInProgress.load(ordering: .relaxed)
+        while current < inlineRunSlots {
+            let (exchanged, original) = inlineRunsInProgress.compareExchange(
+                expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    /// Gives back a slot taken with ``beginInlineRun()``.
+    static func endInlineRun() {
+        inlineRunsInProgress.subtract(1, ordering: .acquiringAndReleasing)
+    }
 
     /// The session (one request at a time uses it; ``InstancePool`` sees to that).
     let session: Session

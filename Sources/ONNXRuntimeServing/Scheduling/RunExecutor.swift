@@ -25,7 +25,8 @@ enum RunExecutor {
         let options = try RunOptions()
         let cancellation = cancellation ?? RequestCancellation()
         let feeds: [String: any ValueConvertible] = inputs
-        let inline = instance.runsInline
+        let inline = instance.runsInline && ModelInstance.beginInlineRun()
+        defer { if inline { ModelInstance.endInlineRun() } }
         let result: Result<RunOutputs, ORTError> = await cancellation.whileWaiting {
             // Checked after the terminate handler is in place: a cancellation from here on terminates the run (ONNX
             // Runtime checks the flag before it starts), and one before it is seen here.
