@@ -233,7 +233,18 @@ def parse_duration_us(text):
     return float(value) * {"us": 1, "ms": 1e3, "s": 1e6, "m": 60e6}[unit]
 
 
-def run_wrk(server, url, concurrency, duration, env):
+def run_wrk(server, url, concurrency, duration, env, attempts=2):
+    """One wrk row; a run whose output lacks the latency percentiles is retried once, then reported with it."""
+    for attempt in range(attempts):
+        try:
+            return run_wrk_once(server, url, concurrency, duration, env)
+        except (KeyError, AttributeError) as error:
+            if attempt == attempts - 1:
+                raise RuntimeError(f"wrk gave no usable result ({error}); see {server.name}'s log") from error
+            log(f"   wrk gave no usable result ({error}); again")
+
+
+def run_wrk_once(server, url, concurrency, duration, env):
     threads = 1 if concurrency == 1 else 2
     argv = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{duration}s", "--latency", "--timeout", "10s",
             "-s", os.path.join(HERE, "infer.lua"), url]

@@ -8,6 +8,7 @@ intra-op and one inter-op thread, all graph optimisations. One server process, o
 """
 
 import argparse
+import logging
 
 import numpy as np
 import onnxruntime
@@ -57,7 +58,13 @@ def main():
     arguments = parser.parse_args()
     model = ONNXModel(arguments.model_name, arguments.model_path)
     model.load()
-    ModelServer(http_port=arguments.http_port, grpc_port=arguments.grpc_port, workers=1).start([model])
+    # No per-request logging, as `ort serve --log-level warning`: KServe's latency trace and uvicorn's access log would
+    # otherwise write three lines per request and measure the logging more than the serving.
+    server = ModelServer(http_port=arguments.http_port, grpc_port=arguments.grpc_port, workers=1,
+                         enable_latency_logging=False)
+    for name in ("uvicorn.access", "kserve.trace"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    server.start([model])
 
 
 if __name__ == "__main__":
