@@ -13,6 +13,10 @@ let package = Package(
         .library(name: "ONNXFormats", targets: ["ONNXFormats"]),
         .library(name: "ONNXRuntimeServing", targets: ["ONNXRuntimeServing"]),
         .library(name: "ONNXRuntimeServer", targets: ["ONNXRuntimeServer"]),
+        // The gRPC messages and their conversion to the serving core's requests, without any networking: what the
+        // fuzz harness for gRPC requests (Fuzz/) builds against.
+        .library(name: "KServeGRPCProtocol", targets: ["KServeGRPCProtocol"]),
+        .library(name: "ONNXRuntimeServingGRPC", targets: ["ONNXRuntimeServingGRPC"]),
         .library(name: "ONNXRuntimeClient", targets: ["ONNXRuntimeClient"]),
         .executable(name: "ort", targets: ["ort"]),
         .executable(name: "Basic", targets: ["Basic"]),
@@ -73,11 +77,23 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // A gRPC ModelInferRequest turned into the serving core's InferenceRequest (raw and typed contents, checked
+        // against the element limit before anything is allocated). Pure conversion, no transport, so that the fuzz
+        // harness can reach it without building SwiftNIO, HTTP/2 and TLS.
+        .target(
+            name: "ONNXRuntimeServingGRPC",
+            dependencies: [
+                "ONNXRuntimeServing",
+                "KServeGRPCProtocol",
+            ],
+            swiftSettings: strictSwift
+        ),
         // The KServe V2 servers over the serving core: REST (Hummingbird) and gRPC (grpc-swift-2 on SwiftNIO HTTP/2).
         .target(
             name: "ONNXRuntimeServer",
             dependencies: [
                 "ONNXRuntimeServing",
+                "ONNXRuntimeServingGRPC",
                 "ONNXRuntime",
                 "KServeGRPCProtocol",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -161,6 +177,7 @@ let package = Package(
             dependencies: [
                 "ONNXRuntimeServer",
                 "ONNXRuntimeServing",
+                "ONNXRuntimeServingGRPC",
                 "ONNXRuntimeClient",
                 "ONNXRuntime",
                 "KServeGRPCProtocol",
