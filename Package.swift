@@ -39,10 +39,13 @@ let package = Package(
     targets: [
         // Our own declarations of the ONNX Runtime C ABI. Nothing is linked: the runtime is dlopen()ed at first use.
         .target(name: "CONNXRuntime"),
+        // ThreadSanitizer's happens-before annotations, for the hand-offs inside ONNX Runtime (no-ops without TSan).
+        .target(name: "CThreadSanitizer"),
         .target(
             name: "ONNXRuntime",
             dependencies: [
                 "CONNXRuntime",
+                "CThreadSanitizer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -202,7 +205,8 @@ let package = Package(
 // AddressSanitizer build does not have to compile SwiftNIO, Hummingbird and BoringSSL a second time.
 if Context.environment["ORT_CORE_ONLY"] == "1" {
     let core: Set<String> = [
-        "CONNXRuntime", "ONNXRuntime", "ONNXFormats", "Basic", "MNIST", "ONNXRuntimeTests", "ONNXFormatsTests",
+        "CONNXRuntime", "CThreadSanitizer", "ONNXRuntime", "ONNXFormats", "Basic", "MNIST", "ONNXRuntimeTests",
+        "ONNXFormatsTests",
     ]
     package.targets.removeAll { !core.contains($0.name) }
     package.products.removeAll { !["ONNXRuntime", "ONNXFormats", "Basic", "MNIST"].contains($0.name) }
