@@ -42,13 +42,23 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // The fixed model signatures and the plan-and-make step both request harnesses check requests with.
+        .target(
+            name: "FuzzRequestSupport",
+            dependencies: [
+                "FuzzSupport",
+                .product(name: "ONNXRuntimeServing", package: libraryPackage),
+                .product(name: "ONNXRuntime", package: libraryPackage),
+            ],
+            swiftSettings: strictSwift
+        ),
         // The REST request decoder and the request plan against fixed signatures (JSON and binary bodies).
-        harness("FuzzInferenceRequest", ["ONNXRuntimeServing", "ONNXRuntime"]),
+        harness("FuzzInferenceRequest", ["ONNXRuntimeServing"], ["FuzzRequestSupport"]),
         // The gRPC ModelInferRequest decoder (protobuf bytes, raw and typed contents) and the same request plan.
         harness(
             "FuzzGRPCInferRequest",
-            ["ONNXRuntimeServingGRPC", "KServeGRPCProtocol", "ONNXRuntimeServing", "ONNXRuntime"],
-            [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            ["ONNXRuntimeServingGRPC", "KServeGRPCProtocol", "ONNXRuntimeServing"],
+            ["FuzzRequestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         // The .npy reader `ort run` uses.
         harness("FuzzNumPy", ["ONNXFormats", "ONNXRuntime"]),
