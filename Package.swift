@@ -13,6 +13,10 @@ let package = Package(
         .library(name: "ONNXFormats", targets: ["ONNXFormats"]),
         .library(name: "ONNXRuntimeServing", targets: ["ONNXRuntimeServing"]),
         .library(name: "ONNXRuntimeServer", targets: ["ONNXRuntimeServer"]),
+        // The gRPC messages and their conversion to the serving core's requests, without any networking: what the
+        // fuzz harness for gRPC requests (Fuzz/) builds against.
+        .library(name: "KServeGRPCProtocol", targets: ["KServeGRPCProtocol"]),
+        .library(name: "ONNXRuntimeServingGRPC", targets: ["ONNXRuntimeServingGRPC"]),
         .library(name: "ONNXRuntimeClient", targets: ["ONNXRuntimeClient"]),
         .executable(name: "ort", targets: ["ort"]),
         .executable(name: "Basic", targets: ["Basic"]),
@@ -36,10 +40,13 @@ let package = Package(
     targets: [
         // Our own declarations of the ONNX Runtime C ABI. Nothing is linked: the runtime is dlopen()ed at first use.
         .target(name: "CONNXRuntime"),
+        // ThreadSanitizer's happens-before annotations, for the hand-offs inside ONNX Runtime (no-ops without TSan).
+        .target(name: "CThreadSanitizer"),
         .target(
             name: "ONNXRuntime",
             dependencies: [
                 "CONNXRuntime",
+                "CThreadSanitizer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -74,11 +81,23 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // A gRPC ModelInferRequest turned into the serving core's InferenceRequest (raw and typed contents, checked
+        // against the element limit before anything is allocated). Pure conversion, no transport, so that the fuzz
+        // harness can reach it without building SwiftNIO, HTTP/2 and TLS.
+        .target(
+            name: "ONNXRuntimeServingGRPC",
+            dependencies: [
+                "ONNXRuntimeServing",
+                "KServeGRPCProtocol",
+            ],
+            swiftSettings: strictSwift
+        ),
         // The KServe V2 servers over the serving core: REST (Hummingbird) and gRPC (grpc-swift-2 on SwiftNIO HTTP/2).
         .target(
             name: "ONNXRuntimeServer",
             dependencies: [
                 "ONNXRuntimeServing",
+                "ONNXRuntimeServingGRPC",
                 "ONNXRuntime",
                 "KServeGRPCProtocol",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -164,6 +183,7 @@ let package = Package(
             dependencies: [
                 "ONNXRuntimeServer",
                 "ONNXRuntimeServing",
+                "ONNXRuntimeServingGRPC",
                 "ONNXRuntimeClient",
                 "ONNXRuntime",
                 "KServeGRPCProtocol",
@@ -188,7 +208,8 @@ let package = Package(
 // AddressSanitizer build does not have to compile SwiftNIO, Hummingbird and BoringSSL a second time.
 if Context.environment["ORT_CORE_ONLY"] == "1" {
     let core: Set<String> = [
-        "CONNXRuntime", "ONNXRuntime", "ONNXFormats", "Basic", "MNIST", "ONNXRuntimeTests", "ONNXFormatsTests",
+        "CONNXRuntime", "CThreadSanitizer", "ONNXRuntime", "ONNXFormats", "Basic", "MNIST", "ONNXRuntimeTests",
+        "ONNXFormatsTests",
     ]
     package.targets.removeAll { !core.contains($0.name) }
     package.products.removeAll { !["ONNXRuntime", "ONNXFormats", "Basic", "MNIST"].contains($0.name) }

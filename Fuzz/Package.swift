@@ -15,10 +15,10 @@ let strictSwift: [SwiftSetting] = [
 ]
 
 /// One harness: an executable whose entry point hands `fuzzOne` to libFuzzer.
-func harness(_ name: String, _ products: [String]) -> Target {
+func harness(_ name: String, _ products: [String], _ others: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
-        dependencies: ["FuzzSupport"] + products.map { .product(name: $0, package: libraryPackage) },
+        dependencies: ["FuzzSupport"] + products.map { .product(name: $0, package: libraryPackage) } + others,
         swiftSettings: strictSwift
     )
 }
@@ -28,6 +28,7 @@ let package = Package(
     dependencies: [
         .package(path: "../"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "CLibFuzzer"),
@@ -41,8 +42,24 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // The fixed model signatures and the plan-and-make step both request harnesses check requests with.
+        .target(
+            name: "FuzzRequestSupport",
+            dependencies: [
+                "FuzzSupport",
+                .product(name: "ONNXRuntimeServing", package: libraryPackage),
+                .product(name: "ONNXRuntime", package: libraryPackage),
+            ],
+            swiftSettings: strictSwift
+        ),
         // The REST request decoder and the request plan against fixed signatures (JSON and binary bodies).
-        harness("FuzzInferenceRequest", ["ONNXRuntimeServing", "ONNXRuntime"]),
+        harness("FuzzInferenceRequest", ["ONNXRuntimeServing"], ["FuzzRequestSupport"]),
+        // The gRPC ModelInferRequest decoder (protobuf bytes, raw and typed contents) and the same request plan.
+        harness(
+            "FuzzGRPCInferRequest",
+            ["ONNXRuntimeServingGRPC", "KServeGRPCProtocol", "ONNXRuntimeServing"],
+            ["FuzzRequestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // The .npy reader `ort run` uses.
         harness("FuzzNumPy", ["ONNXFormats", "ONNXRuntime"]),
         // The ONNX .pb reader `ort run` uses (TensorProto, SequenceProto, MapProto, OptionalProto).

@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh [--time SECONDS] [--jobs N] [harness...]
 #
-# Harnesses: inference-request, npy, pb, model-config, session (all of them when none is named). For each one:
+# Harnesses: inference-request, grpc-infer-request, npy, pb, model-config, session (all of them when none is named).
+# For each one:
 #   1. every file in Fuzz/Regressions/<harness>/ is replayed once (inputs that once crashed; must pass now);
 #   2. libFuzzer runs for --time seconds (default 60) from the committed seeds in Fuzz/Corpus/<harness>/, growing a
 #      working corpus in Fuzz/Work/<harness>/ (not committed).
@@ -20,16 +21,17 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --time) seconds="$2"; shift 2 ;;
         --time=*) seconds="${1#--time=}"; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) harnesses+=("$1"); shift ;;
     esac
 done
-all=(inference-request npy pb model-config session)
+all=(inference-request grpc-infer-request npy pb model-config session)
 [[ ${#harnesses[@]} -eq 0 ]] && harnesses=("${all[@]}")
 
 executable() {
     case "$1" in
         inference-request) echo FuzzInferenceRequest ;;
+        grpc-infer-request) echo FuzzGRPCInferRequest ;;
         npy) echo FuzzNumPy ;;
         pb) echo FuzzTensorProto ;;
         model-config) echo FuzzModelConfig ;;

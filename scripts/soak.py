@@ -2,7 +2,13 @@
 """Soak test of `ort serve` (driven by scripts/soak.sh): a fixed number of requests from a few threads, valid and
 malformed mixed, while one model is loaded and unloaded again and again; RSS and open file descriptors are sampled
 every half second. Standard library only. Prints a JSON summary and fails (exit 1) on any unexpected status, a
-dead server, or a wrong inference result."""
+dead server, a wrong inference result, or a missed target:
+
+- every valid request (the `valid_*` kinds and `metadata`) succeeds;
+- RSS after the run is less than --max-rss-growth (10 %) above the RSS at the end of the warm-up (the first
+  --warmup fraction of the requests, 25 %: the allocator's and ONNX Runtime's arenas grow until then);
+- open descriptors after the run (all client connections closed) are at most --max-fd-growth (2) above those before
+  it: a descriptor leaked per request or per load cycle would show as hundreds."""
 import argparse
 import http.client
 import json
@@ -20,6 +26,9 @@ parser.add_argument("--requests", type=int, default=20000)
 parser.add_argument("--threads", type=int, default=4)
 parser.add_argument("--seed", type=int, default=1)
 parser.add_argument("--max-request-size", type=int, required=True)
+parser.add_argument("--warmup", type=float, default=0.25, help="fraction of the requests that warms the server up")
+parser.add_argument("--max-rss-growth", type=float, default=0.10, help="allowed RSS growth after the warm-up")
+parser.add_argument("--max-fd-growth", type=int, default=2, help="allowed growth of open descriptors")
 args = parser.parse_args()
 
 IDENTITY = {"inputs": [{"name": "x", "shape": [2, 3], "datatype": "INT32", "data": [1, -2, 3, -4, 5, -6]}]}
@@ -71,6 +80,8 @@ def cases():
 
 
 CASES = cases()
+# The kinds that must always succeed.
+VALID = {"valid_json", "valid_add", "valid_strings", "valid_binary", "metadata"}
 lock = threading.Lock()
 counts = {}
 failures = []
@@ -170,7 +181,9 @@ def sampler():
         except (FileNotFoundError, ProcessLookupError):
             failures.append("the server process is gone")
             return
-        samples.append((round(time.monotonic() - start, 1), rss, fds))
+        with lock:
+            done = issued
+        samples.append((round(time.monotonic() - start, 1), rss, fds, done))
         stop.wait(0.5)
 
 
@@ -195,6 +208,27 @@ except FileNotFoundError:
     final_rss, final_fds = None, None
     failures.append("the server process is gone at the end")
 
+# The targets. Warm-up ends at the first sample taken once the warm-up share of the requests had been issued.
+warm = next((sample for sample in samples if sample[3] >= args.requests * args.warmup), samples[-1] if samples else None)
+valid_failed = sum(count for name, by_status in counts.items() if name in VALID
+                   for status, count in by_status.items() if status != "200")
+valid_failed += sum(1 for failure in failures if failure.split(":")[0] in VALID and "wrong result" in failure)
+checks = {"valid_requests_failed": valid_failed}
+if warm is not None and final_rss is not None:
+    growth = (final_rss - warm[1]) / warm[1]
+    checks["rss_warm_mb"] = warm[1]
+    checks["rss_growth_after_warmup"] = round(growth, 4)
+    if growth >= args.max_rss_growth:
+        failures.insert(0, f"RSS grew by {growth:.1%} after the warm-up ({warm[1]} -> {final_rss} MiB), "
+                        f"the target is under {args.max_rss_growth:.0%}")
+if samples and final_fds is not None:
+    checks["fd_growth"] = final_fds - samples[0][2]
+    if final_fds - samples[0][2] > args.max_fd_growth:
+        failures.insert(0, f"open descriptors grew from {samples[0][2]} to {final_fds} over the run, "
+                        f"the target is at most {args.max_fd_growth}")
+if valid_failed:
+    failures.insert(0, f"{valid_failed} valid requests failed, the target is 0")
+
 latencies.sort()
 summary = {
     "requests": args.requests,
@@ -209,6 +243,7 @@ summary = {
                "last": samples[-1][1] if samples else None, "after": final_rss},
     "fds": {"first": samples[0][2] if samples else None, "max": max(s[2] for s in samples) if samples else None,
             "after": final_fds},
+    "checks": checks,
     "samples": samples,
     "failures": failures[:50],
     "failure_count": len(failures),

@@ -6,7 +6,9 @@
 #   scripts/soak.sh [--requests N] [--threads N] [--debug]
 #
 # Writes .soak/summary.json (statuses per request kind, RSS and fd samples, failures) and prints the headline figures.
-# Fails on any unexpected status, a wrong result, a server that dies, or a non-zero exit after SIGTERM.
+# Fails on any unexpected status, a wrong result, a server that dies, a non-zero exit after SIGTERM, or a missed target
+# (scripts/soak.py checks them): no valid request fails, RSS after the run is under 10 % above RSS after the warm-up
+# (the first quarter of the requests), and open descriptors do not grow (at most 2 above the count before the run).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -65,6 +67,10 @@ print(f"soak: load/unload cycles {s['load_unload_cycles']}")
 print(f"soak: RSS MiB first {s['rss_mb']['first']}, max {s['rss_mb']['max']}, after {s['rss_mb']['after']}; "
       f"open fds first {s['fds']['first']}, max {s['fds']['max']}, after {s['fds']['after']}")
 print(f"soak: statuses {json.dumps(s['statuses'], sort_keys=True)}")
+c = s["checks"]
+print(f"soak: targets: valid requests failed {c['valid_requests_failed']} (0); RSS after warm-up "
+      f"{c.get('rss_warm_mb')} MiB, growth since {c.get('rss_growth_after_warmup', 0):.1%} (under 10%); "
+      f"descriptor growth {c.get('fd_growth')} (at most 2)")
 print(f"soak: {s['failure_count']} failures; exit code after SIGTERM: {sys.argv[2]}")
 for failure in s["failures"][:10]:
     print("   ", failure)

@@ -1,41 +1,7 @@
 import Foundation
+import FuzzRequestSupport
 import FuzzSupport
-import ONNXRuntime
-
-@testable import ONNXRuntimeServing
-
-/// The fixed models and limits the requests are checked against.
-private enum Fixture {
-    /// The most elements one input may have here: keeps every allocation small, as `--max-tensor-elements` does.
-    static let maximumElements = 4096
-
-    /// The models the requests are planned against: one input `x` (and output `y`) of each datatype, rank 1 and rank 2
-    /// with dynamic dimensions, and a batching model with a fixed dimension and two inputs.
-    static let signatures: [ModelSignature] = {
-        var signatures: [ModelSignature] = []
-        for datatype in DataType.allCases {
-            for shape in [[-1], [-1, -1]] {
-                signatures.append(
-                    ModelSignature(
-                        inputs: [TensorSpec(name: "x", datatype: datatype, shape: shape)],
-                        outputs: [TensorSpec(name: "y", datatype: datatype, shape: shape)]))
-            }
-        }
-        signatures.append(
-            ModelSignature(
-                inputs: [
-                    TensorSpec(name: "a", datatype: .fp32, shape: [-1, 3]),
-                    TensorSpec(name: "s", datatype: .bytes, shape: [-1]),
-                ],
-                outputs: [
-                    TensorSpec(name: "y", datatype: .fp32, shape: [-1, 3]),
-                    TensorSpec(name: "t", datatype: .bytes, shape: [-1]),
-                    TensorSpec(name: "h", datatype: .bf16, shape: [-1]),
-                ],
-                maxBatchSize: 8))
-        return signatures
-    }()
-}
+import ONNXRuntimeServing
 
 /// Decodes the input as a REST inference request body, plans it against every signature, and makes the input
 /// tensors of each plan that passes. Any bytes must give a request or a `ServingError`, never a crash or an
@@ -56,20 +22,8 @@ private func testOne(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
         body = Array(input[4...])
     }
     guard let request = try? InferenceRequest(body: body, headerLength: headerLength) else { return 0 }
-    for signature in Fixture.signatures {
-        guard
-            let plan = try? InferencePlan(
-                request: request, signature: signature, maximumElements: Fixture.maximumElements)
-        else { continue }
-        guard let values = try? plan.makeInputs() else { continue }
-        for planned in plan.inputs {
-            guard let value = values[planned.input.name] else {
-                FuzzDriver.fail("input '\(planned.input.name)' was planned but not made")
-            }
-            guard value.shape == planned.input.shape else {
-                FuzzDriver.fail("input '\(planned.input.name)' was made with another shape than the request's")
-            }
-        }
+    for signature in RequestFixture.signatures {
+        RequestFixture.planAndMake(request, for: signature)
     }
     return 0
 }

@@ -1,6 +1,5 @@
 import CONNXRuntime
 import Logging
-import Synchronization
 
 /// The process-wide ONNX Runtime environment: logging and the shared state every session uses.
 ///
@@ -21,7 +20,7 @@ public final class Environment: Sendable {
     public let logID: String
     private let sink: LogSink
 
-    private static let current = Mutex<Environment?>(nil)
+    private static let current = Locked<Environment?>(nil)
 
     private init(api: API, logLevel: LogLevel, logID: String, logger: Logger) throws(ORTError) {
         let sink = LogSink(logger)

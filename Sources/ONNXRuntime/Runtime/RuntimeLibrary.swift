@@ -1,6 +1,5 @@
 import CONNXRuntime
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -31,7 +30,7 @@ public enum RuntimeLibrary {
         "install it with `scripts/install-runtime.sh` (a project-local copy in .ort/), or set ORT_DYLIB_PATH to a "
         + "libonnxruntime.so"
 
-    private static let state = Mutex<API?>(nil)
+    private static let state = Locked<API?>(nil)
 
     /// Loads the runtime now, from an explicit path or by the default search.
     ///

@@ -1,6 +1,6 @@
 import CONNXRuntime
+import CThreadSanitizer
 import Dispatch
-import Synchronization
 
 extension Session {
     /// Runs the model without blocking the calling thread.
@@ -25,9 +25,7 @@ extension Session {
         if Task.isCancelled { throw ORTError(.cancelled, "the task was cancelled before the run started") }
         let pending = PendingRun(session: self, plan: plan, options: runOptions)
         let result: Result<RunOutputs, ORTError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                pending.start(continuation)
-            }
+            await withResultHandOff { deliver in pending.start(deliver) }
         } onCancel: {
             runOptions.terminate()
         }
@@ -39,12 +37,16 @@ extension Session {
 /// back. It is retained (as the callback context) from `start` until the callback.
 final class PendingRun: @unchecked Sendable {
     // @unchecked: `outputs` is written by ORT on its thread before the callback and read only in the callback; all
-    // other properties are immutable.
+    // other properties are immutable, and set before `start` hands the run to ORT. ORT's queueing orders `start`
+    // before the callback; ThreadSanitizer cannot see that (ORT is not instrumented), so the hand-off is annotated
+    // for it (CThreadSanitizer, no-ops in normal builds).
+    typealias Deliver = @Sendable (Result<RunOutputs, ORTError>) -> Void
+
     let session: Session
     let plan: Session.RunPlan
     let options: RunOptions
     let outputs: UnsafeMutablePointer<OpaquePointer?>
-    private let continuation = Mutex<CheckedContinuation<Result<RunOutputs, ORTError>, Never>?>(nil)
+    private let delivery = Locked<Deliver?>(nil)
 
     init(session: Session, plan: Session.RunPlan, options: RunOptions) {
         self.session = session
@@ -59,10 +61,11 @@ final class PendingRun: @unchecked Sendable {
         outputs.deallocate()
     }
 
-    func start(_ continuation: CheckedContinuation<Result<RunOutputs, ORTError>, Never>) {
-        self.continuation.withLock { $0 = continuation }
+    func start(_ deliver: @escaping Deliver) {
+        delivery.withLock { $0 = deliver }
         let api = session.api
         let context = Unmanaged.passRetained(self).toOpaque()
+        CThreadSanitizer_release(context)
         let status = plan.values.withUnsafeBufferPointer { values in
             plan.namePointers.withUnsafeBufferPointer { names in
                 plan.selection.namePointers.withUnsafeBufferPointer { outputNames in
@@ -88,12 +91,16 @@ final class PendingRun: @unchecked Sendable {
         }
     }
 
-    func finish(_ result: Result<RunOutputs, ORTError>) {
-        let continuation = self.continuation.withLock { value in
+    /// Takes the delivery, once: later calls get `nil`.
+    func takeDelivery() -> Deliver? {
+        delivery.withLock { value in
             defer { value = nil }
             return value
         }
-        continuation?.resume(returning: result)
+    }
+
+    func finish(_ result: Result<RunOutputs, ORTError>) {
+        takeDelivery()?(result)
     }
 
     /// Where the callback drops its reference: never on ORT's own worker thread. If that reference were the last one
@@ -102,14 +109,16 @@ final class PendingRun: @unchecked Sendable {
 
     static let callback: OrtRunAsyncCallback = { context, outputs, count, status in
         guard let context else { return }
+        CThreadSanitizer_acquire(context)  // pairs with the release in `start`
         let run = Unmanaged<PendingRun>.fromOpaque(context).takeRetainedValue()
+        let deliver = run.takeDelivery()
         let session = run.session
         if let status {
             // On failure ORT may still have filled some outputs; release them.
             for index in 0..<count { if let value = outputs?[index] { session.api.table.pointee.ReleaseValue(value) } }
-            run.finish(.failure(session.runError(status)))
+            deliver?(.failure(session.runError(status)))
         } else {
-            run.finish(
+            deliver?(
                 .success(session.wrapOutputs(UnsafeBufferPointer(start: outputs, count: count), run.plan.selection)))
         }
         releaseQueue.async { withExtendedLifetime(run) {} }

@@ -3,6 +3,7 @@ import GRPCCore
 import KServeGRPCProtocol
 import Logging
 import ONNXRuntimeServing
+import ONNXRuntimeServingGRPC
 import SwiftProtobuf
 
 /// The `inference.GRPCInferenceService` over the serving core: each RPC maps to one ``InferenceEngine`` method, as

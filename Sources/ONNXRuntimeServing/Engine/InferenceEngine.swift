@@ -1,6 +1,5 @@
 import Logging
 import ONNXRuntime
-import Synchronization
 
 /// The serving core: model repository, model control, inference, statistics and configuration, independent of the
 /// transport. The REST server (`ONNXRuntimeServer`) maps each KServe V2 endpoint to one method here.
@@ -19,8 +18,8 @@ public final class InferenceEngine: Sendable {
     private let logger: Logger
     private let table = ModelTable()
     private let manager: ModelManager
-    private let phase = Mutex(Phase.starting)
-    private let startCalled = Mutex(false)
+    private let phase = Locked(Phase.starting)
+    private let startCalled = Locked(false)
 
     private enum Phase {
         case starting, running, draining

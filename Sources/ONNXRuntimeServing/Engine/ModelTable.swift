@@ -1,4 +1,4 @@
-import Synchronization
+import ONNXRuntime
 
 /// The models requests can reach, published by the ``ModelManager`` and read by every request without waiting for
 /// loads or unloads in progress.
@@ -13,7 +13,7 @@ final class ModelTable: Sendable {
         var reason: String?
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
 
     /// Replaces (or with `nil` removes) one model's entry.
     func publish(_ name: String, _ entry: Entry?) {

@@ -1,6 +1,5 @@
 import Dispatch
 import ONNXRuntime
-import Synchronization
 
 /// Triton's dynamic batcher for one model version: requests wait in a queue, requests that fit together (see
 /// ``BatchKey``) are joined along dimension 0 and run as one batch on a free instance, and each request gets exactly
@@ -74,10 +73,10 @@ final class DynamicBatcher: Sendable {
             var abandoned = false
         }
 
-        private let state: Mutex<State>
+        private let state: Locked<State>
 
         init(requests: Int) {
-            state = Mutex(State(left: requests))
+            state = Locked(State(left: requests))
         }
 
         /// Sets the task that runs the batch (cancelled at once if every request has already gone).
@@ -136,7 +135,7 @@ final class DynamicBatcher: Sendable {
     private let label: String
     private let instances: [ModelInstance]
     private let statistics: StatisticsRecorder
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Creates a batcher over a model version's instances.
     /// - Parameters:
@@ -154,7 +153,7 @@ final class DynamicBatcher: Sendable {
         self.label = "model '\(name)' version \(version)"
         self.instances = instances
         self.statistics = statistics
-        self.state = Mutex(State(busy: Array(repeating: false, count: instances.count)))
+        self.state = Locked(State(busy: Array(repeating: false, count: instances.count)))
     }
 
     /// How many requests wait for a batch.

@@ -1,4 +1,4 @@
-import Synchronization
+import ONNXRuntime
 
 /// The instances (sessions) of one model version, handed out one request at a time, round-robin, with a bounded
 /// queue of requests waiting for an instance.
@@ -35,12 +35,12 @@ final class InstancePool: Sendable {
     let instanceCount: Int
     /// The most requests that may wait for an instance.
     let maximumQueued: Int
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(instances: Int, maximumQueued: Int) {
         self.instanceCount = max(1, instances)
         self.maximumQueued = max(0, maximumQueued)
-        self.state = Mutex(State(busy: Array(repeating: false, count: max(1, instances))))
+        self.state = Locked(State(busy: Array(repeating: false, count: max(1, instances))))
     }
 
     /// How many requests are waiting for an instance.

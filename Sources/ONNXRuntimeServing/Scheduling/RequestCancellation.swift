@@ -1,4 +1,4 @@
-import Synchronization
+import ONNXRuntime
 
 /// The cancellation of one request, by its deadline (``RequestDeadlines``) or by its caller (task cancellation),
 /// delivered to whatever the request is waiting on at that moment: its place in an instance queue, its batch, or an
@@ -16,12 +16,12 @@ final class RequestCancellation: Sendable {
         case cancelled
     }
 
-    private struct State {
+    private struct State: Sendable {
         var reason: Reason?
         var handler: (@Sendable () -> Void)?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init() {}
 

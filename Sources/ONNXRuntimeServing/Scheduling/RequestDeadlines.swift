@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import ONNXRuntime
 
 /// The deadlines of the requests in progress, with one timer for all of them: when a deadline passes, the request's
 /// ``RequestCancellation`` is cancelled with ``RequestCancellation/Reason/timedOut(_:)``.
@@ -14,26 +14,28 @@ final class RequestDeadlines: Sendable {
     /// The deadlines of the whole process.
     static let shared = RequestDeadlines()
 
-    private struct Entry {
+    private struct Entry: Sendable {
         let deadline: UInt64
         let timeout: Duration
         let cancellation: RequestCancellation
     }
 
-    private struct Armed {
+    // DispatchWorkItem is not marked Sendable, but `cancel()` (the only call made on it after it is queued) may be
+    // made from any thread.
+    private struct Armed: @unchecked Sendable {
         let deadline: UInt64
         let generation: UInt64
         let item: DispatchWorkItem
     }
 
-    private struct State {
+    private struct State: Sendable {
         var entries: [UInt64: Entry] = [:]
         var nextID: UInt64 = 0
         var generation: UInt64 = 0
         var armed: Armed?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let queue = DispatchQueue(label: "onnxruntime.serving.deadlines")
 
     init() {}

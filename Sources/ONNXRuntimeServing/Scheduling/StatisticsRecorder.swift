@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import ONNXRuntime
 
 /// Collects the statistics of one model version; safe to update from concurrent requests.
 final class StatisticsRecorder: Sendable {
@@ -11,12 +11,12 @@ final class StatisticsRecorder: Sendable {
         var computeOutput: UInt64 = 0
     }
 
-    private let statistics: Mutex<ModelStatistics>
+    private let statistics: Locked<ModelStatistics>
     /// The Prometheus series fed from the same points, if the server keeps metrics.
     let metrics: ModelMetrics?
 
     init(name: String, version: String, metrics: ServingMetrics? = nil) {
-        statistics = Mutex(ModelStatistics(name: name, version: version))
+        statistics = Locked(ModelStatistics(name: name, version: version))
         self.metrics = metrics?.model(name: name, version: version)
     }
 

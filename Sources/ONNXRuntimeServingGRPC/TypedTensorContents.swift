@@ -7,11 +7,11 @@ import ONNXRuntimeServing
 /// UINT8, UINT16, UINT32 `uint_contents`; UINT64 `uint64_contents`; FP32 `fp32_contents`; FP64 `fp64_contents`;
 /// BYTES `bytes_contents`. FP16 and BF16 have none and must be sent raw. Values out of a narrow type's range are
 /// refused rather than wrapped.
-enum TypedTensorContents {
+package enum TypedTensorContents {
     /// Appends the elements of `contents` to `body`.
     /// - Throws: ``ServingError`` (400) when the field does not fit the datatype, another field is also set, the
     ///   element count differs from the shape's, passes `maximumElements`, or a value is out of range.
-    static func append(
+    package static func append(
         _ contents: Inference_InferTensorContents, name: String, datatype: DataType, shape: [Int],
         maximumElements: Int, to body: inout [UInt8]
     ) throws(ServingError) {

@@ -9,14 +9,14 @@ import ONNXRuntimeServing
 /// `InferTensorContents` are written into it in the same layout (after their element count is checked against the
 /// shape and the server's element limit, before anything is allocated). Every output is asked for as binary data:
 /// the gRPC protocol returns raw contents, as Triton's gRPC endpoint does.
-enum GRPCInferRequestDecoder {
+package enum GRPCInferRequestDecoder {
     /// Decodes a request.
     /// - Parameters:
     ///   - message: The gRPC request.
     ///   - outputNames: The model's outputs, used when the request names none.
     ///   - maximumElements: The most elements an input may have.
     /// - Throws: ``ServingError`` (400) naming what is wrong.
-    static func request(
+    package static func request(
         from message: Inference_ModelInferRequest, outputNames: [String], maximumElements: Int
     ) throws(ServingError) -> InferenceRequest {
         let raw = message.rawInputContents
