@@ -355,10 +355,10 @@ def render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, dura
         f"{info['python'].split('kserve ')[1].split(',')[0]}) wrapping Python onnxruntime "
         f"(`Benchmarks/server/kserve_server.py`), both serving the MNIST MLP (`Examples/MNIST/mnist-mlp.onnx`, input "
         f"`input` FP32 [1, 1, 28, 28], batch 1), on the same machine, with the same load tools, in one run. Written "
-        f"by `scripts/benchmark-server.sh` on {started}; {duration} s per row. **Other engineers were building on this "
-        f"machine during the run** (1-minute load average {load_before:.1f} at the start, {load_after:.1f} at the "
-        f"end, on 2 cores): the load tool, both servers and their builds shared the CPUs, so treat the absolute "
-        f"numbers as noisy and the ratios as the result.")
+        f"by `scripts/benchmark-server.sh` on {started}; {duration} s per row. The 1-minute load average was "
+        f"{load_before:.1f} at the start and {load_after:.1f} at the end, on 2 cores that the load tool and the server "
+        f"under test share (and anything else the machine runs): treat the absolute numbers as noisy and the ratios "
+        f"as the result.")
     add("")
     add("| | |")
     add("|---|---|")
