@@ -61,7 +61,7 @@ public final class LoadedModel: Sendable {
 
     /// Runs one inference request: checks it against the signature, waits for an instance (bounded queue), makes
     /// the input tensors, runs the model (on the instance's own thread, or on the caller's when its runs are short;
-    /// see ``ModelInstance``), and encodes the response. With dynamic batching the checked request joins a batch with
+    /// see `ModelInstance`), and encodes the response. With dynamic batching the checked request joins a batch with
     /// others and gets its own rows back.
     /// - Throws: ``ServingError``: 400 for a request that does not fit, 503 when the queue is full or the request
     ///   times out, 500 when ONNX Runtime fails.
