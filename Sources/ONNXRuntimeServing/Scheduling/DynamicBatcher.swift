@@ -169,7 +169,7 @@ final class DynamicBatcher: Sendable {
     ///   500) when its run fails.
     func submit(
         _ plan: InferencePlan, inputs: [String: Value], pending: PendingRequest,
-        cancellation: RequestCancellation = RequestCancellation()
+        cancellation: RequestCancellation
     ) async throws(ServingError) -> Output {
         let key = BatchKey(plan)
         let id = state.withLock { state in

@@ -88,9 +88,9 @@ public final class LoadedModel: Sendable {
 
     /// Runs one request and encodes its outputs with `encode`, which runs where the response is encoded (its time
     /// counts as `compute_output`).
-    func infer<Response: Sendable>(
+    func infer<Response>(
         _ request: InferenceRequest, logger: Logger,
-        encode: @escaping @Sendable (InferencePlan, any OutputValues) throws(ServingError) -> Response
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> Response {
         let start = MonotonicClock.now
         let pending = PendingRequest(statistics.metrics)  // counted before `last_inference` moves
@@ -105,27 +105,26 @@ public final class LoadedModel: Sendable {
             if let timeout = try effectiveTimeout(request) {
                 deadline = RequestDeadlines.shared.add(cancellation, timeout: timeout)
             }
-            let (response, timings): (Response, StatisticsRecorder.Timings)
-            do throws(ServingError) {
+            let (response, timings) =
                 if let batcher {
-                    (response, timings) = try await executeBatched(plan, batcher, pending, cancellation, encode: encode)
+                    try await executeBatched(plan, batcher, pending, cancellation, encode: encode)
                 } else {
-                    (response, timings) = try await execute(plan, pending, cancellation, encode: encode)
+                    try await execute(plan, pending, cancellation, encode: encode)
                 }
-            } catch {
-                // Whatever the wait that was cut short reported, a request past its deadline says so.
-                if case .timedOut(let timeout) = cancellation.reason {
-                    throw .unavailable("the request to model '\(name)' timed out after \(Self.describe(timeout))")
-                }
-                throw error
-            }
             statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
             return response
         } catch {
+            // Whatever the wait that was cut short reported, a request past its deadline says so.
+            let failure: ServingError =
+                if case .timedOut(let timeout) = cancellation.reason {
+                    .unavailable("the request to model '\(name)' timed out after \(Self.describe(timeout))")
+                } else {
+                    error
+                }
             statistics.recordFailure(total: MonotonicClock.since(start))
             logger.debug(
-                "inference failed", metadata: ["status": "\(error.statusCode)", "error": "\(error.message)"])
-            throw error
+                "inference failed", metadata: ["status": "\(failure.statusCode)", "error": "\(failure.message)"])
+            throw failure
         }
     }
 

@@ -46,9 +46,7 @@ final class RequestDeadlines: Sendable {
     /// Registers a request whose time is up `timeout` from now; remove it with ``remove(_:)`` when it ends.
     /// - Returns: The registration, for ``remove(_:)``.
     func add(_ cancellation: RequestCancellation, timeout: Duration) -> UInt64 {
-        let nanoseconds = max(Int64(0), timeout.components.seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        let span = nanoseconds.overflow ? UInt64.max / 2 : UInt64(nanoseconds.partialValue) + attoseconds(timeout)
-        let deadline = MonotonicClock.now &+ min(span, UInt64.max / 2)
+        let deadline = MonotonicClock.now &+ Self.nanoseconds(timeout)
         return state.withLock { state in
             state.nextID &+= 1
             let id = state.nextID
@@ -65,8 +63,13 @@ final class RequestDeadlines: Sendable {
         state.withLock { _ = $0.entries.removeValue(forKey: id) }
     }
 
-    private func attoseconds(_ duration: Duration) -> UInt64 {
-        UInt64(max(0, duration.components.attoseconds) / 1_000_000_000)
+    /// A non-negative duration in nanoseconds, at most `UInt64.max / 2` (so a deadline never wraps around).
+    private static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        let limit = UInt64.max / 2
+        guard seconds >= 0 else { return 0 }
+        guard UInt64(seconds) < limit / 1_000_000_000 else { return limit }
+        return UInt64(seconds) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
     }
 
     /// Starts a timer for `deadline`, replacing the armed one.
