@@ -41,20 +41,34 @@ def add_model():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="benchmarks")
 
 
-def mlp_model():
-    rng = np.random.default_rng(20240611)
-    sizes = [784, 256, 128, 10]
-    initializers = [numpy_helper.from_array(np.array([-1, 784], dtype=np.int64), name="flat_shape")]
-    nodes = [helper.make_node("Reshape", ["input", "flat_shape"], ["h0"])]
+def gemm_relu_layers(rng, sizes, random_biases):
+    """Fully connected layers from `h0` to `logits`: Gemm (He-initialised weights; biases random * 0.01 or zero),
+    with a ReLU after each but the last. Returns (nodes, initializers). Also used by Benchmarks/server/make_wide_mlp.py.
+    """
+    nodes, initializers = [], []
     for layer, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
         weight = (rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(np.float32)
-        bias = (rng.standard_normal(fan_out) * 0.01).astype(np.float32)
+        if random_biases:
+            bias = (rng.standard_normal(fan_out) * 0.01).astype(np.float32)
+        else:
+            bias = np.zeros(fan_out, dtype=np.float32)
         initializers += [numpy_helper.from_array(weight, f"w{layer}"), numpy_helper.from_array(bias, f"b{layer}")]
         last = layer == len(sizes) - 2
         out = "logits" if last else f"z{layer}"
         nodes.append(helper.make_node("Gemm", [f"h{layer}", f"w{layer}", f"b{layer}"], [out]))
         if not last:
             nodes.append(helper.make_node("Relu", [out], [f"h{layer + 1}"]))
+    return nodes, initializers
+
+
+def mlp_model():
+    rng = np.random.default_rng(20240611)
+    sizes = [784, 256, 128, 10]
+    initializers = [numpy_helper.from_array(np.array([-1, 784], dtype=np.int64), name="flat_shape")]
+    nodes = [helper.make_node("Reshape", ["input", "flat_shape"], ["h0"])]
+    layers, weights = gemm_relu_layers(rng, sizes, random_biases=True)
+    nodes += layers
+    initializers += weights
     graph = helper.make_graph(
         nodes,
         "mnist_mlp_standin",

@@ -8,27 +8,22 @@ row reads every weight from memory, while a batch of rows reads them once for al
 for. The MNIST MLP runs in about 16 µs, less than the HTTP handling of its request, so batching cannot show there.
 """
 
+import os
 import sys
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from make_models import gemm_relu_layers  # noqa: E402  (the benchmark suite's MLP layers)
 
 
 def main():
     out = sys.argv[1]
     rng = np.random.default_rng(7)
-    sizes = [784, 2048, 2048, 10]
-    initializers, nodes = [], [helper.make_node("Flatten", ["input"], ["h0"], axis=1)]
-    for layer, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
-        weight = (rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(np.float32)
-        bias = np.zeros(fan_out, dtype=np.float32)
-        initializers += [numpy_helper.from_array(weight, f"w{layer}"), numpy_helper.from_array(bias, f"b{layer}")]
-        last = layer == len(sizes) - 2
-        gemm_out = "logits" if last else f"g{layer}"
-        nodes.append(helper.make_node("Gemm", [f"h{layer}", f"w{layer}", f"b{layer}"], [gemm_out]))
-        if not last:
-            nodes.append(helper.make_node("Relu", [gemm_out], [f"h{layer + 1}"]))
+    layers, initializers = gemm_relu_layers(rng, [784, 2048, 2048, 10], random_biases=False)
+    nodes = [helper.make_node("Flatten", ["input"], ["h0"], axis=1)] + layers
     nodes.append(helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1))
     graph = helper.make_graph(
         nodes, "wide_mlp",
