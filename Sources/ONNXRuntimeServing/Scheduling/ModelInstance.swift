@@ -8,9 +8,11 @@ import Synchronization
 /// A run handed to the queue costs two thread wake-ups (the queue's thread, then the request's thread again), which
 /// on a small machine takes longer than a small model's whole run. So once an instance has measured its runs and
 /// they average at most ``inlineRunLimit``, it runs them on the request's own thread instead. A model whose runs
-/// grow past the limit goes back to its queue on the next run, and an instance that has had a single run longer than
-/// ``slowRunLimit`` (a model whose run time depends on its inputs) never runs inline again, so slow models hold up
-/// the threads that serve other requests at most once. Timeouts still terminate such a run: their timer does not
+/// grow past the limit goes back to its queue on the next run, and an instance whose runs are often longer than
+/// ``slowRunLimit`` (a model whose run time depends on its inputs) never runs inline again, so slow models hold up the
+/// threads that serve other requests only a few times. "Often" is at least two such runs and more than 1% of the
+/// runs after the first ``runsBeforeInline``: the first runs are slow anyway (ONNX Runtime sets up its memory), and on
+/// a busy machine a short run now and then waits for a core past the limit without the model being slow. Timeouts still terminate such a run: their timer does not
 /// run on those threads (``RequestDeadlines``). And only ``inlineRunSlots`` runs may execute inline at once in the
 /// whole process (one on a two-core machine), so even that one surprise never occupies every thread that serves
 /// requests.
@@ -19,7 +21,7 @@ final class ModelInstance: Sendable {
     static let inlineRunLimit: UInt64 = 200_000
     /// Runs measured before an instance may run inline.
     static let runsBeforeInline = 8
-    /// One run longer than this (in nanoseconds) keeps the instance on its queue for good: 2 ms.
+    /// Runs longer than this (in nanoseconds), when they are frequent, keep the instance on its queue for good: 2 ms.
     static let slowRunLimit: UInt64 = 2_000_000
 
     /// How many runs may execute on request threads at the same time, process-wide: all cores but one, at least one.
@@ -50,7 +52,9 @@ final class ModelInstance: Sendable {
     let queue: DispatchQueue
     private let averageRun = Atomic<UInt64>(0)
     private let runsMeasured = Atomic<Int>(0)
-    private let hadSlowRun = Atomic<Bool>(false)
+    private let runsCounted = Atomic<Int>(0)
+    private let slowRuns = Atomic<Int>(0)
+    private let hadSlowRuns = Atomic<Bool>(false)
 
     init(session: Session, label: String) {
         self.session = session
@@ -60,7 +64,7 @@ final class ModelInstance: Sendable {
     /// Whether the next run should execute on the caller's thread.
     var runsInline: Bool {
         runsMeasured.load(ordering: .relaxed) >= Self.runsBeforeInline
-            && averageRun.load(ordering: .relaxed) <= Self.inlineRunLimit && !hadSlowRun.load(ordering: .relaxed)
+            && averageRun.load(ordering: .relaxed) <= Self.inlineRunLimit && !hadSlowRuns.load(ordering: .relaxed)
     }
 
     /// The average run time so far, in nanoseconds (an exponential moving average; 0 before the first run).
@@ -73,6 +77,14 @@ final class ModelInstance: Sendable {
         let next = measured == 0 ? runNanoseconds : average - average / 8 + runNanoseconds / 8
         averageRun.store(next, ordering: .relaxed)
         if measured < Self.runsBeforeInline { runsMeasured.store(measured + 1, ordering: .relaxed) }
-        if runNanoseconds > Self.slowRunLimit { hadSlowRun.store(true, ordering: .relaxed) }
+        guard measured >= Self.runsBeforeInline else { return }
+        let counted = runsCounted.load(ordering: .relaxed) + 1
+        runsCounted.store(counted, ordering: .relaxed)
+        var slow = slowRuns.load(ordering: .relaxed)
+        if runNanoseconds > Self.slowRunLimit {
+            slow += 1
+            slowRuns.store(slow, ordering: .relaxed)
+        }
+        if slow >= 2, slow * 100 > counted { hadSlowRuns.store(true, ordering: .relaxed) }
     }
 }
