@@ -1,5 +1,3 @@
-import GRPCCore
-import GRPCNIOTransportHTTP2
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -9,7 +7,7 @@ import ServiceLifecycle
 import UnixSignals
 
 /// A KServe V2 / Triton-compatible inference server for ONNX models: REST on Hummingbird, and gRPC
-/// (`inference.GRPCInferenceService` and `grpc.health.v1.Health`) on grpc-swift's HTTP/2 transport.
+/// (`inference.GRPCInferenceService` and `grpc.health.v1.Health`) on SwiftNIO's HTTP/2.
 ///
 /// ```swift
 /// let server = InferenceServer(
@@ -108,30 +106,18 @@ public struct InferenceServer: Sendable {
 
     /// The gRPC server on ``ServerConfiguration/grpcPort`` (0 picks a free one), as a service to run beside
     /// ``makeApplication(onServerRunning:)`` in one `ServiceGroup`. It serves the engine the application loads; it
-    /// does not load models itself. Messages larger than the server's `maxRequestBytes` are refused before they are
-    /// read: the transport resets the stream, so clients see `UNAVAILABLE` or `CANCELLED` (Triton answers
-    /// `RESOURCE_EXHAUSTED`), and nothing is allocated for them.
+    /// does not load models itself. A message larger than the server's `maxRequestBytes` is answered
+    /// `RESOURCE_EXHAUSTED` as soon as its length prefix arrives, before its bytes are buffered.
     /// - Parameter onListening: Called with the bound port once the server listens.
     public func makeGRPCService(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> GRPCServerService {
-        let limit = configuration.serving.limits.maxRequestBytes
-        let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: configuration.host, port: configuration.grpcPort ?? 0),
-            transportSecurity: .plaintext,
-            config: .defaults { $0.rpc.maxRequestPayloadSize = limit })
-        let server = GRPCServer(
-            transport: transport,
-            services: [
-                KServeGRPCService(engine: engine, access: configuration.repositoryAccess, logger: logger),
-                GRPCHealthService(engine: engine),
-            ],
-            // Only the repository RPCs pass through the access check; ModelInfer and the rest reach their handlers
-            // without an interceptor call.
-            interceptorPipeline: [
-                .apply(
-                    GRPCRepositoryAccessInterceptor(access: configuration.repositoryAccess),
-                    to: .methods(GRPCRepositoryAccessInterceptor.guardedDescriptors))
-            ])
-        return GRPCServerService(server: server, logger: logger, onListening: onListening)
+        let access = GRPCRepositoryAccess(access: configuration.repositoryAccess)
+        let routes = GRPCRoutes(
+            service: KServeGRPCService(engine: engine, access: configuration.repositoryAccess, logger: logger),
+            health: GRPCHealthService(engine: engine), access: access)
+        return GRPCServerService(
+            host: configuration.host, port: configuration.grpcPort ?? 0, routes: routes,
+            limits: GRPCConnectionHandler.Limits(maxMessageBytes: configuration.serving.limits.maxRequestBytes),
+            logger: logger, onListening: onListening)
     }
 
     /// Runs the server (REST, and gRPC unless ``ServerConfiguration/grpcPort`` is `nil`) until SIGTERM or SIGINT,

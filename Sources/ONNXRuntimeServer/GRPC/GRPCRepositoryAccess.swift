@@ -1,42 +1,24 @@
 import GRPCCore
 import Hummingbird
-import KServeGRPCProtocol
 import ONNXRuntimeServing
 
 /// Guards the model repository RPCs (`RepositoryIndex`, `RepositoryModelLoad`, `RepositoryModelUnload`) as the REST
 /// server guards `/v2/repository/...`: open; disabled (`PERMISSION_DENIED`); or requiring the metadata
 /// `authorization: Bearer <token>` (`UNAUTHENTICATED` without it, `PERMISSION_DENIED` with a wrong token).
-struct GRPCRepositoryAccessInterceptor: ServerInterceptor {
+struct GRPCRepositoryAccess: Sendable {
     let access: RepositoryAccess
 
-    /// The guarded methods.
-    static let guardedMethods: Set<String> = ["RepositoryIndex", "RepositoryModelLoad", "RepositoryModelUnload"]
-
-    /// The guarded methods' descriptors, for the server's interceptor pipeline.
-    static let guardedDescriptors: Set<MethodDescriptor> = [
-        Inference_GRPCInferenceService.Method.RepositoryIndex.descriptor,
-        Inference_GRPCInferenceService.Method.RepositoryModelLoad.descriptor,
-        Inference_GRPCInferenceService.Method.RepositoryModelUnload.descriptor,
-    ]
-
-    func intercept<Input: Sendable, Output: Sendable>(
-        request: StreamingServerRequest<Input>, context: ServerContext,
-        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
-    ) async throws -> StreamingServerResponse<Output> {
-        if Self.guardedMethods.contains(context.descriptor.method) {
-            try check(request.metadata)
-        }
-        return try await next(request, context)
-    }
-
-    private func check(_ metadata: Metadata) throws(RPCError) {
+    /// Checks the `authorization` metadata of a call to a guarded method.
+    /// - Parameter authorization: The metadata's value, `nil` when the call has none.
+    /// - Throws: The status to answer with when the call may not proceed.
+    func check(authorization header: String?) throws(RPCError) {
         switch access {
         case .open:
             return
         case .disabled:
             throw ServingError(.forbidden, "the model repository API is disabled on this server").rpcError
         case .token(let expected):
-            guard let header = metadata[stringValues: "authorization"].first(where: { _ in true }) else {
+            guard let header else {
                 throw ServingError(
                     .unauthorized, "the model repository API needs 'authorization: Bearer <token>' metadata"
                 ).rpcError

@@ -8,37 +8,31 @@ import SwiftProtobuf
 
 /// The `inference.GRPCInferenceService` over the serving core: each RPC maps to one ``InferenceEngine`` method, as
 /// each REST endpoint does, and a ``ServingError`` becomes the gRPC status Triton sends for it (see
-/// ``ServingError/grpcCode``). The repository RPCs are guarded by ``GRPCRepositoryAccessInterceptor``.
-struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
+/// ``ServingError/grpcCode``). ``GRPCRoutes`` maps the methods' paths here; the repository RPCs are guarded there.
+struct KServeGRPCService: Sendable {
     let engine: InferenceEngine
     let access: RepositoryAccess
     let logger: Logger
 
     // MARK: - Health and metadata
 
-    func serverLive(request: Inference_ServerLiveRequest, context: ServerContext) async throws
-        -> Inference_ServerLiveResponse
-    {
+    func serverLive(_ request: Inference_ServerLiveRequest) async throws(RPCError) -> Inference_ServerLiveResponse {
         .with { $0.live = engine.isLive }
     }
 
-    func serverReady(request: Inference_ServerReadyRequest, context: ServerContext) async throws
-        -> Inference_ServerReadyResponse
-    {
+    func serverReady(_ request: Inference_ServerReadyRequest) async throws(RPCError) -> Inference_ServerReadyResponse {
         let ready = await engine.isReady
         return .with { $0.ready = ready }
     }
 
-    func modelReady(request: Inference_ModelReadyRequest, context: ServerContext) async throws
-        -> Inference_ModelReadyResponse
-    {
+    func modelReady(_ request: Inference_ModelReadyRequest) async throws(RPCError) -> Inference_ModelReadyResponse {
         // As Triton: an unknown or unloaded model is simply not ready; only a malformed name or version is an error.
         let (name, version) = try Self.model(request.name, request.version)
         let ready = (try? engine.model(name, version: version)) != nil
         return .with { $0.ready = ready }
     }
 
-    func serverMetadata(request: Inference_ServerMetadataRequest, context: ServerContext) async throws
+    func serverMetadata(_ request: Inference_ServerMetadataRequest) async throws(RPCError)
         -> Inference_ServerMetadataResponse
     {
         .with {
@@ -48,7 +42,7 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
         }
     }
 
-    func modelMetadata(request: Inference_ModelMetadataRequest, context: ServerContext) async throws
+    func modelMetadata(_ request: Inference_ModelMetadataRequest) async throws(RPCError)
         -> Inference_ModelMetadataResponse
     {
         let (name, version) = try Self.model(request.name, request.version)
@@ -73,31 +67,25 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
 
     // MARK: - Inference
 
-    func modelInfer(request: Inference_ModelInferRequest, context: ServerContext) async throws
-        -> Inference_ModelInferResponse
-    {
+    func modelInfer(_ request: Inference_ModelInferRequest) async throws(RPCError) -> Inference_ModelInferResponse {
         try await Self.call { () async throws(ServingError) in try await infer(request) }
     }
 
-    func modelStreamInfer(
-        request: RPCAsyncSequence<Inference_ModelInferRequest, any Error>,
-        response: RPCWriter<Inference_ModelStreamInferResponse>, context: ServerContext
-    ) async throws {
-        // One response per request, in order; a failed request is answered with its message and the stream goes on.
-        for try await message in request {
-            var answer = Inference_ModelStreamInferResponse()
-            do {
-                answer.inferResponse = try await infer(message)
-            } catch {
-                answer.errorMessage = error.message
-                answer.inferResponse = .with {
-                    $0.modelName = message.modelName
-                    $0.modelVersion = message.modelVersion
-                    $0.id = message.id
-                }
+    /// One message of `ModelStreamInfer`: every request gets one response, in order; a failed request is answered
+    /// with its message in `error_message` and the stream goes on.
+    func modelStreamInfer(_ message: Inference_ModelInferRequest) async -> Inference_ModelStreamInferResponse {
+        var answer = Inference_ModelStreamInferResponse()
+        do {
+            answer.inferResponse = try await infer(message)
+        } catch {
+            answer.errorMessage = error.message
+            answer.inferResponse = .with {
+                $0.modelName = message.modelName
+                $0.modelVersion = message.modelVersion
+                $0.id = message.id
             }
-            try await response.write(answer)
         }
+        return answer
     }
 
     private func infer(_ message: Inference_ModelInferRequest) async throws(ServingError)
@@ -127,15 +115,13 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
 
     // MARK: - Configuration and statistics
 
-    func modelConfig(request: Inference_ModelConfigRequest, context: ServerContext) async throws
-        -> Inference_ModelConfigResponse
-    {
+    func modelConfig(_ request: Inference_ModelConfigRequest) async throws(RPCError) -> Inference_ModelConfigResponse {
         let (name, version) = try Self.model(request.name, request.version)
         let config = try Self.call { () throws(ServingError) in try engine.config(model: name, version: version) }
         return .with { $0.config = GRPCModelConfig.message(config) }
     }
 
-    func modelStatistics(request: Inference_ModelStatisticsRequest, context: ServerContext) async throws
+    func modelStatistics(_ request: Inference_ModelStatisticsRequest) async throws(RPCError)
         -> Inference_ModelStatisticsResponse
     {
         let statistics = try Self.call { () throws(ServingError) in
@@ -153,7 +139,7 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
 
     // MARK: - Model repository
 
-    func repositoryIndex(request: Inference_RepositoryIndexRequest, context: ServerContext) async throws
+    func repositoryIndex(_ request: Inference_RepositoryIndexRequest) async throws(RPCError)
         -> Inference_RepositoryIndexResponse
     {
         let entries = await engine.repositoryIndex(readyOnly: request.ready)
@@ -169,7 +155,7 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
         }
     }
 
-    func repositoryModelLoad(request: Inference_RepositoryModelLoadRequest, context: ServerContext) async throws
+    func repositoryModelLoad(_ request: Inference_RepositoryModelLoadRequest) async throws(RPCError)
         -> Inference_RepositoryModelLoadResponse
     {
         try await Self.call { () async throws(ServingError) in
@@ -181,7 +167,7 @@ struct KServeGRPCService: Inference_GRPCInferenceService.SimpleServiceProtocol {
         return Inference_RepositoryModelLoadResponse()
     }
 
-    func repositoryModelUnload(request: Inference_RepositoryModelUnloadRequest, context: ServerContext) async throws
+    func repositoryModelUnload(_ request: Inference_RepositoryModelUnloadRequest) async throws(RPCError)
         -> Inference_RepositoryModelUnloadResponse
     {
         try await Self.call { () async throws(ServingError) in

@@ -1,33 +1,68 @@
-import GRPCCore
-import GRPCNIOTransportHTTP2
 import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP2
+import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
-/// Runs the gRPC server (HTTP/2, plaintext) as a swift-service-lifecycle service: on graceful shutdown it stops
-/// accepting RPCs, lets those in progress finish, and returns.
+/// Runs the gRPC server (HTTP/2 with prior knowledge, plaintext) as a swift-service-lifecycle service: on graceful
+/// shutdown it stops accepting connections, sends GOAWAY on each, lets the calls in progress finish, and returns.
 ///
 /// Make one with ``InferenceServer/makeGRPCService(onListening:)``.
 public struct GRPCServerService: Service, CustomStringConvertible {
-    let server: GRPCServer<HTTP2ServerTransport.Posix>
+    let host: String
+    let port: Int
+    let routes: GRPCRoutes
+    let limits: GRPCConnectionHandler.Limits
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
 
     /// The service's name in logs.
     public var description: String { "GRPCServerService" }
 
-    /// Serves until graceful shutdown (or cancellation), then drains RPCs in progress.
+    /// Serves until graceful shutdown (or cancellation), then drains the calls in progress.
     /// - Throws: When the port cannot be bound.
     public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { try await server.serve() }
-                if let address = try await server.listeningAddress {
-                    logger.info("gRPC listening", metadata: ["address": "\(address)"])
-                    await onListening(address.ipv4?.port ?? address.ipv6?.port ?? 0)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let quiesce = ServerQuiescingHelper(group: group)
+        let (routes, limits, logger) = (routes, limits, logger)
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                 }
             }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(
+                        NIOHTTP2Handler(mode: .server, initialSettings: GRPCConnectionHandler.settings(limits)))
+                    try sync.addHandler(GRPCConnectionHandler(routes: routes, limits: limits, logger: logger))
+                }
+            }
+            .bind(host: host, port: port).get()
+        let address = channel.localAddress
+        logger.info("gRPC listening", metadata: ["address": "\(address.map { "\($0)" } ?? "?")"])
+        await onListening(address?.port ?? 0)
+
+        let drained = channel.eventLoop.makePromise(of: Void.self)
+        let started = Atomic(false)
+        let shutDown: @Sendable () -> Void = {
+            if !started.exchange(true, ordering: .relaxed) { quiesce.initiateShutdown(promise: drained) }
+        }
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await drained.futureResult.get()
+            } onCancel: {
+                shutDown()
+            }
         } onGracefulShutdown: {
-            server.beginGracefulShutdown()
+            shutDown()
         }
     }
 }
