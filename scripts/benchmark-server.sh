@@ -7,7 +7,7 @@
 #
 # Usage: scripts/benchmark-server.sh       BENCH_SERVER_DURATION=N sets the seconds per measurement (default 10)
 #
-# What it sets up: wrk and h2load (apt, when missing), .bench/kserve-venv (kserve 0.21, onnxruntime 1.32, numpy, onnx),
+# What it sets up: wrk (apt, when missing), the gRPC load client Benchmarks/server/grpc_load.c (cc or clang), .bench/kserve-venv (kserve 0.21, onnxruntime 1.32, numpy, onnx),
 # the pinned ONNX Runtime (.ort), the release `ort`. Work files and raw results: .bench/server/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,10 +20,9 @@ esac
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Load tools (wrk, h2load)"
+step "Load tools (wrk, grpc_load)"
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
-command -v h2load >/dev/null || missing+=(nghttp2-client)
 if [[ ${#missing[@]} -gt 0 ]]; then
     sudo=""
     [[ $(id -u) -ne 0 ]] && sudo="sudo"
@@ -31,7 +30,9 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 wrk --version 2>&1 | head -n 1 || true
-h2load --version | head -n 1
+mkdir -p "$root/.bench/server"
+compiler="$(command -v cc || command -v clang || command -v gcc)"
+"$compiler" -O2 -o "$root/.bench/server/grpc_load" Benchmarks/server/grpc_load.c -lpthread
 
 step "Python server environment (.bench/kserve-venv)"
 venv="$root/.bench/kserve-venv"
@@ -58,4 +59,4 @@ mkdir -p "$root/.bench/server"
 
 step "Measuring"
 "$py" Benchmarks/server/driver.py --ort "$ort" --out "$root/BENCHMARKS.md" --work "$root/.bench/server" \
-    --wide-model "$root/.bench/server/wide-mlp.onnx"
+    --wide-model "$root/.bench/server/wide-mlp.onnx" --grpc-load "$root/.bench/server/grpc_load"
