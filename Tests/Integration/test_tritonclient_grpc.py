@@ -286,19 +286,20 @@ def test_oversize_message_is_refused(client, stub, max_request_size):
 
 
 def test_large_messages_cross_the_flow_control_windows(grpc_url, max_request_size):
-    # 3.5 MiB per message is several times a stream's receive window (1 MiB), and 12 of them on one connection are
-    # more than its window (16 MiB): both must be reopened as the server consumes the bytes, or the calls stall.
-    elements = (max_request_size - 64 * 1024) // 4
-    values = np.arange(elements, dtype=np.float32) * np.float32(0.5)
+    # Six BYTES elements of ~0.6 MiB make a message several times a stream's receive window (1 MiB), and 12 of them on
+    # one connection are more than its window (16 MiB): both must be reopened as the server consumes the bytes, or
+    # the calls stall.
+    size = (max_request_size - 64 * 1024) // 6 - 4
+    elements = [bytes([65 + index]) * size for index in range(6)]
+    raw = b"".join(struct.pack("<I", len(element)) + element for element in elements)
     channel = grpc.insecure_channel(grpc_url, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024),
                                                        ("grpc.max_send_message_length", 64 * 1024 * 1024)])
     stub = service_pb2_grpc.GRPCInferenceServiceStub(channel)
     try:
         for _ in range(12):
-            response = stub.ModelInfer(raw_request("identity_float32", "FP32", [elements], values.tobytes()),
-                                       timeout=30)
-            assert list(response.outputs[0].shape) == [elements]
-            assert np.array_equal(np.frombuffer(response.raw_output_contents[0], dtype=np.float32), values)
+            response = stub.ModelInfer(raw_request("identity_string", "BYTES", [2, 3], raw), timeout=30)
+            assert list(response.outputs[0].shape) == [2, 3]
+            assert response.raw_output_contents[0] == raw
     finally:
         channel.close()
 
