@@ -322,22 +322,22 @@ def test_concurrent_calls_on_one_connection(stub):
         assert np.array_equal(result, np.full(6, index, dtype=np.float32))
 
 
-def test_unknown_method_is_unimplemented(grpc_url):
+@pytest.mark.parametrize(
+    "method_name, payload, code, text",
+    [
+        ("NoSuchMethod", b"", grpc.StatusCode.UNIMPLEMENTED, "NoSuchMethod"),
+        ("ModelInfer", b"\xff\xff\xff\xff", grpc.StatusCode.INVALID_ARGUMENT, "ModelInferRequest"),
+    ],
+    ids=["unknown-method", "not-protobuf"],
+)
+def test_raw_calls_get_a_status(grpc_url, method_name, payload, code, text):
+    # Raw bytes through grpcio, past the generated stubs.
     with grpc.insecure_channel(grpc_url) as channel:
-        method = channel.unary_unary("/inference.GRPCInferenceService/NoSuchMethod")
+        method = channel.unary_unary(f"/inference.GRPCInferenceService/{method_name}")
         with pytest.raises(grpc.RpcError) as info:
-            method(b"", timeout=10)
-    assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert "NoSuchMethod" in info.value.details()
-
-
-def test_a_message_that_is_not_protobuf_is_invalid(grpc_url):
-    with grpc.insecure_channel(grpc_url) as channel:
-        method = channel.unary_unary("/inference.GRPCInferenceService/ModelInfer")
-        with pytest.raises(grpc.RpcError) as info:
-            method(b"\xff\xff\xff\xff", timeout=10)
-    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "ModelInferRequest" in info.value.details()
+            method(payload, timeout=10)
+    assert info.value.code() == code
+    assert text in info.value.details()
 
 
 def test_compressed_messages_are_refused(stub, client):
