@@ -373,7 +373,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         call.headersSent = true
         call.pending -= 1
         var credit = 0
-        if call.pending < limits.pendingStreamMessages, call.uncredited > 0, !call.requestEnded {
+        // Credit held back while too many messages waited (it is only held at a quarter window or more).
+        if call.pending < limits.pendingStreamMessages, call.uncredited >= limits.streamWindow / 4, !call.requestEnded {
             credit = call.uncredited
             call.uncredited = 0
         }

@@ -27,6 +27,12 @@ struct GRPCRoutes: Sendable {
     /// The route for a `:path`, `nil` for a method the server does not have.
     func route(_ path: String) -> Route? { routes[path] }
 
+    /// A table of routes given directly (the tests' own methods).
+    init(routes: [String: Route], access: GRPCRepositoryAccess) {
+        self.routes = routes
+        self.access = access
+    }
+
     init(service: KServeGRPCService, health: GRPCHealthService, access: GRPCRepositoryAccess) {
         typealias Methods = Inference_GRPCInferenceService.Method
         var routes: [String: Route] = [:]
