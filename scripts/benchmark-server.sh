@@ -7,7 +7,8 @@
 #
 # Usage: scripts/benchmark-server.sh       BENCH_SERVER_DURATION=N sets the seconds per measurement (default 10)
 #
-# What it sets up: wrk (apt, when missing), the gRPC load client Benchmarks/server/grpc_load.c (cc or clang), .bench/kserve-venv (kserve 0.21, onnxruntime 1.32, numpy, onnx),
+# What it sets up: wrk (apt, when missing), the gRPC load client Benchmarks/server/grpc_load.c and
+# the loopback probe tcp_floor.c (cc or clang), taskset, .bench/kserve-venv (kserve 0.21, onnxruntime 1.32, numpy, onnx),
 # the pinned ONNX Runtime (.ort), the release `ort`. Work files and raw results: .bench/server/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +34,7 @@ wrk --version 2>&1 | head -n 1 || true
 mkdir -p "$root/.bench/server"
 compiler="$(command -v cc || command -v clang || command -v gcc)"
 "$compiler" -O2 -o "$root/.bench/server/grpc_load" Benchmarks/server/grpc_load.c -lpthread
+"$compiler" -O2 -o "$root/.bench/server/tcp_floor" Benchmarks/server/tcp_floor.c -lpthread
 
 step "Python server environment (.bench/kserve-venv)"
 venv="$root/.bench/kserve-venv"
@@ -59,4 +61,5 @@ mkdir -p "$root/.bench/server"
 
 step "Measuring"
 "$py" Benchmarks/server/driver.py --ort "$ort" --out "$root/BENCHMARKS.md" --work "$root/.bench/server" \
-    --wide-model "$root/.bench/server/wide-mlp.onnx" --grpc-load "$root/.bench/server/grpc_load"
+    --wide-model "$root/.bench/server/wide-mlp.onnx" --grpc-load "$root/.bench/server/grpc_load" \
+    --tcp-floor "$root/.bench/server/tcp_floor"

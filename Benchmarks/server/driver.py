@@ -265,11 +265,11 @@ def run_wrk_once(server, url, concurrency, duration, env):
     }
 
 
-def run_grpc_load(server, client, port, frame, concurrency, duration, work):
+def run_grpc_load(server, client, port, frame, concurrency, duration, work, cpu=None):
     body = os.path.join(work, "grpc-request.bin")
     with open(body, "wb") as handle:
         handle.write(frame)
-    argv = [client, "127.0.0.1", str(port), "/inference.GRPCInferenceService/ModelInfer", body, str(concurrency),
+    argv = (["taskset", "-c", cpu] if cpu is not None else []) + [client, "127.0.0.1", str(port), "/inference.GRPCInferenceService/ModelInfer", body, str(concurrency),
             str(duration)]
     before = process_tree_cpu(server.process.pid)
     output = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
@@ -282,6 +282,27 @@ def run_grpc_load(server, client, port, frame, concurrency, duration, work):
         "requests": calls, "errors": calls - succeeded, "throughput": succeeded / float(fields["seconds"]),
         "p50": float(fields["p50_us"]), "p99": float(fields["p99_us"]), "cpu_us": cpu * 1e6 / max(calls, 1),
     }
+
+
+def pinned_grpc_row(server, client, port, frame, duration, work):
+    """gRPC at concurrency 1 with the server's threads and the load client on CPU 0, then the server unpinned."""
+    everything = f"0-{(os.cpu_count() or 1) - 1}"
+    subprocess.run(["taskset", "-a", "-p", "-c", "0", str(server.process.pid)], check=True, capture_output=True)
+    try:
+        return run_grpc_load(server, client, port, frame, 1, duration, work, cpu="0")
+    finally:
+        subprocess.run(["taskset", "-a", "-p", "-c", everything, str(server.process.pid)], check=True,
+                       capture_output=True)
+
+
+def tcp_floor(binary):
+    """Loopback TCP round trips between two threads: on one core, on two, and wherever the scheduler puts them."""
+    floor = {}
+    for mode in ("same", "split", "free"):
+        output = subprocess.run([binary, mode, "20000"], capture_output=True, text=True, check=True).stdout
+        fields = dict(item.split("=") for item in output.split())
+        floor[mode] = {"p50": float(fields["p50_us"]), "p99": float(fields["p99_us"])}
+    return floor
 
 
 def percentile(values, p):
@@ -335,7 +356,7 @@ def facts(ort, python):
 
 
 def render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, duration, started, load_before, load_after,
-           seconds):
+           seconds, pinned=None, floor=None):
     lines = [BEGIN, "", "## Server", ""]
     add = lines.append
     add(f"`ort serve` (release build) against the KServe Python ModelServer (`kserve` "
@@ -434,7 +455,19 @@ def render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, dura
             add(f"| {name} | {us(row['p50'])} | {us(bench['p50'])} | {us(row['p50'] - bench['p50'])} |")
         else:
             add(f"| {name} | n/a | {us(bench['p50'])} | n/a |")
+    if pinned:
+        add(f"| gRPC, server and load client on one core | {us(pinned['p50'])} | {us(bench['p50'])} | "
+            f"{us(pinned['p50'] - bench['p50'])} |")
     add("")
+    if floor:
+        add(f"What no server can take away: a TCP round trip over loopback between two threads of a C program "
+            f"(`Benchmarks/server/tcp_floor.c`, a 3.3 KB request and a 64 B reply, blocking reads, no HTTP) takes "
+            f"p50 {us(floor['same']['p50'])} µs with both threads on one core, {us(floor['split']['p50'])} µs on two "
+            f"cores, and {us(floor['free']['p50'])} µs where the scheduler puts them. On this virtual machine waking a "
+            f"thread on another core is that much dearer, and the servers and load tools above run unpinned, so "
+            f"their concurrency-1 rows carry it. The pinned row (`taskset`: the server's threads and `grpc_load` on "
+            f"CPU 0) shows what the server itself adds, the load client's own work included.")
+        add("")
     add("### Targets")
     add("")
     for transport in ("REST JSON", "REST binary", "gRPC"):
@@ -453,8 +486,10 @@ def render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, dura
             f"{case['transport']}: **{'met' if gain >= 2 else 'not met'}** — {gain:.2f}×.")
     if ours_grpc_1:
         added = ours_grpc_1["p50"] - bench["p50"]
+        pinned_text = (f"; {us(pinned['p50'] - bench['p50'])} µs with server and client on one core"
+                       if pinned else "")
         add(f"- gRPC at concurrency 1 adds ≤100 µs to the in-process run: **{'met' if added <= 100 else 'not met'}** — "
-            f"{us(added)} µs.")
+            f"{us(added)} µs{pinned_text}.")
     else:
         add("- gRPC at concurrency 1 adds ≤100 µs to the in-process run: **n/a** — this `ort serve` has no gRPC "
             "endpoint yet (`--grpc-port` arrives with the gRPC branch); the script measures it once it is built.")
@@ -488,6 +523,7 @@ def main():
     parser.add_argument("--model", default=os.path.join(ROOT, "Examples/MNIST/mnist-mlp.onnx"))
     parser.add_argument("--wide-model", help="the wide MLP of make_wide_mlp.py, for the batching table (optional)")
     parser.add_argument("--grpc-load", required=True, help="the gRPC load client built from grpc_load.c")
+    parser.add_argument("--tcp-floor", required=True, help="the loopback round-trip probe built from tcp_floor.c")
     parser.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
     parser.add_argument("--work", default=os.path.join(ROOT, ".bench/server"))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_SERVER_DURATION", "10")))
@@ -546,6 +582,9 @@ def main():
         run_wrk(server, f"http://127.0.0.1:{server.http_port}/v2/models/{MODEL_NAME}/infer", 8, 2, json_env)
 
     rows, batching = [], []
+    pinned = None
+    log("== TCP round-trip floor")
+    floor = tcp_floor(arguments.tcp_floor)
     binary_note = None
     servers = []
     try:
@@ -573,6 +612,9 @@ def main():
             else:
                 rows.append({"transport": "gRPC", "server": "ours", "concurrency": concurrency,
                              "note": "n/a (not built)"})
+        if has_grpc:
+            log("== ours gRPC c=1, server and client on one core")
+            pinned = pinned_grpc_row(ours, arguments.grpc_load, ours.grpc_port, frame, duration, work)
         ours.stop()
 
         # The Python server.
@@ -646,10 +688,10 @@ def main():
     info = facts(arguments.ort, sys.executable)
     seconds = time.monotonic() - start
     section = render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, duration, started, load_before,
-                     os.getloadavg()[0], seconds)
+                     os.getloadavg()[0], seconds, pinned=pinned, floor=floor)
     with open(os.path.join(arguments.work, "results.json"), "w") as handle:
         json.dump({"facts": info, "rows": rows, "batching": batching, "in_process": bench, "wide_in_process": wide_bench,
-                   "duration": duration},
+                   "grpc_pinned": pinned, "tcp_floor": floor, "duration": duration},
                   handle, indent=2)
     write_section(arguments.out, section)
     log(f"== wrote the Server section of {arguments.out} in {seconds:.0f} s")
