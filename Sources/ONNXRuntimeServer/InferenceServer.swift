@@ -116,7 +116,9 @@ public struct InferenceServer: Sendable {
             health: GRPCHealthService(engine: engine), access: access)
         return GRPCServerService(
             host: configuration.host, port: configuration.grpcPort ?? 0, routes: routes,
-            limits: GRPCConnectionHandler.Limits(maxMessageBytes: configuration.serving.limits.maxRequestBytes),
+            limits: GRPCConnectionHandler.Limits(
+                maxMessageBytes: configuration.serving.limits.maxRequestBytes,
+                readTimeout: configuration.readTimeout.map { TimeAmount($0) }),
             logger: logger, onListening: onListening)
     }
 

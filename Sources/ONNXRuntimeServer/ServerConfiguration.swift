@@ -19,7 +19,10 @@ public struct ServerConfiguration: Sendable {
     public var repositoryAccess: RepositoryAccess
     /// How long a client may take to send one whole request (headers and body), counted from when the connection
     /// opens or from the previous response; `nil` for no limit. A client that sends slower than that (slow-loris),
-    /// stops halfway, or leaves its connection idle that long is disconnected. Default 60 s.
+    /// stops halfway, or leaves its connection idle that long is disconnected. Over gRPC the same holds per
+    /// connection: while the server waits for the client (no calls, or a request still arriving), the client must
+    /// deliver a whole message or end a request within this time; partial messages, new streams and resets do not
+    /// restart the clock. Default 60 s.
     public var readTimeout: Duration?
     /// The TCP port of the Prometheus metrics endpoint (`GET /metrics`, on ``host``); 0 picks a free one, `nil`
     /// serves no metrics. Default `nil`, so an embedding application binds no port it did not ask for; `ort serve`

@@ -282,4 +282,54 @@ struct GRPCConnectionHandlerTests {
         await connection.loop.run()
         try await connection.channel.closeFuture.get()
     }
+
+    static let timed = GRPCConnectionHandler.Limits(maxMessageBytes: 1_000, readTimeout: .seconds(1))
+
+    @Test("read timeout: an idle connection is closed")
+    func idleConnection() async throws {
+        let connection = try await Connection(limits: Self.timed)
+        await connection.loop.advanceTime(by: .milliseconds(999))
+        #expect(connection.channel.isActive)
+        await connection.loop.advanceTime(by: .milliseconds(1))
+        try await connection.channel.closeFuture.get()
+    }
+
+    @Test("read timeout: trickled bytes and new streams do not restart the clock")
+    func slowLoris() async throws {
+        let connection = try await Connection(limits: Self.timed)
+        try await connection.request(Self.echo, on: 1)
+        let message = Self.frame([1, 2, 3, 4, 5, 6])
+        for (index, byte) in message.dropLast().enumerated() {
+            await connection.loop.advanceTime(by: .milliseconds(80))
+            try await connection.data([byte], on: 1, endStream: false)
+            try await connection.request(Self.echo, on: 3 + 2 * index)
+        }
+        #expect(connection.channel.isActive)  // 10 bytes, 800 ms
+        await connection.loop.advanceTime(by: .milliseconds(199))
+        #expect(connection.channel.isActive)
+        await connection.loop.advanceTime(by: .milliseconds(1))
+        try await connection.channel.closeFuture.get()
+    }
+
+    @Test("read timeout: whole messages keep a stream alive, and a busy server does not count")
+    func progressAndBusyServer() async throws {
+        let connection = try await Connection(limits: Self.timed)
+        try await connection.request(Self.stream, on: 1)
+        for value in 0..<5 {
+            await connection.loop.advanceTime(by: .milliseconds(800))
+            try await connection.data(Self.frame([UInt8(value)]), on: 1, endStream: false)
+            _ = try await connection.next()  // the response headers, then each message
+            if value == 0 { _ = try await connection.next() }
+        }
+        #expect(connection.channel.isActive)  // 4 s
+        try await connection.data([], on: 1, endStream: true)
+        _ = try await connection.headers()
+        connection.channel.pipeline.fireUserInboundEventTriggered(StreamClosedEvent(streamID: 1, reason: nil))
+        // A slow call whose request has arrived: the server is working, the clock stands still.
+        try await connection.request(Self.slow, on: 3)
+        try await connection.data(Self.frame([1]), on: 3)
+        await connection.loop.advanceTime(by: .seconds(5))
+        #expect(connection.channel.isActive)
+        try await connection.channel.close()
+    }
 }

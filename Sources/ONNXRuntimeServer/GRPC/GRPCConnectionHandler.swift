@@ -29,6 +29,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         var connectionWindow: Int = 16 << 20
         /// Messages of one streaming call received and not yet answered before its credit is held back.
         var pendingStreamMessages: Int = 16
+        /// How long the client may take to deliver its next whole message, or end its request, while the server
+        /// waits for one (including a connection with no calls); `nil` for no limit. See ``ServerConfiguration/readTimeout``.
+        var readTimeout: TimeAmount? = nil
     }
 
     /// One call (one HTTP/2 stream).
@@ -60,6 +63,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var lastStreamID: HTTP2StreamID = .rootStream
     private var quiescing = false
     private var openedConnectionWindow = false
+    private var readTimer: Scheduled<Void>?
 
     init(routes: GRPCRoutes, limits: Limits, logger: Logger) {
         self.routes = routes
@@ -80,12 +84,58 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     // MARK: - Connection
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { openConnectionWindow(context: context) }
+        if context.channel.isActive {
+            openConnectionWindow(context: context)
+            updateReadTimer(context: context)
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
         openConnectionWindow(context: context)
+        updateReadTimer(context: context)
         context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        readTimer?.cancel()
+        readTimer = nil
+    }
+
+    // MARK: - Read timeout
+
+    /// Whether the server is waiting for the client: no calls at all, or a call whose request is still arriving.
+    private var waitingForClient: Bool {
+        calls.isEmpty || calls.values.contains { !$0.requestEnded && !$0.finished }
+    }
+
+    /// Starts the read clock when the server starts waiting for the client, stops it when it stops waiting. A
+    /// running clock is left alone: new streams, resets and partial messages do not restart it.
+    private func updateReadTimer(context: ChannelHandlerContext) {
+        if !waitingForClient {
+            readTimer?.cancel()
+            readTimer = nil
+        } else if readTimer == nil {
+            armReadTimer(context: context)
+        }
+    }
+
+    /// The client made progress (a whole message, or the end of a request): the clock starts again if the server
+    /// still waits for it.
+    private func clientProgressed(context: ChannelHandlerContext) {
+        readTimer?.cancel()
+        readTimer = nil
+        if waitingForClient { armReadTimer(context: context) }
+    }
+
+    private func armReadTimer(context: ChannelHandlerContext) {
+        guard let timeout = limits.readTimeout else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        readTimer = context.eventLoop.scheduleTask(in: timeout) {
+            let (handler, context) = bound.value
+            handler.readTimer = nil
+            handler.logger.debug("gRPC connection closed: the client sent nothing whole within the read timeout")
+            context.close(promise: nil)
+        }
     }
 
     /// The connection window starts at 65,535 bytes whatever the settings say; one update raises it.
@@ -102,6 +152,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        readTimer?.cancel()
+        readTimer = nil
         for (_, call) in calls { Self.abandon(call) }
         calls.removeAll()
         context.fireChannelInactive()
@@ -123,6 +175,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         switch event {
         case let closed as StreamClosedEvent:
             if let call = calls.removeValue(forKey: closed.streamID), !call.finished { Self.abandon(call) }
+            updateReadTimer(context: context)
             closeIfDrained(context: context)
         case is ChannelShouldQuiesceEvent:
             // Graceful shutdown: no new calls (GOAWAY names the last stream seen), the calls in progress finish,
@@ -226,6 +279,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             call.task = startStreaming(route.handler, messages: messages, on: streamID, context: context)
         }
         calls[streamID] = call
+        updateReadTimer(context: context)
         if payload.endStream { requestEnded(streamID, context: context) }
     }
 
@@ -240,8 +294,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
         guard var call = calls[streamID], !call.finished, case .byteBuffer(let bytes) = payload.data else { return }
         call.reader.append(bytes)
+        var progressed = false
+        defer { if progressed { clientProgressed(context: context) } }
         do {
             while let message = try call.reader.next() {
+                progressed = true
                 if call.route.streaming {
                     call.pending += 1
                     call.messages?.yield(message)
@@ -267,6 +324,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             }
         }
         calls[streamID] = call
+        updateReadTimer(context: context)
         if payload.endStream { requestEnded(streamID, context: context) }
     }
 
@@ -275,6 +333,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         guard var call = calls[streamID], !call.finished else { return }
         call.requestEnded = true
         calls[streamID] = call
+        defer { clientProgressed(context: context) }
         if call.reader.bufferedBytes > 0 {
             return reject(
                 RPCError(code: .internalError, message: "the request ended inside a message"), on: streamID,
