@@ -155,8 +155,10 @@ struct GRPCConnectionHandlerTests {
         #expect(code == 12 && message?.contains("/test.Service/Nope") == true)
 
         try await connection.request(Self.echo, on: 7, extra: [("grpc-encoding", "gzip")], endStream: true)
-        (code, message) = try await connection.status()
-        #expect(code == 12 && message?.contains("gzip") == true)
+        let (compressed, _) = try await connection.headers()
+        #expect(compressed.first(name: "grpc-status") == "12")
+        #expect(compressed.first(name: "grpc-message")?.contains("gzip") == true)
+        #expect(compressed.first(name: "grpc-accept-encoding") == "identity")
 
         try await connection.request(Self.echo, on: 9, extra: [("grpc-timeout", "soon")], endStream: true)
         (code, message) = try await connection.status()

@@ -251,7 +251,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 RPCError(
                     code: .unimplemented,
                     message: "message compression '\(encoding)' is not supported; send messages uncompressed"),
-                on: streamID, requestEnded: payload.endStream, context: context)
+                on: streamID, requestEnded: payload.endStream, context: context,
+                extraHeaders: ["grpc-accept-encoding": "identity"])
         }
         if route.guarded {
             do {
@@ -481,7 +482,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Ends a call with an error status (trailers only, or trailers after messages already sent). When the client
     /// is still sending, RST_STREAM(NO_ERROR) asks it to stop, as HTTP/2 allows after a complete response.
     private func reject(
-        _ error: RPCError, on streamID: HTTP2StreamID, requestEnded: Bool, context: ChannelHandlerContext
+        _ error: RPCError, on streamID: HTTP2StreamID, requestEnded: Bool, context: ChannelHandlerContext,
+        extraHeaders: HPACKHeaders = [:]
     ) {
         if var call = calls[streamID] {
             guard !call.finished else { return }
@@ -498,7 +500,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             }
             Self.abandon(call)
         }
-        write(.headers(.init(headers: GRPCWire.trailersOnly(error), endStream: true)), on: streamID, context: context)
+        var headers = GRPCWire.trailersOnly(error)
+        headers.add(contentsOf: extraHeaders)
+        write(.headers(.init(headers: headers, endStream: true)), on: streamID, context: context)
         if !requestEnded { write(.rstStream(.noError), on: streamID, context: context) }
     }
 
