@@ -64,6 +64,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var quiescing = false
     private var openedConnectionWindow = false
     private var readTimer: Scheduled<Void>?
+    /// When the client must next make progress, while the server waits for it (see ``updateReadClock``).
+    private var readDeadline: NIODeadline?
 
     init(routes: GRPCRoutes, limits: Limits, logger: Logger) {
         self.routes = routes
@@ -86,19 +88,20 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive {
             openConnectionWindow(context: context)
-            updateReadTimer(context: context)
+            updateReadClock(context: context)
         }
     }
 
     func channelActive(context: ChannelHandlerContext) {
         openConnectionWindow(context: context)
-        updateReadTimer(context: context)
+        updateReadClock(context: context)
         context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         readTimer?.cancel()
         readTimer = nil
+        readDeadline = nil
     }
 
     // MARK: - Read timeout
@@ -108,33 +111,35 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         calls.isEmpty || calls.values.contains { !$0.requestEnded && !$0.finished }
     }
 
-    /// Starts the read clock when the server starts waiting for the client, stops it when it stops waiting. A
-    /// running clock is left alone: new streams, resets and partial messages do not restart it.
-    private func updateReadTimer(context: ChannelHandlerContext) {
-        if !waitingForClient {
-            readTimer?.cancel()
-            readTimer = nil
-        } else if readTimer == nil {
-            armReadTimer(context: context)
-        }
-    }
-
-    /// The client made progress (a whole message, or the end of a request): the clock starts again if the server
-    /// still waits for it.
-    private func clientProgressed(context: ChannelHandlerContext) {
-        readTimer?.cancel()
-        readTimer = nil
-        if waitingForClient { armReadTimer(context: context) }
-    }
-
-    private func armReadTimer(context: ChannelHandlerContext) {
+    /// Keeps the read clock in step with the calls: it runs while the server waits for the client and stops when it
+    /// does not; `progressed` (a whole message, or the end of a request) starts it again. Otherwise a running clock is
+    /// left alone, so new streams, resets and partial messages do not restart it. Only the deadline moves here; the
+    /// one timer catches up with it when it fires, so calls add no timer work of their own.
+    private func updateReadClock(progressed: Bool = false, context: ChannelHandlerContext) {
         guard let timeout = limits.readTimeout else { return }
+        guard waitingForClient else {
+            readDeadline = nil
+            return
+        }
+        if progressed || readDeadline == nil { readDeadline = context.eventLoop.now + timeout }
+        if readTimer == nil, let deadline = readDeadline { scheduleReadTimer(at: deadline, context: context) }
+    }
+
+    private func scheduleReadTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        readTimer = context.eventLoop.scheduleTask(in: timeout) {
+        readTimer = context.eventLoop.scheduleTask(deadline: deadline) {
             let (handler, context) = bound.value
             handler.readTimer = nil
-            handler.logger.debug("gRPC connection closed: the client sent nothing whole within the read timeout")
-            context.close(promise: nil)
+            guard handler.waitingForClient, let due = handler.readDeadline else {
+                handler.readDeadline = nil
+                return
+            }
+            if due > context.eventLoop.now {
+                handler.scheduleReadTimer(at: due, context: context)
+            } else {
+                handler.logger.debug("gRPC connection closed: the client sent nothing whole within the read timeout")
+                context.close(promise: nil)
+            }
         }
     }
 
@@ -154,6 +159,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     func channelInactive(context: ChannelHandlerContext) {
         readTimer?.cancel()
         readTimer = nil
+        readDeadline = nil
         for (_, call) in calls { Self.abandon(call) }
         calls.removeAll()
         context.fireChannelInactive()
@@ -175,7 +181,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         switch event {
         case let closed as StreamClosedEvent:
             if let call = calls.removeValue(forKey: closed.streamID), !call.finished { Self.abandon(call) }
-            updateReadTimer(context: context)
+            updateReadClock(context: context)
             closeIfDrained(context: context)
         case is ChannelShouldQuiesceEvent:
             // Graceful shutdown: no new calls (GOAWAY names the last stream seen), the calls in progress finish,
@@ -268,10 +274,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                     RPCError(code: .invalidArgument, message: "the grpc-timeout '\(value)' is malformed"),
                     on: streamID, requestEnded: payload.endStream, context: context)
             }
-            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             call.deadline = context.eventLoop.scheduleTask(in: timeout) {
-                handler.value.deadlineExceeded(streamID, context: boundContext.value)
+                bound.value.0.deadlineExceeded(streamID, context: bound.value.1)
             }
         }
         if route.streaming {
@@ -280,8 +285,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             call.task = startStreaming(route.handler, messages: messages, on: streamID, context: context)
         }
         calls[streamID] = call
-        updateReadTimer(context: context)
-        if payload.endStream { requestEnded(streamID, context: context) }
+        if payload.endStream {
+            requestEnded(streamID, context: context)
+        } else {
+            updateReadClock(context: context)
+        }
     }
 
     private func receivedData(
@@ -296,7 +304,6 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         guard var call = calls[streamID], !call.finished, case .byteBuffer(let bytes) = payload.data else { return }
         call.reader.append(bytes)
         var progressed = false
-        defer { if progressed { clientProgressed(context: context) } }
         do {
             while let message = try call.reader.next() {
                 progressed = true
@@ -325,8 +332,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             }
         }
         calls[streamID] = call
-        updateReadTimer(context: context)
-        if payload.endStream { requestEnded(streamID, context: context) }
+        if payload.endStream {
+            requestEnded(streamID, context: context)
+        } else if progressed {
+            updateReadClock(progressed: true, context: context)
+        }
     }
 
     /// The client has sent all it will: a unary call runs; a streaming call's message stream ends.
@@ -334,7 +344,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         guard var call = calls[streamID], !call.finished else { return }
         call.requestEnded = true
         calls[streamID] = call
-        defer { clientProgressed(context: context) }
+        defer { updateReadClock(progressed: true, context: context) }
         if call.reader.bufferedBytes > 0 {
             return reject(
                 RPCError(code: .internalError, message: "the request ended inside a message"), on: streamID,
@@ -411,18 +421,14 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private func finishUnary(
         _ streamID: HTTP2StreamID, _ result: Result<GRPCMessageBytes, RPCError>, context: ChannelHandlerContext
     ) {
-        guard var call = calls[streamID], !call.finished else { return }
-        call.finished = true
-        call.deadline?.cancel()
-        calls[streamID] = call
+        guard let call = calls[streamID], !call.finished else { return }
         switch result {
         case .success(let response):
             write(.headers(.init(headers: GRPCWire.responseHeaders)), on: streamID, context: context)
             write(.data(.init(data: .byteBuffer(response.buffer))), on: streamID, context: context)
-            write(.headers(.init(headers: GRPCWire.trailers(nil), endStream: true)), on: streamID, context: context)
+            end(streamID, nil, headersSent: true, context: context)
         case .failure(let error):
-            write(
-                .headers(.init(headers: GRPCWire.trailersOnly(error), endStream: true)), on: streamID, context: context)
+            end(streamID, error, context: context)
         }
         context.flush()
     }
@@ -446,63 +452,49 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     private func finishStream(_ streamID: HTTP2StreamID, _ error: RPCError?, context: ChannelHandlerContext) {
-        guard var call = calls[streamID], !call.finished else { return }
-        call.finished = true
-        call.deadline?.cancel()
-        call.messages?.finish()
-        calls[streamID] = call
-        let trailers: HPACKHeaders
-        if call.headersSent {
-            trailers = GRPCWire.trailers(error?.code, message: error?.message ?? "")
-        } else {
-            trailers =
-                error.map(GRPCWire.trailersOnly)
-                ?? {
-                    var headers = GRPCWire.responseHeaders
-                    headers.add(contentsOf: GRPCWire.trailers(nil))
-                    return headers
-                }()
-        }
-        write(.headers(.init(headers: trailers, endStream: true)), on: streamID, context: context)
-        if !call.requestEnded { write(.rstStream(.noError), on: streamID, context: context) }
+        end(streamID, error, context: context)
         context.flush()
     }
 
     private func deadlineExceeded(_ streamID: HTTP2StreamID, context: ChannelHandlerContext) {
-        guard let call = calls[streamID], !call.finished else { return }
-        call.task?.cancel()
-        reject(
-            RPCError(code: .deadlineExceeded, message: "the call's deadline (grpc-timeout) passed"), on: streamID,
-            requestEnded: call.requestEnded, context: context)
+        end(
+            streamID, RPCError(code: .deadlineExceeded, message: "the call's deadline (grpc-timeout) passed"),
+            context: context)
         context.flush()
     }
 
     // MARK: - Writing
 
-    /// Ends a call with an error status (trailers only, or trailers after messages already sent). When the client
-    /// is still sending, RST_STREAM(NO_ERROR) asks it to stop, as HTTP/2 allows after a complete response.
+    /// Refuses a call: its error status, as trailers only or after the messages already sent.
     private func reject(
         _ error: RPCError, on streamID: HTTP2StreamID, requestEnded: Bool, context: ChannelHandlerContext,
         extraHeaders: HPACKHeaders = [:]
     ) {
+        end(streamID, error, requestEnded: requestEnded, extraHeaders: extraHeaders, context: context)
+    }
+
+    /// Ends a call with its trailers: status 0 or `error`, after the response headers (sent, or sent with them when
+    /// nothing was). A call still running stops: its task is cancelled, its message stream and deadline end. When
+    /// the client is still sending, RST_STREAM(NO_ERROR) asks it to stop, as HTTP/2 allows after a complete response.
+    /// Every way a call ends comes here, once: a call that has ended is left alone.
+    private func end(
+        _ streamID: HTTP2StreamID, _ error: RPCError?, headersSent: Bool = false, requestEnded: Bool = false,
+        extraHeaders: HPACKHeaders = [:], context: ChannelHandlerContext
+    ) {
+        var headersSent = headersSent
+        var requestEnded = requestEnded
         if var call = calls[streamID] {
             guard !call.finished else { return }
             call.finished = true
             calls[streamID] = call
-            if call.headersSent {
-                call.messages?.finish()
-                call.deadline?.cancel()
-                write(
-                    .headers(.init(headers: GRPCWire.trailers(error.code, message: error.message), endStream: true)),
-                    on: streamID, context: context)
-                if !requestEnded { write(.rstStream(.noError), on: streamID, context: context) }
-                return
-            }
+            headersSent = headersSent || call.headersSent
+            requestEnded = requestEnded || call.requestEnded
             Self.abandon(call)
         }
-        var headers = GRPCWire.trailersOnly(error)
-        headers.add(contentsOf: extraHeaders)
-        write(.headers(.init(headers: headers, endStream: true)), on: streamID, context: context)
+        var trailers: HPACKHeaders = headersSent ? [:] : GRPCWire.responseHeaders
+        trailers.add(contentsOf: GRPCWire.trailers(error?.code, message: error?.message ?? ""))
+        trailers.add(contentsOf: extraHeaders)
+        write(.headers(.init(headers: trailers, endStream: true)), on: streamID, context: context)
         if !requestEnded { write(.rstStream(.noError), on: streamID, context: context) }
     }
 

@@ -19,13 +19,6 @@ enum GRPCWire {
         return headers
     }
 
-    /// A response that is trailers only: an error before any message.
-    static func trailersOnly(_ error: RPCError) -> HPACKHeaders {
-        var headers = responseHeaders
-        headers.add(contentsOf: trailers(error.code, message: error.message))
-        return headers
-    }
-
     /// `grpc-message` is percent-encoded: bytes outside printable ASCII, and `%`, become `%XX`.
     static func percentEncoded(_ message: String) -> String {
         let utf8 = message.utf8
