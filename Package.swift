@@ -93,7 +93,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        // The KServe V2 servers over the serving core: REST (Hummingbird) and gRPC (grpc-swift-2 on SwiftNIO HTTP/2).
+        // The KServe V2 servers over the serving core: REST (Hummingbird) and gRPC (our own, on SwiftNIO HTTP/2).
         .target(
             name: "ONNXRuntimeServer",
             dependencies: [
@@ -111,6 +111,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -194,6 +195,7 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),

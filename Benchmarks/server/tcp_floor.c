@@ -4,15 +4,18 @@
 //
 // `same` pins both threads to CPU 0, `split` the echo thread to CPU 0 and the caller to CPU 1, `free` leaves them
 // to the scheduler (as the benchmark's servers and load tools are). On a virtual machine the differences are the cost
-// of waking a thread on another core, and of waking a core that went idle.
+// of waking a thread on another core, and of waking a core that went idle. `poll` is `free` with an echo thread that
+// never sleeps: it polls its socket between requests (what `ort serve --busy-poll-us` does after an answer), so only
+// the caller is woken.
 //
-// usage: tcp_floor same|split|free [ROUND_TRIPS]      prints: round_trips=N p50_us=X p99_us=Y
+// usage: tcp_floor same|split|free|poll [ROUND_TRIPS]      prints: round_trips=N p50_us=X p99_us=Y
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <sched.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -34,7 +37,7 @@ static void pin(int cpu) {
     }
 }
 
-static int pinned;
+static int pinned, polling;
 
 static void *echo(void *arg) {
     (void)arg;
@@ -51,7 +54,13 @@ static void *echo(void *arg) {
     char buffer[REQUEST], reply[REPLY] = {0};
     size_t got = 0;
     ssize_t n;
-    while ((n = read(fd, buffer, sizeof buffer)) > 0) {
+    for (;;) {
+        if (polling) {
+            struct pollfd ready = {.fd = fd, .events = POLLIN};
+            while (poll(&ready, 1, 0) == 0) {
+            }
+        }
+        if ((n = read(fd, buffer, sizeof buffer)) <= 0) break;
         got += (size_t)n;
         if (got >= REQUEST) {  // one whole request: answer it
             got -= REQUEST;
@@ -73,13 +82,15 @@ static int compare(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2 || (strcmp(argv[1], "same") != 0 && strcmp(argv[1], "split") != 0 && strcmp(argv[1], "free") != 0)) {
-        fprintf(stderr, "usage: %s same|split|free [ROUND_TRIPS]\n", argv[0]);
+    if (argc < 2 || (strcmp(argv[1], "same") != 0 && strcmp(argv[1], "split") != 0 && strcmp(argv[1], "free") != 0 &&
+                     strcmp(argv[1], "poll") != 0)) {
+        fprintf(stderr, "usage: %s same|split|free|poll [ROUND_TRIPS]\n", argv[0]);
         return 2;
     }
     int rounds = argc > 2 ? atoi(argv[2]) : 20000, one = 1;
     if (rounds < 1) return 2;
-    pinned = strcmp(argv[1], "free") != 0;
+    polling = strcmp(argv[1], "poll") == 0;
+    pinned = strcmp(argv[1], "same") == 0 || strcmp(argv[1], "split") == 0;
     if (pinned) pin(strcmp(argv[1], "same") == 0 ? 0 : 1);
     pthread_t thread;
     pthread_create(&thread, NULL, echo, NULL);

@@ -28,12 +28,15 @@ public struct InferenceServer: Sendable {
     public let engine: InferenceEngine
     /// The server's logger.
     public let logger: Logger
+    /// The event loops' polling after answers (``ServerConfiguration/busyPoll``), shared by REST and gRPC.
+    let busyPolling: BusyPolling?
 
     /// Creates a server; nothing is loaded or bound until it runs.
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.engine = InferenceEngine(configuration: configuration.serving, logger: logger)
+        self.busyPolling = configuration.busyPoll.flatMap { $0 > .zero ? BusyPolling(budget: $0) : nil }
     }
 
     /// The router with every endpoint, for embedding in another Hummingbird application or for tests.
@@ -67,8 +70,10 @@ public struct InferenceServer: Sendable {
     ) -> Application<RouterResponder<BasicRequestContext>> {
         let logger = self.logger
         let readTimeout = configuration.readTimeout.map { TimeAmount($0) }
+        let busyPolling = self.busyPolling
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? [])
+            additionalChannelHandlers: (busyPolling.map { [$0.makeHandler()] } ?? [])
+                + (readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? []))
         var services: [any Service] = [EngineService(engine: engine, logger: logger)]
         if let metricsPort = configuration.metricsPort {
             // Hummingbird logs "Server started and listening on HOST:PORT" for each server; only the inference
@@ -119,7 +124,7 @@ public struct InferenceServer: Sendable {
             limits: GRPCConnectionHandler.Limits(
                 maxMessageBytes: configuration.serving.limits.maxRequestBytes,
                 readTimeout: configuration.readTimeout.map { TimeAmount($0) }),
-            logger: logger, onListening: onListening)
+            busyPolling: busyPolling, logger: logger, onListening: onListening)
     }
 
     /// Runs the server (REST, and gRPC unless ``ServerConfiguration/grpcPort`` is `nil`) until SIGTERM or SIGINT,

@@ -3,6 +3,8 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import KServeGRPCProtocol
 import Logging
+import NIOCore
+import NIOPosix
 import ONNXRuntimeServer
 import ONNXRuntimeServing
 import ServiceLifecycle
@@ -20,6 +22,7 @@ enum GRPCTestServer {
     static func withClient<T: Sendable>(
         models: [String] = GRPCTestServer.models, startupModels: [String]? = nil, token: String? = nil,
         access: RepositoryAccess? = nil, maxRequestBytes: Int = ServingLimits().maxRequestBytes,
+        busyPoll: Duration? = nil, clientEventLoopGroup: any EventLoopGroup = .singletonMultiThreadedEventLoopGroup,
         _ body: @Sendable (Inference_GRPCInferenceService.Client<HTTP2ClientTransport.Posix>, Int) async throws -> T
     ) async throws -> T {
         let repository = try ClientTestServer.makeRepository(models, prefix: "ort-grpc-")
@@ -27,11 +30,11 @@ enum GRPCTestServer {
         let serving = ServingConfiguration(
             repositories: [repository], controlMode: startupModels == nil ? .none : .explicit,
             startupModels: startupModels ?? [], limits: ServingLimits(maxRequestBytes: maxRequestBytes))
-        let server = InferenceServer(
-            configuration: ServerConfiguration(
-                host: "127.0.0.1", port: 0, grpcPort: 0, serving: serving,
-                repositoryAccess: access ?? token.map { .token($0) } ?? .open),
-            logger: ClientTestServer.logger)
+        var configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, grpcPort: 0, serving: serving,
+            repositoryAccess: access ?? token.map { .token($0) } ?? .open)
+        configuration.busyPoll = busyPoll
+        let server = InferenceServer(configuration: configuration, logger: ClientTestServer.logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -48,7 +51,8 @@ enum GRPCTestServer {
             let result = try await withGRPCClient(
                 transport: try .http2NIOPosix(
                     target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext,
-                    config: .defaults { $0.http2.targetWindowSize = 8 * 1024 * 1024 })
+                    config: .defaults { $0.http2.targetWindowSize = 8 * 1024 * 1024 },
+                    eventLoopGroup: clientEventLoopGroup)
             ) { client in
                 try await body(Inference_GRPCInferenceService.Client(wrapping: client), port)
             }

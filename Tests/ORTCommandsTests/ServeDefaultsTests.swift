@@ -23,6 +23,7 @@ struct ServeDefaultsTests {
         #expect(limits.maxTensorElements == 134_217_728)
         #expect(limits.maxQueueSize == 64)
         #expect(limits.requestTimeout == .seconds(60))
+        #expect(configuration.busyPoll == nil)
     }
 
     @Test("the repository token comes from the option or the environment; the API can be turned off")
@@ -49,5 +50,18 @@ struct ServeDefaultsTests {
         #expect(try short.serverConfiguration(environment: [:]).readTimeout == .milliseconds(2500))
         #expect(throws: (any Error).self) { try Serve.parse(["--model-repository", "/m", "--read-timeout", "-1"]) }
         #expect(throws: (any Error).self) { try Serve.parse(["--model-repository", "/m", "--read-timeout", "inf"]) }
+    }
+
+    @Test("busy polling is off unless asked for, in microseconds; bad values are refused")
+    func busyPoll() throws {
+        let on = try Serve.parse(["--model-repository", "/m", "--busy-poll-us", "50"])
+        #expect(try on.serverConfiguration(environment: [:]).busyPoll == .microseconds(50))
+        let off = try Serve.parse(["--model-repository", "/m", "--busy-poll-us", "0"])
+        #expect(try off.serverConfiguration(environment: [:]).busyPoll == nil)
+        for bad in ["-1", "1000001", "abc", "2.5"] {
+            #expect(throws: (any Error).self, "\(bad)") {
+                try Serve.parse(["--model-repository", "/m", "--busy-poll-us", bad])
+            }
+        }
     }
 }

@@ -12,7 +12,8 @@ extension InferenceServer {
     /// own CPU time per request (`BENCHMARKS.md`, "Server").
     ///
     /// Call it once, from the main thread, before the process starts other tasks: `ort serve` calls it first thing.
-    /// Models never run on the event loops (they run on each instance's own thread), so I/O is not held up by a run.
+    /// Only short runs execute on an event loop, inline, where a hand-off would cost more than the run; a model whose
+    /// runs take longer runs on its instance's own thread, so I/O is not held up by it (see `ModelInstance`).
     /// - Returns: Whether the event loops took over (false if another executor hook was installed first).
     @discardableResult
     public static func useEventLoopsAsGlobalExecutor() -> Bool {

@@ -15,6 +15,7 @@ public struct GRPCServerService: Service, CustomStringConvertible {
     let port: Int
     let routes: GRPCRoutes
     let limits: GRPCConnectionHandler.Limits
+    let busyPolling: BusyPolling?
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
 
@@ -26,13 +27,16 @@ public struct GRPCServerService: Service, CustomStringConvertible {
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiesce = ServerQuiescingHelper(group: group)
-        let (routes, limits, logger) = (routes, limits, logger)
+        let (routes, limits, logger, busyPolling) = (routes, limits, logger, busyPolling)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                    // A new connection ends its loop's poll too.
+                    if let busyPolling { try sync.addHandler(busyPolling.makeHandler()) }
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -40,6 +44,7 @@ public struct GRPCServerService: Service, CustomStringConvertible {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
+                    if let busyPolling { try sync.addHandler(busyPolling.makeHandler()) }
                     try sync.addHandler(
                         NIOHTTP2Handler(mode: .server, initialSettings: GRPCConnectionHandler.settings(limits)))
                     try sync.addHandler(GRPCConnectionHandler(routes: routes, limits: limits, logger: logger))

@@ -48,16 +48,16 @@ enum ServerFixtures {
     static func server(
         _ repository: TemporaryRepository, controlMode: ModelControlMode = .none, startupModels: [String] = [],
         limits: ServingLimits = ServingLimits(), access: RepositoryAccess = .open, models: [String: String] = [:],
-        metricsPort: Int? = nil, start: Bool = true, readTimeout: Duration? = ServerConfiguration.defaultReadTimeout
+        metricsPort: Int? = nil, start: Bool = true, readTimeout: Duration? = ServerConfiguration.defaultReadTimeout,
+        busyPoll: Duration? = nil
     ) async -> InferenceServer {
         let serving = ServingConfiguration(
             repositories: [repository.path], models: models, controlMode: controlMode, startupModels: startupModels,
             pollInterval: .milliseconds(200), limits: limits)
-        let server = InferenceServer(
-            configuration: ServerConfiguration(
-                port: 0, serving: serving, repositoryAccess: access, metricsPort: metricsPort,
-                readTimeout: readTimeout),
-            logger: logger)
+        var configuration = ServerConfiguration(
+            port: 0, serving: serving, repositoryAccess: access, metricsPort: metricsPort, readTimeout: readTimeout)
+        configuration.busyPoll = busyPoll
+        let server = InferenceServer(configuration: configuration, logger: logger)
         if start { await server.engine.start() }
         return server
     }
