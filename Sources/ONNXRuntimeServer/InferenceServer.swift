@@ -72,7 +72,7 @@ public struct InferenceServer: Sendable {
         let readTimeout = configuration.readTimeout.map { TimeAmount($0) }
         let busyPolling = self.busyPolling
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: (busyPolling.map { [$0.makeHandler()] } ?? [])
+            additionalChannelHandlers: (busyPolling.map { $0.makeHTTPHandlers() } ?? [])
                 + (readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? []))
         var services: [any Service] = [EngineService(engine: engine, logger: logger)]
         if let metricsPort = configuration.metricsPort {

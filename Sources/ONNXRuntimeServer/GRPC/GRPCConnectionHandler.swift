@@ -67,10 +67,16 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// When the client must next make progress, while the server waits for it (see ``updateReadClock``).
     private var readDeadline: NIODeadline?
 
-    init(routes: GRPCRoutes, limits: Limits, logger: Logger) {
+    /// Whether to tell ``BusyPolling`` when the connection has calls running (``BusyPolling/Activity``).
+    private let reportsActivity: Bool
+    /// Calls (or streams) whose handler task has not finished.
+    private var running = 0
+
+    init(routes: GRPCRoutes, limits: Limits, logger: Logger, reportsActivity: Bool = false) {
         self.routes = routes
         self.limits = limits
         self.logger = logger
+        self.reportsActivity = reportsActivity
     }
 
     /// The settings the server advertises.
@@ -283,6 +289,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             let (messages, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
             call.messages = continuation
             call.task = startStreaming(route.handler, messages: messages, on: streamID, context: context)
+            taskStarted(context)
         }
         calls[streamID] = call
         if payload.endStream {
@@ -361,6 +368,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
         call.message = nil
         call.task = startUnary(call.route.handler, message: message, on: streamID, context: context)
+        taskStarted(context)
         calls[streamID] = call
     }
 
@@ -378,7 +386,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             } catch {
                 result = .failure(error)
             }
-            completion { handler, context in handler.finishUnary(streamID, result, context: context) }
+            completion { handler, context in
+                handler.taskEnded(context)
+                handler.finishUnary(streamID, result, context: context)
+            }
         }
     }
 
@@ -393,12 +404,28 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                     let response = try await handler(message)
                     completion { handler, context in handler.sendMessage(response, on: streamID, context: context) }
                 } catch {
-                    completion { handler, context in handler.finishStream(streamID, error, context: context) }
+                    completion { handler, context in
+                        handler.taskEnded(context)
+                        handler.finishStream(streamID, error, context: context)
+                    }
                     return
                 }
             }
-            completion { handler, context in handler.finishStream(streamID, nil, context: context) }
+            completion { handler, context in
+                handler.taskEnded(context)
+                handler.finishStream(streamID, nil, context: context)
+            }
         }
+    }
+
+    private func taskStarted(_ context: ChannelHandlerContext) {
+        running += 1
+        if running == 1, reportsActivity { context.triggerUserOutboundEvent(BusyPolling.Activity.busy, promise: nil) }
+    }
+
+    private func taskEnded(_ context: ChannelHandlerContext) {
+        running -= 1
+        if running == 0, reportsActivity { context.triggerUserOutboundEvent(BusyPolling.Activity.idle, promise: nil) }
     }
 
     /// Runs `body` with the handler and its context on the connection's event loop: at once when the task is on it

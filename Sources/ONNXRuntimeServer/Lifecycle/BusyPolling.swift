@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTPTypes
 
 #if canImport(Glibc)
     import Glibc
@@ -20,9 +21,11 @@ import NIOCore
 /// it can keep itself awake: after a response, its loop polls the connections it serves (`poll(2)`, one set per event
 /// loop) for up to the budget, and goes back to SwiftNIO's wait as soon as one is readable.
 ///
-/// The price is CPU: a loop with nothing to do spins for the budget after each answer (yielding the core to any other
-/// runnable thread between polls). Off by default; `ort serve --busy-poll-us N` turns it on. Other work queued to the
-/// loop from elsewhere (timers, runs finishing on another thread) waits at most the budget.
+/// A loop polls only while none of its connections has a request in progress (the protocol handlers say when theirs
+/// start and end, with ``Activity`` events), so a request being handled on another thread never waits for a poll to
+/// end. The price is CPU: a loop with nothing to do spins for the budget after each answer (yielding the core to any
+/// other runnable thread between polls). Off by default; `ort serve --busy-poll-us N` turns it on. Other work queued
+/// to the loop from elsewhere (timers, new connections on a listener of another loop) waits at most the budget.
 final class BusyPolling: Sendable {
     /// How long a loop polls after answering, in nanoseconds.
     let budgetNanoseconds: UInt64
@@ -34,8 +37,19 @@ final class BusyPolling: Sendable {
         budgetNanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
     }
 
-    /// The handler to put in a connection's pipeline (anywhere: it only watches flushes).
+    /// Whether a connection has requests in progress: sent towards the channel's head (an outbound user event) by
+    /// the handler that knows, when that changes; ``Handler`` takes it.
+    enum Activity: Sendable {
+        case busy
+        case idle
+    }
+
+    /// The handler to put in a connection's pipeline, between the socket and whatever sends ``Activity`` events.
     func makeHandler() -> Handler { Handler(polling: self) }
+
+    /// The handlers for an HTTP/1 connection (after the HTTP codec): ``Handler``, and one that marks the connection
+    /// busy from a request's head until its response's end.
+    func makeHTTPHandlers() -> [any RemovableChannelHandler] { [Handler(polling: self), HTTPActivity()] }
 
     /// How many connections the event loops poll now (for tests).
     func polledConnections() async throws -> Int {
@@ -47,7 +61,7 @@ final class BusyPolling: Sendable {
     }
 
     /// The poller of `eventLoop`, made on first use.
-    fileprivate func poller(for eventLoop: any EventLoop) -> Poller? {
+    func poller(for eventLoop: any EventLoop) -> Poller? {
         pollers.withLockedValue { pollers in
             let key = ObjectIdentifier(eventLoop)
             if let poller = pollers[key] { return poller }
@@ -67,8 +81,9 @@ final class BusyPolling: Sendable {
 
         private let polling: BusyPolling
         private var registration: (poller: Poller, descriptor: Int32)?
+        private var busy = false
 
-        fileprivate init(polling: BusyPolling) { self.polling = polling }
+        init(polling: BusyPolling) { self.polling = polling }
 
         func handlerAdded(context: ChannelHandlerContext) {
             if context.channel.isActive { register(context) }
@@ -91,6 +106,19 @@ final class BusyPolling: Sendable {
             registration?.poller.pollSoon()
         }
 
+        func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+            guard let activity = event as? Activity else {
+                context.triggerUserOutboundEvent(event, promise: promise)
+                return
+            }
+            let nowBusy = activity == .busy
+            if nowBusy != busy {
+                busy = nowBusy
+                registration?.poller.busyConnections += nowBusy ? 1 : -1
+            }
+            promise?.succeed()
+        }
+
         private func register(_ context: ChannelHandlerContext) {
             guard registration == nil, let poller = polling.poller(for: context.eventLoop),
                 let descriptor = try? context.pipeline.syncOperations.withUnsafeTransportIfAvailable(
@@ -98,22 +126,27 @@ final class BusyPolling: Sendable {
             else { return }
             poller.add(descriptor)
             registration = (poller, descriptor)
+            if busy { poller.busyConnections += 1 }
         }
 
         private func unregister() {
             guard let (poller, descriptor) = registration else { return }
             registration = nil
             poller.remove(descriptor)
+            if busy { poller.busyConnections -= 1 }
+            busy = false
         }
     }
 
     /// One event loop's polled connections. Used only on its loop.
-    fileprivate final class Poller: @unchecked Sendable {
+    final class Poller: @unchecked Sendable {
         // @unchecked: everything but the constants is read and written on `eventLoop` only.
         let eventLoop: any EventLoop
         private let budget: UInt64
         private var descriptors: [pollfd] = []
         private var scheduled = false
+        /// Connections with a request in progress; the loop polls only when there are none.
+        var busyConnections = 0
 
         /// Polling many descriptors costs more per call than it saves; a loop that busy has no need for it.
         static let maximumDescriptors = 64
@@ -138,13 +171,14 @@ final class BusyPolling: Sendable {
 
         /// Polls once the loop has run what is queued now, unless a poll is already queued.
         func pollSoon() {
-            guard !scheduled, descriptors.count <= Self.maximumDescriptors else { return }
+            guard !scheduled, busyConnections == 0, descriptors.count <= Self.maximumDescriptors else { return }
             scheduled = true
             eventLoop.execute { [self] in spin() }
         }
 
         private func spin() {
             scheduled = false
+            guard busyConnections == 0 else { return }
             let end = Self.now() &+ budget
             repeat {
                 let ready = descriptors.withUnsafeMutableBufferPointer {
@@ -156,5 +190,32 @@ final class BusyPolling: Sendable {
         }
 
         private static func now() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
+    }
+
+    /// Marks an HTTP/1 connection busy from a request's head until the end of its response.
+    final class HTTPActivity: ChannelDuplexHandler, RemovableChannelHandler {
+        typealias InboundIn = HTTPRequestPart
+        typealias InboundOut = HTTPRequestPart
+        typealias OutboundIn = HTTPResponsePart
+        typealias OutboundOut = HTTPResponsePart
+
+        private var inProgress = 0
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if case .head = unwrapInboundIn(data) {
+                inProgress += 1
+                if inProgress == 1 { context.triggerUserOutboundEvent(Activity.busy, promise: nil) }
+            }
+            context.fireChannelRead(data)
+        }
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            let ended = if case .end = unwrapOutboundIn(data) { true } else { false }
+            context.write(data, promise: promise)
+            if ended, inProgress > 0 {
+                inProgress -= 1
+                if inProgress == 0 { context.triggerUserOutboundEvent(Activity.idle, promise: nil) }
+            }
+        }
     }
 }

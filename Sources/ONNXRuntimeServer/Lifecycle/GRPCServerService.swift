@@ -47,7 +47,9 @@ public struct GRPCServerService: Service, CustomStringConvertible {
                     if let busyPolling { try sync.addHandler(busyPolling.makeHandler()) }
                     try sync.addHandler(
                         NIOHTTP2Handler(mode: .server, initialSettings: GRPCConnectionHandler.settings(limits)))
-                    try sync.addHandler(GRPCConnectionHandler(routes: routes, limits: limits, logger: logger))
+                    try sync.addHandler(
+                        GRPCConnectionHandler(
+                            routes: routes, limits: limits, logger: logger, reportsActivity: busyPolling != nil))
                 }
             }
             .bind(host: host, port: port).get()
