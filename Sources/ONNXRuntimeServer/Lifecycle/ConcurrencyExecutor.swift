@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import ONNXRuntimeServing
 
 extension InferenceServer {
     /// Makes SwiftNIO's event loop threads Swift Concurrency's global executor, for a process whose main job is to
@@ -17,6 +18,18 @@ extension InferenceServer {
     /// - Returns: Whether the event loops took over (false if another executor hook was installed first).
     @discardableResult
     public static func useEventLoopsAsGlobalExecutor() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        guard NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() else {
+            return false
+        }
+        // A task resumes on the loop that resumes it; some requests that waited for a busy model are sent back to
+        // their own loop instead (`WaiterResumption`), so that no loop serves others' requests for long while its
+        // own connections go unread.
+        WaiterResumption.install {
+            guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
+            return { body in
+                if loop.inEventLoop { body() } else { loop.execute(body) }
+            }
+        }
+        return true
     }
 }
