@@ -386,10 +386,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             } catch {
                 result = .failure(error)
             }
-            completion { handler, context in
-                handler.taskEnded(context)
-                handler.finishUnary(streamID, result, context: context)
-            }
+            completion { handler, context in handler.finishUnary(streamID, result, context: context) }
         }
     }
 
@@ -404,17 +401,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                     let response = try await handler(message)
                     completion { handler, context in handler.sendMessage(response, on: streamID, context: context) }
                 } catch {
-                    completion { handler, context in
-                        handler.taskEnded(context)
-                        handler.finishStream(streamID, error, context: context)
-                    }
+                    completion { handler, context in handler.finishStream(streamID, error, context: context) }
                     return
                 }
             }
-            completion { handler, context in
-                handler.taskEnded(context)
-                handler.finishStream(streamID, nil, context: context)
-            }
+            completion { handler, context in handler.finishStream(streamID, nil, context: context) }
         }
     }
 
@@ -445,9 +436,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
+    /// The end of a unary call's task (only its task calls this).
     private func finishUnary(
         _ streamID: HTTP2StreamID, _ result: Result<GRPCMessageBytes, RPCError>, context: ChannelHandlerContext
     ) {
+        taskEnded(context)
         guard let call = calls[streamID], !call.finished else { return }
         switch result {
         case .success(let response):
@@ -478,7 +471,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         context.flush()
     }
 
+    /// The end of a streaming call's task (only its task calls this).
     private func finishStream(_ streamID: HTTP2StreamID, _ error: RPCError?, context: ChannelHandlerContext) {
+        taskEnded(context)
         end(streamID, error, context: context)
         context.flush()
     }

@@ -61,7 +61,6 @@ final class InstancePool: Sendable {
             state.nextID += 1
             return state.nextID
         }
-        let resumer = WaiterResumption.current()
         return try await cancellation.whileWaiting {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
                 let immediate: Result<Int, any Error>? = state.withLock { state in
@@ -69,6 +68,8 @@ final class InstancePool: Sendable {
                     // Checked under the lock, so a cancellation that finds no waiter is seen here.
                     if cancellation.isCancelled { return .failure(CancellationError()) }
                     guard state.waiters.count < maximumQueued else { return .failure(QueueFull()) }
+                    // Looked up only by a request that waits (the finder's lock is never held around this one's).
+                    let resumer = WaiterResumption.current()
                     state.waiters.append(Waiter(id: id, continuation: continuation, resumer: resumer))
                     return nil
                 }
