@@ -41,6 +41,14 @@ let package = Package(
     targets: [
         // Our own declarations of the ONNX Runtime C ABI. Nothing is linked: the runtime is dlopen()ed at first use.
         .target(name: "CONNXRuntime"),
+        // The system zlib (linked; its header comes with zlib1g-dev, which the Swift toolchain needs as well), and
+        // the gzip and deflate content codings of HTTP and gRPC over it, for the server and the client.
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(
+            name: "ContentCoding",
+            dependencies: ["CZlib", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSwift
+        ),
         // ThreadSanitizer's happens-before annotations, for the hand-offs inside ONNX Runtime (no-ops without TSan).
         .target(name: "CThreadSanitizer"),
         .target(
@@ -101,6 +109,7 @@ let package = Package(
                 "ONNXRuntimeServingGRPC",
                 "ONNXRuntime",
                 "KServeGRPCProtocol",
+                "ContentCoding",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
@@ -122,6 +131,7 @@ let package = Package(
             name: "ONNXRuntimeClient",
             dependencies: [
                 "KServeGRPCProtocol",
+                "ContentCoding",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -191,6 +201,7 @@ let package = Package(
                 "ONNXRuntimeClient",
                 "ONNXRuntime",
                 "KServeGRPCProtocol",
+                "ContentCoding",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
