@@ -1,3 +1,4 @@
+import ContentCoding
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -39,20 +40,51 @@ enum HTTPMessages {
         return response
     }
 
-    /// An inference response, with `Inference-Header-Content-Length` when it carries binary data.
-    static func inference(_ encoded: EncodedInferenceResponse) -> Response {
-        var response = bytes(encoded.body, contentType: encoded.contentType)
+    /// An inference response, with `Inference-Header-Content-Length` when it carries binary data, compressed when
+    /// `coding` is given (the request's `Accept-Encoding` asked for it). The header length stays that of the
+    /// uncompressed body, as Triton's clients expect.
+    static func inference(_ encoded: EncodedInferenceResponse, coding: ContentCoding? = nil) -> Response {
+        var response: Response
+        if let coding {
+            var headers = HTTPFields()
+            headers[.contentType] = encoded.contentType
+            headers[.contentEncoding] = coding.rawValue
+            let body = encoded.body.withUnsafeBytes { bytes in
+                var output = ByteBuffer()
+                coding.compress(bytes, level: compressionLevel, into: &output)
+                return output
+            }
+            response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+        } else {
+            response = bytes(encoded.body, contentType: encoded.contentType)
+        }
         if encoded.hasBinaryData {
             response.headers[inferenceHeaderContentLength] = String(encoded.jsonLength)
         }
         return response
     }
 
+    /// zlib's level for responses: tensors compress little, so speed counts more than the last few percent.
+    static let compressionLevel: Int32 = 1
+
+    /// The coding to compress a response with, from the request's `Accept-Encoding`; `nil` for none.
+    static func responseCoding(_ request: Request) -> ContentCoding? {
+        request.headers[.acceptEncoding].flatMap { ContentCoding.preferred(acceptEncoding: $0) }
+    }
+
     /// Reads the whole body, refusing (413) one larger than `limit`: at once from `Content-Length` when the client
-    /// sends it, otherwise as soon as the bytes received pass the limit.
+    /// sends it, otherwise as soon as the bytes received pass the limit. A body sent with `Content-Encoding` gzip or
+    /// deflate is decompressed, and its decompressed size is held to the same limit (a bomb is cut off there); other
+    /// codings are refused (415).
     static func body(of request: Request, limit: Int) async throws(ServingError) -> [UInt8] {
+        var coding: ContentCoding?
         if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
-            throw .badRequest("Content-Encoding '\(encoding)' is not supported; send the body uncompressed")
+            guard let known = ContentCoding(name: encoding) else {
+                throw ServingError(
+                    .unsupportedMediaType,
+                    "Content-Encoding '\(encoding)' is not supported; send the body as gzip, deflate or identity")
+            }
+            coding = known
         }
         if let text = request.headers[.contentLength], let length = Int(text), length > limit {
             throw tooLarge(length, limit)
@@ -65,7 +97,17 @@ enum HTTPMessages {
         } catch {
             throw .badRequest("could not read the request body: \(error)")
         }
-        return Array(buffer.readableBytesView)
+        guard let coding else { return Array(buffer.readableBytesView) }
+        do {
+            return Array(try coding.decompressed(buffer, limit: limit).readableBytesView)
+        } catch  where error.kind == .tooLarge {
+            throw ServingError(
+                .payloadTooLarge,
+                "the request body decompresses to more than the \(limit) bytes this server accepts "
+                    + "(--max-request-size)")
+        } catch {
+            throw .badRequest("the request body is not valid \(coding) (Content-Encoding): \(error.message)")
+        }
     }
 
     private static func tooLarge(_ length: Int?, _ limit: Int) -> ServingError {

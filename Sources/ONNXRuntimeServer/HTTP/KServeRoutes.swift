@@ -103,7 +103,7 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
         let body = try await HTTPMessages.body(of: request, limit: engine.configuration.limits.maxRequestBytes)
         let encoded = try await engine.infer(
             model: name, version: version, body: body, headerLength: headerLength, logger: context.logger)
-        return HTTPMessages.inference(encoded)
+        return HTTPMessages.inference(encoded, coding: HTTPMessages.responseCoding(request))
     }
 
     private func parameters(_ body: JSONObject) throws(ServingError) -> JSONObject? {

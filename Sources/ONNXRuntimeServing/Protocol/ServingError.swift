@@ -14,6 +14,8 @@ public struct ServingError: Error, Sendable, Hashable, CustomStringConvertible {
         case notFound
         /// The request body is larger than the server accepts (413).
         case payloadTooLarge
+        /// The request body is in a content coding the server does not decode (415).
+        case unsupportedMediaType
         /// Something failed inside the server or ONNX Runtime (500).
         case `internal`
         /// The server or model is not ready, the model's queue is full, or the request timed out (503).
@@ -39,6 +41,7 @@ public struct ServingError: Error, Sendable, Hashable, CustomStringConvertible {
         case .forbidden: 403
         case .notFound: 404
         case .payloadTooLarge: 413
+        case .unsupportedMediaType: 415
         case .internal: 500
         case .unavailable: 503
         }

@@ -1,3 +1,4 @@
+import ContentCoding
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -37,13 +38,22 @@ extension TestClientProtocol {
     }
 
     /// Sends an inference request (JSON and optional binary part) and decodes the response.
-    func infer(_ model: String, _ request: InferenceTestRequest, version: Int? = nil) async throws
-        -> InferenceTestResponse
-    {
+    /// - Parameters:
+    ///   - coding: Compresses the body with it (`Content-Encoding`).
+    ///   - acceptEncoding: The `Accept-Encoding` header to send.
+    func infer(
+        _ model: String, _ request: InferenceTestRequest, version: Int? = nil, coding: ContentCoding? = nil,
+        acceptEncoding: String? = nil
+    ) async throws -> InferenceTestResponse {
         let uri = "/v2/models/\(model)" + (version.map { "/versions/\($0)" } ?? "") + "/infer"
-        let (body, headerLength) = request.encoded()
+        var (body, headerLength) = request.encoded()
         var headers = HTTPFields()
         if let headerLength { headers[HTTPField.Name("Inference-Header-Content-Length")!] = String(headerLength) }
+        if let coding {
+            body = Array(coding.compressed(body).readableBytesView)
+            headers[.contentEncoding] = coding.rawValue
+        }
+        if let acceptEncoding { headers[.acceptEncoding] = acceptEncoding }
         let response = try await post(uri, bytes: body, headers: headers)
         return try InferenceTestResponse(response)
     }
@@ -147,11 +157,18 @@ struct InferenceTestResponse: Sendable {
     let binary: [String: [UInt8]]
     let headerLength: Int?
     let contentType: String?
+    /// The response's `Content-Encoding`; the body is decompressed before it is read.
+    let contentEncoding: String?
 
     init(_ response: TestResponse) throws {
         status = response.status
         contentType = response.headers[.contentType]
-        let bytes = response.bytes
+        contentEncoding = response.headers[.contentEncoding]
+        var bytes = response.bytes
+        if let encoding = contentEncoding {
+            let coding = try #require(ContentCoding(name: encoding), "unknown Content-Encoding \(encoding)")
+            bytes = Array(try coding.decompressed(response.body, limit: 1 << 30).readableBytesView)
+        }
         headerLength = response.headers[HTTPField.Name("Inference-Header-Content-Length")!].flatMap { Int($0) }
         let jsonEnd = headerLength ?? bytes.count
         json = bytes.isEmpty ? .null : try JSONParser.parse(Array(bytes[0..<jsonEnd]))

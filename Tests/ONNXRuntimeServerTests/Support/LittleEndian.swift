@@ -6,6 +6,8 @@ enum LittleEndian {
         values.flatMap { value in withUnsafeBytes(of: value.littleEndian) { Array($0) } }
     }
 
+    static func floats(_ values: [Float]) -> [UInt8] { bytes(values.map(\.bitPattern)) }
+
     static func values<T: FixedWidthInteger>(_ bytes: [UInt8], as type: T.Type) -> [T] {
         let size = MemoryLayout<T>.size
         return stride(from: 0, to: bytes.count, by: size).map { offset in
