@@ -22,6 +22,10 @@ public enum ContentCoding: String, Sendable, CaseIterable, CustomStringConvertib
 
     public var description: String { rawValue }
 
+    /// zlib's level for a server's responses: tensors compress little, so speed counts more than the last few
+    /// percent of size.
+    public static let responseLevel: Int32 = 1
+
     /// The codings a server offers, for `Accept-Encoding` and `grpc-accept-encoding` answers.
     public static let advertised = "gzip, deflate, identity"
 

@@ -41,18 +41,30 @@ public final class GRPCInferenceClient: Sendable {
     ///   - token: A bearer token for the repository RPCs, sent as `authorization` metadata, if the server needs one.
     ///   - timeout: The time limit of each call.
     ///   - maxResponseBytes: The largest response message accepted.
+    ///   - compression: Compress every request message with it (`grpc-encoding`); the server answers in the same
+    ///     coding. `nil` (the default) for none. Compressed answers are accepted either way.
     ///   - body: The work to do with the client.
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws, or ``ClientError/transport(_:)`` when the transport cannot be set up.
     public static func withClient<T: Sendable>(
         host: String, port: Int, token: String? = nil, timeout: Duration = .seconds(60),
-        maxResponseBytes: Int = 1 << 30, _ body: (GRPCInferenceClient) async throws -> T
+        maxResponseBytes: Int = 1 << 30, compression: MessageCompression? = nil,
+        _ body: (GRPCInferenceClient) async throws -> T
     ) async throws -> T {
         let transport: HTTP2ClientTransport.Posix
+        let algorithm: CompressionAlgorithm =
+            switch compression {
+            case .gzip?: .gzip
+            case .deflate?: .deflate
+            case nil: .none
+            }
         do {
             transport = try HTTP2ClientTransport.Posix(
                 target: .dns(host: host, port: port), transportSecurity: .plaintext,
-                config: .defaults { $0.http2.targetWindowSize = 8 * 1024 * 1024 })
+                config: .defaults {
+                    $0.http2.targetWindowSize = 8 * 1024 * 1024
+                    $0.compression = .init(algorithm: algorithm, enabledAlgorithms: .all)
+                })
         } catch {
             throw ClientError.transport(error)
         }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ContentCoding
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -23,7 +24,7 @@ import NIOHTTP1
 ///
 /// A client created without an `httpClient` owns one and must be shut down with ``shutdown()`` once its last request
 /// has finished (AsyncHTTPClient requires this; a client dropped without it leaks its connections and trips an
-/// assertion in debug builds). ``withClient(baseURL:token:timeout:maxResponseBytes:logger:isolation:_:)`` does it for
+/// assertion in debug builds). ``withClient(baseURL:token:timeout:maxResponseBytes:compression:logger:isolation:_:)`` does it for
 /// you. A client given an `httpClient` never shuts it down: that stays the caller's job.
 public final class InferenceClient: Sendable {
     /// The server's base URL without a trailing slash, e.g. `http://127.0.0.1:8000`.
@@ -32,8 +33,11 @@ public final class InferenceClient: Sendable {
     public let token: String?
     /// The time limit of each request, from sending to the last byte of the response.
     public let timeout: Duration
-    /// The largest response body accepted; a longer one fails with ``ClientError/transport(_:)``.
+    /// The largest response body accepted; a longer one fails with ``ClientError/transport(_:)`` (a compressed one,
+    /// with ``ClientError/decoding(_:)`` when it decompresses to more).
     public let maxResponseBytes: Int
+    /// How inference requests are compressed, and their answers asked for; `nil` sends and asks for none.
+    public let compression: MessageCompression?
     let httpClient: HTTPClient
     let ownsHTTPClient: Bool
     let logger: Logger
@@ -47,6 +51,8 @@ public final class InferenceClient: Sendable {
     ///   - token: A bearer token for servers that protect endpoints (typically the model repository ones).
     ///   - timeout: The time limit of each request.
     ///   - maxResponseBytes: The largest response body accepted (default 1 GiB).
+    ///   - compression: Compress inference requests with it (`Content-Encoding`) and ask for compressed answers
+    ///     (`Accept-Encoding`); `nil` (the default) for neither.
     ///   - logger: Where requests are logged (at `debug` level) and handed to AsyncHTTPClient.
     public init(
         baseURL: String,
@@ -54,6 +60,7 @@ public final class InferenceClient: Sendable {
         token: String? = nil,
         timeout: Duration = .seconds(60),
         maxResponseBytes: Int = 1 << 30,
+        compression: MessageCompression? = nil,
         logger: Logger = Logger(label: "ONNXRuntimeClient")
     ) {
         var base = baseURL
@@ -62,6 +69,7 @@ public final class InferenceClient: Sendable {
         self.token = token
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
+        self.compression = compression
         self.logger = logger
         if let httpClient {
             self.httpClient = httpClient
@@ -97,6 +105,7 @@ public final class InferenceClient: Sendable {
     ///   - token: A bearer token, if the server needs one.
     ///   - timeout: The time limit of each request.
     ///   - maxResponseBytes: The largest response body accepted.
+    ///   - compression: How inference messages are compressed; `nil` for not at all.
     ///   - logger: Where requests are logged.
     ///   - isolation: The caller's actor isolation, inherited so `body` may capture non-`Sendable` state.
     ///   - body: The work to do with the client.
@@ -106,12 +115,14 @@ public final class InferenceClient: Sendable {
         token: String? = nil,
         timeout: Duration = .seconds(60),
         maxResponseBytes: Int = 1 << 30,
+        compression: MessageCompression? = nil,
         logger: Logger = Logger(label: "ONNXRuntimeClient"),
         isolation: isolated (any Actor)? = #isolation,
         _ body: (InferenceClient) async throws -> T
     ) async throws -> T {
         let client = InferenceClient(
-            baseURL: baseURL, token: token, timeout: timeout, maxResponseBytes: maxResponseBytes, logger: logger)
+            baseURL: baseURL, token: token, timeout: timeout, maxResponseBytes: maxResponseBytes,
+            compression: compression, logger: logger)
         let result: T
         do {
             result = try await body(client)
@@ -299,8 +310,24 @@ public final class InferenceClient: Sendable {
         if let jsonLength = encoded.jsonLength {
             headers.append(("Inference-Header-Content-Length", String(jsonLength)))
         }
-        let response = try await send(
-            .POST, Self.modelPath(model, version) + "/infer", headers: headers, body: encoded.body)
+        var body = encoded.body
+        if let compression {
+            body = Array(compression.coding.compressed(body).readableBytesView)
+            headers += [("Content-Encoding", compression.rawValue), ("Accept-Encoding", compression.rawValue)]
+        }
+        var response = try await send(.POST, Self.modelPath(model, version) + "/infer", headers: headers, body: body)
+        if let encoding = response.header("Content-Encoding"), encoding.lowercased() != "identity" {
+            guard let coding = ContentCoding(name: encoding) else {
+                throw .decoding("the response has an unknown Content-Encoding '\(encoding)'")
+            }
+            do {
+                response.body = Array(
+                    try coding.decompressed(ByteBuffer(bytes: response.body), limit: maxResponseBytes).readableBytesView
+                )
+            } catch {
+                throw .decoding("the \(coding) response body: \(error.message)")
+            }
+        }
         try Self.checkStatus(response)
         var jsonLength: Int?
         if let header = response.header("Inference-Header-Content-Length") {

@@ -1,3 +1,4 @@
+import ContentCoding
 import GRPCCore
 import Logging
 import NIOCore
@@ -139,6 +140,67 @@ struct GRPCConnectionHandlerTests {
         try await connection.nothingMore()
     }
 
+    /// The DATA frame that follows response headers, as bytes.
+    static func message(_ connection: Connection) async throws -> [UInt8] {
+        let data = try await connection.next()
+        guard case .data(let payload) = data.payload, case .byteBuffer(let bytes) = payload.data else {
+            Issue.record("expected DATA, got \(data.payload)")
+            return []
+        }
+        return Array(bytes.readableBytesView)
+    }
+
+    @Test(
+        "a compressed call: its messages decompressed, its answers compressed the same way when the client accepts it",
+        arguments: ContentCoding.allCases)
+    func compressed(coding: ContentCoding) async throws {
+        let connection = try await Connection()
+        let text = Array(String(repeating: "KServe V2 ", count: 30).utf8)
+        let compressed = Array(coding.compressed(text).readableBytesView)
+        // Accepted: the answer is compressed with the request's coding and says so.
+        try await connection.request(
+            Self.echo, on: 1,
+            extra: [("grpc-encoding", coding.rawValue), ("grpc-accept-encoding", "identity,deflate,gzip")])
+        try await connection.data(GRPCWireTests.frame(compressed, flag: 1), on: 1)
+        var (headers, _) = try await connection.headers()
+        #expect(headers.first(name: "grpc-encoding") == coding.rawValue)
+        var answer = try await Self.message(connection)
+        #expect(answer.first == 1)
+        let decoded = try coding.decompressed(ByteBuffer(bytes: answer.dropFirst(5)), limit: 10_000)
+        #expect(Array(decoded.readableBytesView) == text)
+        #expect(try await connection.headers().0.first(name: "grpc-status") == "0")
+
+        // Not accepted by the client (no grpc-accept-encoding, or one without the coding): an uncompressed answer,
+        // and an uncompressed message on a compressed call is fine too.
+        for (stream, accept) in [(3, nil), (5, "identity")] as [(Int, String?)] {
+            var extra = [("grpc-encoding", coding.rawValue)]
+            if let accept { extra.append(("grpc-accept-encoding", accept)) }
+            try await connection.request(Self.stream, on: stream, extra: extra)
+            try await connection.data(GRPCWireTests.frame(compressed, flag: 1), on: stream, endStream: false)
+            try await connection.data(GRPCWireTests.frame([4, 5, 6]), on: stream)
+            (headers, _) = try await connection.headers()
+            #expect(headers.first(name: "grpc-encoding") == nil)
+            answer = try await Self.message(connection)
+            #expect(answer == GRPCWireTests.frame(text))
+            answer = try await Self.message(connection)
+            #expect(answer == GRPCWireTests.frame([4, 5, 6]))
+            #expect(try await connection.headers().0.first(name: "grpc-status") == "0")
+        }
+
+        // Damaged data: INTERNAL; more than the limit (1,000 bytes) once decompressed: RESOURCE_EXHAUSTED.
+        try await connection.request(Self.echo, on: 7, extra: [("grpc-encoding", coding.rawValue)])
+        try await connection.data(GRPCWireTests.frame(Array(compressed.dropLast(4)), flag: 1), on: 7)
+        var (code, message) = try await connection.status()
+        #expect(code == 13 && message?.contains(coding.rawValue) == true, "\(message ?? "")")
+        try await connection.request(Self.echo, on: 9, extra: [("grpc-encoding", coding.rawValue)])
+        let bomb = Array(coding.compressed([UInt8](repeating: 7, count: 100_000)).readableBytesView)
+        #expect(bomb.count < 1_000)
+        try await connection.data(GRPCWireTests.frame(bomb, flag: 1), on: 9)
+        (code, message) = try await connection.status()
+        #expect(code == 8 && message?.contains("decompresses to more than") == true, "\(message ?? "")")
+        try await connection.nothingMore()
+    }
+
     @Test("calls that are not gRPC, or that the server cannot take, are refused before any handler runs")
     func refusals() async throws {
         let connection = try await Connection()
@@ -154,11 +216,11 @@ struct GRPCConnectionHandlerTests {
         var (code, message) = try await connection.status()
         #expect(code == 12 && message?.contains("/test.Service/Nope") == true)
 
-        try await connection.request(Self.echo, on: 7, extra: [("grpc-encoding", "gzip")], endStream: true)
+        try await connection.request(Self.echo, on: 7, extra: [("grpc-encoding", "snappy")], endStream: true)
         let (compressed, _) = try await connection.headers()
         #expect(compressed.first(name: "grpc-status") == "12")
-        #expect(compressed.first(name: "grpc-message")?.contains("gzip") == true)
-        #expect(compressed.first(name: "grpc-accept-encoding") == "identity")
+        #expect(compressed.first(name: "grpc-message")?.contains("snappy") == true)
+        #expect(compressed.first(name: "grpc-accept-encoding") == "gzip, deflate, identity")
 
         try await connection.request(Self.echo, on: 9, extra: [("grpc-timeout", "soon")], endStream: true)
         (code, message) = try await connection.status()

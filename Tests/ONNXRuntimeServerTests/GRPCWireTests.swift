@@ -54,7 +54,7 @@ struct GRPCWireTests {
         #expect(try exact.next().map { Array($0.readableBytesView) } == [1, 2, 3])
     }
 
-    @Test("a compressed message is refused (no grpc-encoding is accepted)")
+    @Test("a compressed message is refused on a call without grpc-encoding")
     func compressedFlag() {
         var reader = GRPCMessageReader(maximumLength: 100)
         reader.append(ByteBuffer(bytes: Self.frame([1, 2], flag: 1)))

@@ -1,3 +1,4 @@
+import ContentCoding
 import GRPCCore
 import Logging
 import NIOCore
@@ -38,6 +39,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private struct Call {
         let route: GRPCRoutes.Route
         var reader: GRPCMessageReader
+        /// The coding of the responses: the request's `grpc-encoding`, when the client also accepts it.
+        var responseCoding: ContentCoding?
         /// The unary call's message, once whole.
         var message: ByteBuffer?
         /// The client has ended its side of the stream.
@@ -258,13 +261,17 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 RPCError(code: .unimplemented, message: "the server has no method '\(path)'"), on: streamID,
                 requestEnded: payload.endStream, context: context)
         }
+        var coding: ContentCoding?
         if let encoding = headers.first(name: "grpc-encoding"), encoding != "identity" {
-            return reject(
-                RPCError(
-                    code: .unimplemented,
-                    message: "message compression '\(encoding)' is not supported; send messages uncompressed"),
-                on: streamID, requestEnded: payload.endStream, context: context,
-                extraHeaders: ["grpc-accept-encoding": "identity"])
+            guard let known = ContentCoding(name: encoding) else {
+                return reject(
+                    RPCError(
+                        code: .unimplemented,
+                        message: "message compression '\(encoding)' is not supported; use gzip, deflate or identity"),
+                    on: streamID, requestEnded: payload.endStream, context: context,
+                    extraHeaders: ["grpc-accept-encoding": Self.acceptedEncodings])
+            }
+            coding = known
         }
         if route.guarded {
             do {
@@ -273,7 +280,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 return reject(error, on: streamID, requestEnded: payload.endStream, context: context)
             }
         }
-        var call = Call(route: route, reader: GRPCMessageReader(maximumLength: limits.maxMessageBytes))
+        var call = Call(route: route, reader: GRPCMessageReader(maximumLength: limits.maxMessageBytes, coding: coding))
+        if let coding, headers[canonicalForm: "grpc-accept-encoding"].contains(where: { coding.isListed(in: $0) }) {
+            call.responseCoding = coding
+        }
         if let value = headers.first(name: "grpc-timeout") {
             guard let timeout = GRPCWire.timeout(value[...]) else {
                 return reject(
@@ -288,7 +298,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         if route.streaming {
             let (messages, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
             call.messages = continuation
-            call.task = startStreaming(route.handler, messages: messages, on: streamID, context: context)
+            call.task = startStreaming(
+                route.handler, messages: messages, coding: call.responseCoding, on: streamID, context: context)
             taskStarted(context)
         }
         calls[streamID] = call
@@ -367,7 +378,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 requestEnded: true, context: context)
         }
         call.message = nil
-        call.task = startUnary(call.route.handler, message: message, on: streamID, context: context)
+        call.task = startUnary(
+            call.route.handler, message: message, coding: call.responseCoding, on: streamID, context: context)
         taskStarted(context)
         calls[streamID] = call
     }
@@ -375,14 +387,14 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     // MARK: - Calls
 
     private func startUnary(
-        _ handler: @escaping GRPCRoutes.Handler, message: ByteBuffer, on streamID: HTTP2StreamID,
-        context: ChannelHandlerContext
+        _ handler: @escaping GRPCRoutes.Handler, message: ByteBuffer, coding: ContentCoding?,
+        on streamID: HTTP2StreamID, context: ChannelHandlerContext
     ) -> Task<Void, Never> {
         let completion = completion(context)
         return Task {
             let result: Result<GRPCMessageBytes, RPCError>
             do throws(RPCError) {
-                result = .success(try await handler(message))
+                result = .success(try await handler(message).compressed(with: coding))
             } catch {
                 result = .failure(error)
             }
@@ -391,14 +403,14 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     private func startStreaming(
-        _ handler: @escaping GRPCRoutes.Handler, messages: AsyncStream<ByteBuffer>, on streamID: HTTP2StreamID,
-        context: ChannelHandlerContext
+        _ handler: @escaping GRPCRoutes.Handler, messages: AsyncStream<ByteBuffer>, coding: ContentCoding?,
+        on streamID: HTTP2StreamID, context: ChannelHandlerContext
     ) -> Task<Void, Never> {
         let completion = completion(context)
         return Task {
             for await message in messages {
                 do throws(RPCError) {
-                    let response = try await handler(message)
+                    let response = try await handler(message).compressed(with: coding)
                     completion { handler, context in handler.sendMessage(response, on: streamID, context: context) }
                 } catch {
                     completion { handler, context in handler.finishStream(streamID, error, context: context) }
@@ -407,6 +419,17 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             }
             completion { handler, context in handler.finishStream(streamID, nil, context: context) }
         }
+    }
+
+    /// The codings the server decodes, for `grpc-accept-encoding`.
+    static let acceptedEncodings = ContentCoding.advertised
+
+    /// The headers that open a response: with `grpc-encoding` when its messages are compressed.
+    private static func responseHeaders(_ coding: ContentCoding?) -> HPACKHeaders {
+        guard let coding else { return GRPCWire.responseHeaders }
+        var headers = GRPCWire.responseHeaders
+        headers.add(name: "grpc-encoding", value: coding.rawValue)
+        return headers
     }
 
     private func taskStarted(_ context: ChannelHandlerContext) {
@@ -444,7 +467,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         guard let call = calls[streamID], !call.finished else { return }
         switch result {
         case .success(let response):
-            write(.headers(.init(headers: GRPCWire.responseHeaders)), on: streamID, context: context)
+            write(.headers(.init(headers: Self.responseHeaders(call.responseCoding))), on: streamID, context: context)
             write(.data(.init(data: .byteBuffer(response.buffer))), on: streamID, context: context)
             end(streamID, nil, headersSent: true, context: context)
         case .failure(let error):
@@ -465,7 +488,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             call.uncredited = 0
         }
         calls[streamID] = call
-        if openHeaders { write(.headers(.init(headers: GRPCWire.responseHeaders)), on: streamID, context: context) }
+        if openHeaders {
+            write(.headers(.init(headers: Self.responseHeaders(call.responseCoding))), on: streamID, context: context)
+        }
         write(.data(.init(data: .byteBuffer(response.buffer))), on: streamID, context: context)
         if credit > 0 { writeWindowUpdate(credit, on: streamID, context: context) }
         context.flush()

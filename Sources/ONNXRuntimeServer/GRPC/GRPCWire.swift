@@ -1,3 +1,4 @@
+import ContentCoding
 import GRPCCore
 import NIOCore
 import NIOHPACK
@@ -55,14 +56,18 @@ enum GRPCWire {
 }
 
 /// Splits the DATA of one stream into gRPC messages. A message's length is checked against the limit as soon as its
-/// prefix arrives, so an oversize message is refused before its bytes are buffered.
+/// prefix arrives, so an oversize message is refused before its bytes are buffered; a compressed message (the call's
+/// `grpc-encoding`) is decompressed under the same limit.
 struct GRPCMessageReader {
-    /// The largest message accepted, in bytes.
+    /// The largest message accepted, in bytes, compressed or not.
     let maximumLength: Int
+    /// The call's `grpc-encoding`; `nil` for identity, when a compressed message is a protocol error.
+    let coding: ContentCoding?
     private var buffer: ByteBuffer?
 
-    init(maximumLength: Int) {
+    init(maximumLength: Int, coding: ContentCoding? = nil) {
         self.maximumLength = maximumLength
+        self.coding = coding
     }
 
     /// Bytes received and not yet returned as messages.
@@ -78,15 +83,16 @@ struct GRPCMessageReader {
         }
     }
 
-    /// The next whole message, or `nil` until its bytes have arrived.
-    /// - Throws: `RESOURCE_EXHAUSTED` for a message over the limit; `INTERNAL` for a compressed message (the
-    ///   server accepts no `grpc-encoding`, so a compressed flag breaks the protocol).
+    /// The next whole message (decompressed), or `nil` until its bytes have arrived.
+    /// - Throws: `RESOURCE_EXHAUSTED` for a message over the limit (before or after decompression); `INTERNAL` for a
+    ///   compressed message on a call without `grpc-encoding`, or one that does not decompress (as the gRPC
+    ///   compression document prescribes).
     mutating func next() throws(RPCError) -> ByteBuffer? {
         guard var bytes = buffer, bytes.readableBytes >= GRPCWire.prefixLength,
             let flag = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self),
             let length = bytes.getInteger(at: bytes.readerIndex + 1, as: UInt32.self)
         else { return nil }
-        guard flag == 0 else {
+        guard flag == 0 || (flag == 1 && coding != nil) else {
             throw RPCError(
                 code: .internalError,
                 message: "a message with compressed flag \(flag) arrived, but no grpc-encoding was agreed")
@@ -101,7 +107,16 @@ struct GRPCMessageReader {
         bytes.moveReaderIndex(forwardBy: GRPCWire.prefixLength)
         let message = bytes.readSlice(length: Int(length))
         buffer = bytes.readableBytes == 0 ? nil : bytes
-        return message
+        guard flag == 1, let coding, let message else { return message }
+        do {
+            return try coding.decompressed(message, limit: maximumLength)
+        } catch  where error.kind == .tooLarge {
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "the request message decompresses to more than the server's limit of \(maximumLength) bytes")
+        } catch {
+            throw RPCError(code: .internalError, message: "the \(coding) request message: \(error.message)")
+        }
     }
 }
 
@@ -133,6 +148,25 @@ struct GRPCMessageBytes: SwiftProtobufContiguousBytes {
         let bytes = Array(sequence)
         self.init(repeating: 0, count: bytes.count)
         buffer.setBytes(bytes, at: buffer.readerIndex + offset)
+    }
+
+    /// A whole gRPC frame, prefix included.
+    private init(frame: ByteBuffer) {
+        buffer = frame
+        offset = GRPCWire.prefixLength
+    }
+
+    /// This message compressed with `coding` (on the caller's thread: a call's task, not the event loop), in a frame
+    /// with the compressed flag set; unchanged when `coding` is `nil`. Only for a message made for encoding.
+    func compressed(with coding: ContentCoding?) -> GRPCMessageBytes {
+        guard let coding else { return self }
+        var frame = ByteBuffer()
+        frame.reserveCapacity(GRPCWire.prefixLength + count / 2 + 64)
+        frame.writeInteger(UInt8(1))
+        frame.writeInteger(UInt32(0))
+        withUnsafeBytes { coding.compress($0, level: ContentCoding.responseLevel, into: &frame) }
+        frame.setInteger(UInt32(truncatingIfNeeded: frame.readableBytes - GRPCWire.prefixLength), at: 1)
+        return GRPCMessageBytes(frame: frame)
     }
 
     var count: Int { buffer.readableBytes - offset }

@@ -51,7 +51,7 @@ enum HTTPMessages {
             headers[.contentEncoding] = coding.rawValue
             let body = encoded.body.withUnsafeBytes { bytes in
                 var output = ByteBuffer()
-                coding.compress(bytes, level: compressionLevel, into: &output)
+                coding.compress(bytes, level: ContentCoding.responseLevel, into: &output)
                 return output
             }
             response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
@@ -63,9 +63,6 @@ enum HTTPMessages {
         }
         return response
     }
-
-    /// zlib's level for responses: tensors compress little, so speed counts more than the last few percent.
-    static let compressionLevel: Int32 = 1
 
     /// The coding to compress a response with, from the request's `Accept-Encoding`; `nil` for none.
     static func responseCoding(_ request: Request) -> ContentCoding? {
