@@ -340,14 +340,28 @@ def test_raw_calls_get_a_status(grpc_url, method_name, payload, code, text):
     assert text in info.value.details()
 
 
-def test_compressed_messages_are_refused(stub, client):
-    # The server accepts no grpc-encoding; it says so instead of misreading the bytes.
-    with pytest.raises(grpc.RpcError) as info:
-        stub.ModelInfer(raw_request("identity_float32", "FP32", [2, 3], bytes(24)), compression=grpc.Compression.Gzip,
-                        timeout=10)
-    assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert "gzip" in info.value.details()
-    assert_same(CASES[10], identity(client, CASES[10]).as_numpy("y"))
+@pytest.mark.parametrize("algorithm", ["gzip", "deflate"])
+def test_compressed_infer_and_stream(client, algorithm):
+    # tritonclient.grpc's compression, unary and streaming (raw stubs and the size limit: test_compression.py). MNIST's
+    # 100 KB of pixels compress well: grpcio sends a message uncompressed when compressing would not shrink it.
+    images, predictions = read_mnist(32)
+    x = grpcclient.InferInput("input", list(images.shape), "FP32")
+    x.set_data_from_numpy(images)
+    outputs = [grpcclient.InferRequestedOutput("probabilities")]
+    result = client.infer("mnist", [x], outputs=outputs, compression_algorithm=algorithm)
+    assert result.as_numpy("probabilities").argmax(axis=1).tolist() == predictions
+    responses = queue.Queue()
+    client.start_stream(callback=lambda result, error: responses.put((result, error)), compression_algorithm=algorithm)
+    try:
+        for index in range(3):
+            client.async_stream_infer("mnist", [x], outputs=outputs, request_id=str(index))
+        results = [responses.get(timeout=60) for _ in range(3)]
+    finally:
+        client.stop_stream()
+    assert [error for _, error in results] == [None] * 3
+    assert sorted(result.get_response().id for result, _ in results) == ["0", "1", "2"]
+    for result, _ in results:
+        assert result.as_numpy("probabilities").argmax(axis=1).tolist() == predictions
 
 
 # MARK: - Model repository and statistics
