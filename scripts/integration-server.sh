@@ -3,7 +3,7 @@
 # raw HTTP): builds `ort` (release), fills a temporary Triton-layout model repository (<repo>/<model>/1/model.onnx)
 # from Tests/Models and the MNIST example (one model with dynamic batching), starts the server on 127.0.0.1 and three
 # free ports (HTTP, gRPC, metrics) in explicit model control mode with a repository token, waits for
-# /v2/health/ready, runs pytest on Tests/Integration, and always stops the
+# /v2/health/ready, runs pytest on Tests/Integration (test_tls.py starts TLS servers of its own), and always stops the
 # server. pytest's exit code is the script's.
 #
 # Usage: scripts/integration-server.sh [pytest arguments...]     (e.g. -k binary, -x, -vv)
@@ -152,16 +152,18 @@ run_pytest() { # LABEL ARGS...
     ORT_SERVE_URL="$base_url" ORT_SERVE_GRPC_URL="127.0.0.1:$grpc_port" ORT_SERVE_TOKEN="$token" \
         ORT_SERVE_METRICS_URL="http://127.0.0.1:$metrics_port/metrics" \
         ORT_SERVE_MAX_REQUEST_SIZE="$max_request_size" ORT_SERVE_NOT_LOADED="$(IFS=,; echo "${not_loaded[*]}")" \
+        ORT_BINARY="$ort" \
         PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -p no:cacheprovider -rfEs "$@" 2>&1 | tee -a "$results"
     local code=${PIPESTATUS[0]}
     set -e
     return "$code"
 }
-grpc_tests=Tests/Integration/test_tritonclient_grpc.py
+# test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests.
+grpc_tests=(Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py)
 rest_status=0
 grpc_status=0
-run_pytest "Tests/Integration (REST)" Tests/Integration --ignore="$grpc_tests" "$@" || rest_status=$?
-run_pytest "$grpc_tests (gRPC)" "$grpc_tests" "$@" || grpc_status=$?
+run_pytest "Tests/Integration (REST)" Tests/Integration "${grpc_tests[@]/#/--ignore=}" "$@" || rest_status=$?
+run_pytest "${grpc_tests[*]} (gRPC)" "${grpc_tests[@]}" "$@" || grpc_status=$?
 if [[ $rest_status -eq 5 && $grpc_status -eq 5 ]]; then
     status=5
 elif [[ $rest_status -ne 0 && $rest_status -ne 5 ]]; then

@@ -43,12 +43,14 @@ public final class GRPCInferenceClient: Sendable {
     ///   - maxResponseBytes: The largest response message accepted.
     ///   - compression: Compress every request message with it (`grpc-encoding`); the server answers in the same
     ///     coding. `nil` (the default) for none. Compressed answers are accepted either way.
+    ///   - tls: Connect with TLS (ALPN `h2`), trusting these authorities and presenting this client certificate;
+    ///     `nil` (the default) for plaintext.
     ///   - body: The work to do with the client.
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws, or ``ClientError/transport(_:)`` when the transport cannot be set up.
     public static func withClient<T: Sendable>(
         host: String, port: Int, token: String? = nil, timeout: Duration = .seconds(60),
-        maxResponseBytes: Int = 1 << 30, compression: MessageCompression? = nil,
+        maxResponseBytes: Int = 1 << 30, compression: MessageCompression? = nil, tls: ClientTLS? = nil,
         _ body: (GRPCInferenceClient) async throws -> T
     ) async throws -> T {
         let transport: HTTP2ClientTransport.Posix
@@ -60,7 +62,8 @@ public final class GRPCInferenceClient: Sendable {
             }
         do {
             transport = try HTTP2ClientTransport.Posix(
-                target: .dns(host: host, port: port), transportSecurity: .plaintext,
+                target: Self.target(host: host, port: port),
+                transportSecurity: tls.map(Self.transportSecurity) ?? .plaintext,
                 config: .defaults {
                     $0.http2.targetWindowSize = 8 * 1024 * 1024
                     $0.compression = .init(algorithm: algorithm, enabledAlgorithms: .all)
@@ -73,6 +76,29 @@ public final class GRPCInferenceClient: Sendable {
                 client: Inference_GRPCInferenceService.Client(wrapping: grpc), token: token, timeout: timeout,
                 maxResponseBytes: maxResponseBytes)
             return try await body(client)
+        }
+    }
+
+    /// An address literal as an address target: TLS may not send an IP address as the server name (SNI), which a
+    /// DNS target with an address for a name would do.
+    private static func target(host: String, port: Int) -> any ResolvableTarget {
+        if host.split(separator: ".").count == 4, host.allSatisfy({ $0.isNumber || $0 == "." }) {
+            return .ipv4(address: host, port: port)
+        }
+        if host.contains(":") {
+            return .ipv6(address: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port)
+        }
+        return .dns(host: host, port: port)
+    }
+
+    private static func transportSecurity(_ tls: ClientTLS) -> HTTP2ClientTransport.Posix.TransportSecurity {
+        .tls { config in
+            if let file = tls.trustRootsFile { config.trustRoots = .certificates([.file(path: file, format: .pem)]) }
+            if let chain = tls.certificateChainFile, let key = tls.privateKeyFile {
+                config.certificateChain = [.file(path: chain, format: .pem)]
+                config.privateKey = .file(path: key, format: .pem)
+            }
+            config.serverCertificateVerification = tls.verifiesHostname ? .fullVerification : .noHostnameVerification
         }
     }
 

@@ -3,6 +3,7 @@ import ContentCoding
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// An async client for a KServe V2 (Open Inference Protocol) REST server with Triton's extensions: binary tensor
 /// data, model repository, statistics and model configuration.
@@ -24,7 +25,7 @@ import NIOHTTP1
 ///
 /// A client created without an `httpClient` owns one and must be shut down with ``shutdown()`` once its last request
 /// has finished (AsyncHTTPClient requires this; a client dropped without it leaks its connections and trips an
-/// assertion in debug builds). ``withClient(baseURL:token:timeout:maxResponseBytes:compression:logger:isolation:_:)`` does it for
+/// assertion in debug builds). ``withClient(baseURL:token:timeout:maxResponseBytes:compression:tls:logger:isolation:_:)`` does it for
 /// you. A client given an `httpClient` never shuts it down: that stays the caller's job.
 public final class InferenceClient: Sendable {
     /// The server's base URL without a trailing slash, e.g. `http://127.0.0.1:8000`.
@@ -53,6 +54,8 @@ public final class InferenceClient: Sendable {
     ///   - maxResponseBytes: The largest response body accepted (default 1 GiB).
     ///   - compression: Compress inference requests with it (`Content-Encoding`) and ask for compressed answers
     ///     (`Accept-Encoding`); `nil` (the default) for neither.
+    ///   - tls: For an `https` URL: the authorities to trust and a client certificate, when the system's trust
+    ///     store and no certificate will not do. Used only when the client creates its own HTTP client.
     ///   - logger: Where requests are logged (at `debug` level) and handed to AsyncHTTPClient.
     public init(
         baseURL: String,
@@ -61,6 +64,7 @@ public final class InferenceClient: Sendable {
         timeout: Duration = .seconds(60),
         maxResponseBytes: Int = 1 << 30,
         compression: MessageCompression? = nil,
+        tls: ClientTLS? = nil,
         logger: Logger = Logger(label: "ONNXRuntimeClient")
     ) {
         var base = baseURL
@@ -74,10 +78,26 @@ public final class InferenceClient: Sendable {
         if let httpClient {
             self.httpClient = httpClient
             self.ownsHTTPClient = false
+        } else if let tls {
+            var configuration = HTTPClient.Configuration()
+            configuration.tlsConfiguration = Self.tlsConfiguration(tls)
+            self.httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            self.ownsHTTPClient = true
         } else {
             self.httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
             self.ownsHTTPClient = true
         }
+    }
+
+    private static func tlsConfiguration(_ tls: ClientTLS) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let file = tls.trustRootsFile { configuration.trustRoots = .file(file) }
+        if let chain = tls.certificateChainFile, let key = tls.privateKeyFile {
+            configuration.certificateChain = [.file(chain)]
+            configuration.privateKey = .file(key)
+        }
+        if !tls.verifiesHostname { configuration.certificateVerification = .noHostnameVerification }
+        return configuration
     }
 
     /// Shuts down the HTTP client this client created; does nothing for an `httpClient` passed to the initializer.
@@ -106,6 +126,7 @@ public final class InferenceClient: Sendable {
     ///   - timeout: The time limit of each request.
     ///   - maxResponseBytes: The largest response body accepted.
     ///   - compression: How inference messages are compressed; `nil` for not at all.
+    ///   - tls: Trust roots and a client certificate for an `https` URL.
     ///   - logger: Where requests are logged.
     ///   - isolation: The caller's actor isolation, inherited so `body` may capture non-`Sendable` state.
     ///   - body: The work to do with the client.
@@ -116,13 +137,14 @@ public final class InferenceClient: Sendable {
         timeout: Duration = .seconds(60),
         maxResponseBytes: Int = 1 << 30,
         compression: MessageCompression? = nil,
+        tls: ClientTLS? = nil,
         logger: Logger = Logger(label: "ONNXRuntimeClient"),
         isolation: isolated (any Actor)? = #isolation,
         _ body: (InferenceClient) async throws -> T
     ) async throws -> T {
         let client = InferenceClient(
             baseURL: baseURL, token: token, timeout: timeout, maxResponseBytes: maxResponseBytes,
-            compression: compression, logger: logger)
+            compression: compression, tls: tls, logger: logger)
         let result: T
         do {
             result = try await body(client)

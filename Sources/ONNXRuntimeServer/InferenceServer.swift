@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ONNXRuntimeServing
@@ -42,7 +43,7 @@ public struct InferenceServer: Sendable {
     /// The router with every endpoint, for embedding in another Hummingbird application or for tests.
     ///
     /// The router alone does not load models: call `start()` on ``engine`` first, or run the
-    /// application from ``makeApplication(onServerRunning:)``, whose services do.
+    /// application from ``makeApplication(onServerRunning:onMetricsServerRunning:)``, whose services do.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
@@ -94,9 +95,19 @@ public struct InferenceServer: Sendable {
                     },
                     logger: metricsLogger))
         }
+        let server: HTTPServerBuilder
+        if let tls = configuration.tls?.configuration(alpn: ["http/1.1"]) {
+            // The files were checked when the ServerTLS was made; should BoringSSL refuse them anyway, the server
+            // fails to start (never serves plaintext instead).
+            server = HTTPServerBuilder { responder in
+                try TLSChannel(HTTP1Channel(responder: responder, configuration: http1), tlsConfiguration: tls)
+            }
+        } else {
+            server = .http1(configuration: http1)
+        }
         return Application(
             router: makeRouter(),
-            server: .http1(configuration: http1),
+            server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serving.serverName),
@@ -110,7 +121,7 @@ public struct InferenceServer: Sendable {
     }
 
     /// The gRPC server on ``ServerConfiguration/grpcPort`` (0 picks a free one), as a service to run beside
-    /// ``makeApplication(onServerRunning:)`` in one `ServiceGroup`. It serves the engine the application loads; it
+    /// ``makeApplication(onServerRunning:onMetricsServerRunning:)`` in one `ServiceGroup`. It serves the engine the application loads; it
     /// does not load models itself. A message larger than the server's `maxRequestBytes` is answered
     /// `RESOURCE_EXHAUSTED` as soon as its length prefix arrives, before its bytes are buffered.
     /// - Parameter onListening: Called with the bound port once the server listens.
@@ -124,7 +135,7 @@ public struct InferenceServer: Sendable {
             limits: GRPCConnectionHandler.Limits(
                 maxMessageBytes: configuration.serving.limits.maxRequestBytes,
                 readTimeout: configuration.readTimeout.map { TimeAmount($0) }),
-            busyPolling: busyPolling, logger: logger, onListening: onListening)
+            tls: configuration.tls, busyPolling: busyPolling, logger: logger, onListening: onListening)
     }
 
     /// Runs the server (REST, and gRPC unless ``ServerConfiguration/grpcPort`` is `nil`) until SIGTERM or SIGINT,

@@ -6,7 +6,7 @@ public struct ServerConfiguration: Sendable {
     /// because the server has no authentication for inference and a model repository API that can load models.
     /// In a container (KServe, Kubernetes) pass `0.0.0.0`.
     public var host: String
-    /// The TCP port; 0 picks a free one (see ``InferenceServer/makeApplication(onServerRunning:)``). Default 8000.
+    /// The TCP port; 0 picks a free one (see ``InferenceServer/makeApplication(onServerRunning:onMetricsServerRunning:)``). Default 8000.
     public var port: Int
     /// The gRPC port, or `nil` for no gRPC server; 0 picks a free one (see
     /// ``InferenceServer/makeGRPCService(onListening:)``). The gRPC server listens on ``host`` too. Default `nil`, so
@@ -27,13 +27,15 @@ public struct ServerConfiguration: Sendable {
     /// The TCP port of the Prometheus metrics endpoint (`GET /metrics`, on ``host``); 0 picks a free one, `nil`
     /// serves no metrics. Default `nil`, so an embedding application binds no port it did not ask for; `ort serve`
     /// uses ``defaultMetricsPort`` (8002, as Triton) unless told otherwise. The metrics are recorded either way
-    /// (``InferenceEngine/metrics``).
+    /// (`InferenceEngine.metrics`).
     public var metricsPort: Int?
     /// How long an event loop keeps polling its connections after it answers a request, instead of going to sleep
     /// at once; `nil` (the default) never polls. Polling trades CPU for latency at low concurrency: the next request
     /// on a polled connection is read without waking a sleeping thread, which on virtual machines costs tens of
     /// microseconds. Applies to both REST and gRPC connections. A few tens of microseconds is typical.
     public var busyPoll: Duration?
+    /// TLS for the REST and gRPC endpoints (`nil`, the default: plaintext). The metrics endpoint stays plain HTTP.
+    public var tls: ServerTLS?
 
     /// The default port, as Triton's HTTP port.
     public static let defaultPort = 8000

@@ -131,6 +131,27 @@ public struct Serve: AsyncParsableCommand {
             discussion: "Lowers latency at low concurrency (no thread wake-up per request) at the price of CPU."))
     public var busyPollMicroseconds: Int = 0
 
+    /// The server's TLS certificate chain, PEM (`--tls-certificate`).
+    @Option(
+        name: .customLong("tls-certificate"),
+        help: ArgumentHelp(
+            "Serve REST and gRPC over TLS with this PEM certificate chain (needs --tls-private-key).",
+            discussion: "The metrics endpoint stays plain HTTP.", valueName: "file"))
+    public var tlsCertificate: String?
+
+    /// The private key of the TLS certificate, PEM (`--tls-private-key`).
+    @Option(
+        name: .customLong("tls-private-key"),
+        help: ArgumentHelp("The PEM private key of --tls-certificate.", valueName: "file"))
+    public var tlsPrivateKey: String?
+
+    /// Authorities whose client certificates are accepted, PEM (`--tls-client-ca`): mutual TLS.
+    @Option(
+        name: .customLong("tls-client-ca"),
+        help: ArgumentHelp(
+            "Require client certificates signed by these PEM authorities (mutual TLS).", valueName: "file"))
+    public var tlsClientCA: String?
+
     /// Whether readiness waits for every model meant to be loaded (`--strict-readiness`).
     @Option(
         name: .customLong("strict-readiness"),
@@ -217,6 +238,12 @@ public struct Serve: AsyncParsableCommand {
         if !loadModels.isEmpty && controlMode != .explicit {
             throw ValidationError("--load-model needs --model-control-mode explicit")
         }
+        if (tlsCertificate == nil) != (tlsPrivateKey == nil) {
+            throw ValidationError("--tls-certificate and --tls-private-key go together")
+        }
+        if tlsClientCA != nil && tlsCertificate == nil {
+            throw ValidationError("--tls-client-ca needs --tls-certificate and --tls-private-key")
+        }
         if disableRepositoryAPI && repositoryToken != nil {
             throw ValidationError("--repository-token and --disable-repository-api exclude each other")
         }
@@ -289,6 +316,15 @@ public struct Serve: AsyncParsableCommand {
             repositoryAccess: access, metricsPort: allowMetrics ? metricsPort : nil,
             readTimeout: readTimeout > 0 ? .milliseconds(Int64((readTimeout * 1000).rounded())) : nil)
         configuration.busyPoll = busyPollMicroseconds > 0 ? .microseconds(busyPollMicroseconds) : nil
+        if let tlsCertificate, let tlsPrivateKey {
+            do {
+                configuration.tls = try ServerTLS(
+                    certificateChainFile: tlsCertificate, privateKeyFile: tlsPrivateKey,
+                    clientCertificateAuthorityFile: tlsClientCA)
+            } catch {
+                throw CommandError("cannot start the server: \(error)")
+            }
+        }
         return configuration
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ONNXRuntimeServer
 import ONNXRuntimeServing
 import Testing
@@ -63,5 +64,30 @@ struct ServeDefaultsTests {
                 try Serve.parse(["--model-repository", "/m", "--busy-poll-us", bad])
             }
         }
+    }
+
+    @Test("TLS is off unless asked for; certificate and key go together; unusable files stop the start")
+    func tls() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TLS").path
+        let plain = try Serve.parse(["--model-repository", "/m"])
+        #expect(try plain.serverConfiguration(environment: [:]).tls == nil)
+        let files = ["--tls-certificate", "\(folder)/server.pem", "--tls-private-key", "\(folder)/server-key.pem"]
+        let server = try #require(
+            try Serve.parse(["--model-repository", "/m"] + files).serverConfiguration(environment: [:]).tls)
+        #expect(!server.requiresClientCertificates)
+        let mutual = try Serve.parse(
+            ["--model-repository", "/m"] + files + ["--tls-client-ca", "\(folder)/client-ca.pem"])
+        #expect(try #require(try mutual.serverConfiguration(environment: [:]).tls).requiresClientCertificates)
+
+        for half in [Array(files[0..<2]), Array(files[2..<4]), ["--tls-client-ca", "\(folder)/client-ca.pem"]] {
+            #expect(throws: (any Error).self, "\(half)") { try Serve.parse(["--model-repository", "/m"] + half) }
+        }
+        let mismatched = try Serve.parse([
+            "--model-repository", "/m", "--tls-certificate", "\(folder)/server.pem", "--tls-private-key",
+            "\(folder)/other-key.pem",
+        ])
+        let error = #expect(throws: CommandError.self) { try mismatched.serverConfiguration(environment: [:]) }
+        #expect(error?.description.contains("other-key.pem") == true)
     }
 }

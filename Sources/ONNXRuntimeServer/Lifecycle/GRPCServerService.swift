@@ -3,10 +3,11 @@ import NIOCore
 import NIOExtras
 import NIOHTTP2
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 
-/// Runs the gRPC server (HTTP/2 with prior knowledge, plaintext) as a swift-service-lifecycle service: on graceful
+/// Runs the gRPC server (HTTP/2 with prior knowledge, plaintext or TLS with ALPN `h2`) as a swift-service-lifecycle service: on graceful
 /// shutdown it stops accepting connections, sends GOAWAY on each, lets the calls in progress finish, and returns.
 ///
 /// Make one with ``InferenceServer/makeGRPCService(onListening:)``.
@@ -15,6 +16,7 @@ public struct GRPCServerService: Service, CustomStringConvertible {
     let port: Int
     let routes: GRPCRoutes
     let limits: GRPCConnectionHandler.Limits
+    let tls: ServerTLS?
     let busyPolling: BusyPolling?
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
@@ -23,9 +25,10 @@ public struct GRPCServerService: Service, CustomStringConvertible {
     public var description: String { "GRPCServerService" }
 
     /// Serves until graceful shutdown (or cancellation), then drains the calls in progress.
-    /// - Throws: When the port cannot be bound.
+    /// - Throws: When the port cannot be bound, or TLS cannot be set up.
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
+        let tlsContext = try tls.map { try NIOSSLContext(configuration: $0.configuration(alpn: ["h2"])) }
         let quiesce = ServerQuiescingHelper(group: group)
         let (routes, limits, logger, busyPolling) = (routes, limits, logger, busyPolling)
         let channel = try await ServerBootstrap(group: group)
@@ -45,6 +48,7 @@ public struct GRPCServerService: Service, CustomStringConvertible {
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     if let busyPolling { try sync.addHandler(busyPolling.makeHandler()) }
+                    if let tlsContext { try sync.addHandler(NIOSSLServerHandler(context: tlsContext)) }
                     try sync.addHandler(
                         NIOHTTP2Handler(mode: .server, initialSettings: GRPCConnectionHandler.settings(limits)))
                     try sync.addHandler(
