@@ -26,6 +26,11 @@ public enum ContentCoding: String, Sendable, CaseIterable, CustomStringConvertib
     /// percent of size.
     public static let responseLevel: Int32 = 1
 
+    /// Responses smaller than this many bytes go out uncompressed whatever the client accepts: they gain a few bytes
+    /// at most, and a zlib stream costs about 300 KiB of state to set up. (Many HTTP clients, Python's `requests`
+    /// and `httpx` among them, send `Accept-Encoding: gzip, deflate` with every request.)
+    public static let minimumCompressedSize = 1024
+
     /// The codings a server offers, for `Accept-Encoding` and `grpc-accept-encoding` answers.
     public static let advertised = "gzip, deflate, identity"
 

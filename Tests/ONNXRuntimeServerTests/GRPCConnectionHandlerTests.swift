@@ -154,20 +154,24 @@ struct GRPCConnectionHandlerTests {
         "a compressed call: its messages decompressed, its answers compressed the same way when the client accepts it",
         arguments: ContentCoding.allCases)
     func compressed(coding: ContentCoding) async throws {
-        let connection = try await Connection()
-        let text = Array(String(repeating: "KServe V2 ", count: 30).utf8)
+        let connection = try await Connection(limits: .init(maxMessageBytes: 10_000))
+        let text = Array(String(repeating: "KServe V2 ", count: 300).utf8)
         let compressed = Array(coding.compressed(text).readableBytesView)
-        // Accepted: the answer is compressed with the request's coding and says so.
+        // Accepted: answers of ContentCoding.minimumCompressedSize (1 KiB) or more are compressed with the request's
+        // coding, smaller ones go with the compressed flag clear; the response headers name the coding.
         try await connection.request(
-            Self.echo, on: 1,
+            Self.stream, on: 1,
             extra: [("grpc-encoding", coding.rawValue), ("grpc-accept-encoding", "identity,deflate,gzip")])
-        try await connection.data(GRPCWireTests.frame(compressed, flag: 1), on: 1)
+        try await connection.data(GRPCWireTests.frame(compressed, flag: 1), on: 1, endStream: false)
+        try await connection.data(GRPCWireTests.frame([4, 5, 6]), on: 1)
         var (headers, _) = try await connection.headers()
         #expect(headers.first(name: "grpc-encoding") == coding.rawValue)
         var answer = try await Self.message(connection)
         #expect(answer.first == 1)
         let decoded = try coding.decompressed(ByteBuffer(bytes: answer.dropFirst(5)), limit: 10_000)
         #expect(Array(decoded.readableBytesView) == text)
+        answer = try await Self.message(connection)
+        #expect(answer == GRPCWireTests.frame([4, 5, 6]))
         #expect(try await connection.headers().0.first(name: "grpc-status") == "0")
 
         // Not accepted by the client (no grpc-accept-encoding, or one without the coding): an uncompressed answer,
@@ -187,7 +191,7 @@ struct GRPCConnectionHandlerTests {
             #expect(try await connection.headers().0.first(name: "grpc-status") == "0")
         }
 
-        // Damaged data: INTERNAL; more than the limit (1,000 bytes) once decompressed: RESOURCE_EXHAUSTED.
+        // Damaged data: INTERNAL; more than the limit (10,000 bytes) once decompressed: RESOURCE_EXHAUSTED.
         try await connection.request(Self.echo, on: 7, extra: [("grpc-encoding", coding.rawValue)])
         try await connection.data(GRPCWireTests.frame(Array(compressed.dropLast(4)), flag: 1), on: 7)
         var (code, message) = try await connection.status()

@@ -11,14 +11,21 @@ import Testing
 /// identity models return their input, `add_f32` adds A and B.
 @Suite("REST compression")
 struct RESTCompressionTests {
-    static func addRequest(binary: Bool) -> InferenceTestRequest {
+    /// 100 rows of A + B: answers of 1.2 KiB (binary) and more (JSON), over ContentCoding.minimumCompressedSize.
+    static let rows = 100
+    static let a = (0..<(rows * 3)).map { Float($0) * 0.5 }
+    static let b = (0..<(rows * 3)).map { Float($0 % 7) }
+    static let sum = zip(a, b).map { $0 + $1 }
+
+    static func addRequest(binary: Bool, rows: Int = rows) -> InferenceTestRequest {
         var request = InferenceTestRequest()
+        let (a, b) = (Array(Self.a.prefix(rows * 3)), Array(Self.b.prefix(rows * 3)))
         if binary {
-            request.add("A", "FP32", [1, 3], binary: LittleEndian.floats([1, 2, 3]))
-            request.add("B", "FP32", [1, 3], binary: LittleEndian.floats([10, 20, 30.5]))
+            request.add("A", "FP32", [rows, 3], binary: LittleEndian.floats(a))
+            request.add("B", "FP32", [rows, 3], binary: LittleEndian.floats(b))
         } else {
-            request.add("A", "FP32", [1, 3], json: .doubles([1, 2, 3]))
-            request.add("B", "FP32", [1, 3], json: .doubles([10, 20, 30.5]))
+            request.add("A", "FP32", [rows, 3], json: .doubles(a.map(Double.init)))
+            request.add("B", "FP32", [rows, 3], json: .doubles(b.map(Double.init)))
         }
         request.output("C", binary: binary)
         return request
@@ -43,11 +50,23 @@ struct RESTCompressionTests {
                 #expect(response.contentEncoding == expected)
                 if binary {
                     #expect(response.headerLength != nil)
-                    #expect(response.binary["C"] == LittleEndian.floats([11, 22, 33.5]))
+                    #expect(response.binary["C"] == LittleEndian.floats(Self.sum))
                 } else {
-                    #expect(response.output("C")?["data"] == .doubles([11, 22, 33.5]))
+                    #expect(response.output("C")?["data"] == .doubles(Self.sum.map(Double.init)))
                 }
             }
+        }
+    }
+
+    @Test("a tiny answer goes uncompressed whatever the client accepts")
+    func tiny() async throws {
+        let server = try await ServerFixtures.shared()
+        try await ServerFixtures.withClient(server) { (client) async throws in
+            let response = try await client.infer(
+                "add_f32", Self.addRequest(binary: true, rows: 1), coding: .gzip, acceptEncoding: "gzip")
+            #expect(response.status == .ok)
+            #expect(response.contentEncoding == nil)
+            #expect(response.binary["C"] == LittleEndian.floats(Array(Self.sum.prefix(3))))
         }
     }
 
@@ -109,7 +128,8 @@ struct RESTCompressionTests {
                 let body = encoding == "gzip" ? gzip : json
                 let served = try await send(body, encoding)
                 #expect(served.status == .ok)
-                #expect(try served.json()["outputs"]?.arrayValue?.first?["data"] == .doubles([11, 22, 33.5]))
+                #expect(
+                    try served.json()["outputs"]?.arrayValue?.first?["data"] == .doubles(Self.sum.map(Double.init)))
             }
         }
     }

@@ -157,9 +157,11 @@ struct GRPCMessageBytes: SwiftProtobufContiguousBytes {
     }
 
     /// This message compressed with `coding` (on the caller's thread: a call's task, not the event loop), in a frame
-    /// with the compressed flag set; unchanged when `coding` is `nil`. Only for a message made for encoding.
+    /// with the compressed flag set; unchanged when `coding` is `nil` or the message is smaller than
+    /// `ContentCoding.minimumCompressedSize`. Only for a message made for encoding.
     func compressed(with coding: ContentCoding?) -> GRPCMessageBytes {
-        guard let coding else { return self }
+        // A small message goes with the compressed flag clear, which the protocol allows on a compressed call.
+        guard let coding, count >= ContentCoding.minimumCompressedSize else { return self }
         var frame = ByteBuffer()
         frame.reserveCapacity(GRPCWire.prefixLength + count / 2 + 64)
         frame.writeInteger(UInt8(1))

@@ -41,11 +41,12 @@ enum HTTPMessages {
     }
 
     /// An inference response, with `Inference-Header-Content-Length` when it carries binary data, compressed when
-    /// `coding` is given (the request's `Accept-Encoding` asked for it). The header length stays that of the
+    /// `coding` is given (the request's `Accept-Encoding` asked for it) and the body is not tiny
+    /// (``ContentCoding/minimumCompressedSize``). The header length stays that of the
     /// uncompressed body, as Triton's clients expect.
     static func inference(_ encoded: EncodedInferenceResponse, coding: ContentCoding? = nil) -> Response {
         var response: Response
-        if let coding {
+        if let coding, encoded.body.count >= ContentCoding.minimumCompressedSize {
             var headers = HTTPFields()
             headers[.contentType] = encoded.contentType
             headers[.contentEncoding] = coding.rawValue
