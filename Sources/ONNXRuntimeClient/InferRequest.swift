@@ -18,6 +18,18 @@ public struct RequestedOutput: Sendable, Hashable {
         self.binary = binary
         self.parameters = parameters
     }
+
+    /// Asks for an output as its `count` highest-valued classes (Triton's classification extension): the answer is
+    /// a BYTES tensor of `"<value>:<index>[:<label>]"` strings, highest first, `count` per batch row.
+    ///
+    /// ```swift
+    /// let top = try await client.infer(
+    ///     model: "mnist", inputs: [digit], outputs: [.classification("probabilities", count: 3)])
+    /// top.outputs["probabilities"]?.strings  // ["0.9993:7:seven", "0.0004:3:three", "0.0001:2:two"]
+    /// ```
+    public static func classification(_ name: String, count: Int, binary: Bool? = nil) -> RequestedOutput {
+        RequestedOutput(name, binary: binary, parameters: ["classification": .int(Int64(count))])
+    }
 }
 
 /// The body of one inference request, independent of any transport: build it, then ``encode()`` it.

@@ -1,9 +1,9 @@
 /// The protocol extensions a server lists in its metadata (REST `GET /v2` and gRPC `ServerMetadata`).
 enum ServerExtensions {
-    /// The extension names: binary tensor data, the model repository (unless its API is disabled), statistics and
+    /// The extension names: classification, binary tensor data, the model repository (unless its API is disabled), statistics and
     /// model configuration.
     static func names(access: RepositoryAccess) -> [String] {
-        var names = ["binary_tensor_data"]
+        var names = ["classification", "binary_tensor_data"]
         if access != .disabled { names.append("model_repository") }
         names += ["statistics", "model_configuration"]
         return names

@@ -228,6 +228,35 @@ def test_mnist(triton):
     assert probabilities.argmax(axis=1).tolist() == predictions
 
 
+def top_classes(probabilities, count):
+    """The classification extension's answer worked out with NumPy: "<value>:<index>", highest first, ties by index."""
+    order = sorted(range(len(probabilities)), key=lambda index: (-probabilities[index], index))[:count]
+    return [(float(probabilities[index]), index) for index in order]
+
+
+def parse_classes(elements):
+    # Binary BYTES come back as bytes, JSON ones as str.
+    texts = [element.decode() if isinstance(element, bytes) else element for element in elements]
+    return [(float(value), int(index)) for value, index in (text.split(":")[:2] for text in texts)]
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["json", "binary"])
+def test_mnist_classification(triton, binary):
+    # tritonclient's class_count: the top 3 digits of one image as "value:index", equal to NumPy's ranking of the
+    # probabilities of a plain request (MNIST here does not batch, so the whole [1, 10] output is one row).
+    images, predictions = read_mnist(1)
+    x = httpclient.InferInput("input", [1, 1, 28, 28], "FP32").set_data_from_numpy(images)
+    plain = triton.infer("mnist", [x], outputs=[httpclient.InferRequestedOutput("probabilities")])
+    expected = top_classes(plain.as_numpy("probabilities").reshape(-1), 3)
+    result = triton.infer(
+        "mnist", [x], outputs=[httpclient.InferRequestedOutput("probabilities", binary_data=binary, class_count=3)])
+    classes = result.as_numpy("probabilities")
+    assert classes.shape == (3,)
+    assert parse_classes(classes) == [(np.float32(value), index) for value, index in expected]
+    assert parse_classes(classes)[0][1] == predictions[0]
+    assert "classification" in triton.get_server_metadata()["extensions"]
+
+
 def test_concurrent_requests(triton):
     case = CASES[10]
     x = httpclient.InferInput("x", [2, 3], "FP32").set_data_from_numpy(case.values)

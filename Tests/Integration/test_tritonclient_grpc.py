@@ -14,7 +14,7 @@ from tritonclient.grpc import service_pb2, service_pb2_grpc
 from tritonclient.utils import InferenceServerException
 
 from datatypes import CASES, SPECIAL_BINARY, assert_same
-from test_tritonclient import read_mnist
+from test_tritonclient import parse_classes, read_mnist, top_classes
 
 
 @pytest.fixture(scope="module")
@@ -418,3 +418,18 @@ def test_statistics(client):
     assert int(after["inference_stats"]["success"]["count"]) >= 1
     everything = client.get_inference_statistics(as_json=True)["model_stats"]
     assert {"identity_int16", "mnist"} <= {entry["name"] for entry in everything}
+
+
+def test_mnist_classification(client):
+    # class_count over gRPC: the classification parameter as int64_param, the answer as BYTES contents.
+    images, predictions = read_mnist(1)
+    x = grpcclient.InferInput("input", [1, 1, 28, 28], "FP32")
+    x.set_data_from_numpy(images)
+    plain = client.infer("mnist", [x], outputs=[grpcclient.InferRequestedOutput("probabilities")])
+    expected = top_classes(plain.as_numpy("probabilities").reshape(-1), 4)
+    result = client.infer("mnist", [x], outputs=[grpcclient.InferRequestedOutput("probabilities", class_count=4)])
+    classes = result.as_numpy("probabilities")
+    assert classes.shape == (4,)
+    assert parse_classes(classes) == [(np.float32(value), index) for value, index in expected]
+    assert parse_classes(classes)[0][1] == predictions[0]
+    assert "classification" in client.get_server_metadata().extensions

@@ -294,6 +294,20 @@ struct ClientEndToEndTests {
             (0..<10).max { probabilities[row * 10 + $0] < probabilities[row * 10 + $1] }!
         }
         #expect(digits == Array(predictions.prefix(count)))
+
+        // The same first image as its top 2 classes (the shared MNIST does not batch: one row of 10).
+        let first = InferInput(name: "input", shape: [1, 1, 28, 28], data: .fp32(Array(pixels.prefix(784))))
+        for binary in [true, false] {
+            let top = try await withSharedClient { client async throws in
+                try await client.infer(
+                    model: "mnist", inputs: [first], outputs: [.classification("probabilities", count: 2)],
+                    binary: binary)
+            }
+            let row = Array(probabilities.prefix(10))
+            let ranked = row.indices.sorted { row[$0] > row[$1] }.prefix(2)
+            #expect(top.outputs["probabilities"]?.strings == ranked.map { "\(row[$0]):\($0)" })
+            #expect(ranked.first == predictions[0])
+        }
     }
 
     @Test func concurrentRequestsShareOneClient() async throws {

@@ -51,14 +51,20 @@ struct GRPCClientTests {
                 let bf16 = try await client.infer(model: "identity_bfloat16", inputs: [halves])
                 #expect(bf16.outputs["y"]?.bf16Bits == [0x3F80, 0xC000, 0, 0x7F80, 0x3DCD, 0x8000])
 
+                // Classification over gRPC: int64_param in, BYTES out; add_f32 does not batch, so one ranking.
+                let top = try await client.infer(
+                    model: "add_f32", inputs: [a, b], outputs: [.classification("C", count: 3)])
+                #expect(top.outputs["C"]?.strings == ["14.0:3", "5.0:4", "2.25:1"])
+
                 let flags = InferInput(name: "x", shape: [2, 3], data: .bool([true, false, true, true, false, false]))
                 let bools = try await client.infer(model: "identity_bool", inputs: [flags])
                 #expect(bools.outputs["y"]?.bools == [true, false, true, true, false, false])
 
                 let statistics = try await client.statistics(model: "add_f32")
                 #expect(statistics.count == 1)
-                #expect(statistics[0].inferenceCount == 1)
-                #expect(statistics[0].inferenceStats.success.count == 1)
+                // The sum and the classification.
+                #expect(statistics[0].inferenceCount == 2)
+                #expect(statistics[0].inferenceStats.success.count == 2)
             }
         }
     }

@@ -66,13 +66,17 @@ struct HealthAndMetadataTests {
             #expect(body["version"]?.stringValue?.isEmpty == false)
             #expect(
                 body["extensions"]
-                    == .strings(["binary_tensor_data", "model_repository", "statistics", "model_configuration"]))
+                    == .strings([
+                        "classification", "binary_tensor_data", "model_repository", "statistics", "model_configuration",
+                    ]))
         }
         let repository = try TemporaryRepository()
         let disabled = await ServerFixtures.server(repository, access: .disabled)
         try await ServerFixtures.withClient(disabled) { (client) async throws in
             let (_, body) = try await client.getJSON("/v2")
-            #expect(body["extensions"] == .strings(["binary_tensor_data", "statistics", "model_configuration"]))
+            #expect(
+                body["extensions"]
+                    == .strings(["classification", "binary_tensor_data", "statistics", "model_configuration"]))
         }
     }
 

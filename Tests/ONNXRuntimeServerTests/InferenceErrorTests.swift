@@ -70,8 +70,8 @@ struct InferenceErrorTests {
             ),
             (
                 #"{"inputs":[{"name":"x","shape":[2,3],"datatype":"INT32","data":[1,2,3,4,5,6]}],"#
-                    + #""outputs":[{"name":"y","parameters":{"classification":2}}]}"#,
-                "classification"
+                    + #""outputs":[{"name":"y","parameters":{"classification":0}}]}"#,
+                "'classification' of output 'y' must be a positive integer"
             ),
         ] as [(String, String)])
     func badRequests(_ body: String, _ expected: String) async throws {

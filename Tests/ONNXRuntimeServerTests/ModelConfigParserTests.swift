@@ -96,8 +96,12 @@ struct ModelConfigParserTests {
             ("backend: \"python\"", "backend 'python' is not supported", 1),
             ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] reshape: { shape: [1] } } ]", "'reshape'", 1),
             (
-                "output [ { name: \"y\" data_type: TYPE_FP32 dims: [1] label_filename: \"l.txt\" } ]", "classification",
-                1
+                "output [ { name: \"y\" data_type: TYPE_FP32 dims: [1] label_filename: \"../l.txt\" } ]",
+                "inside the model's folder", 1
+            ),
+            (
+                "output [ { name: \"y\" data_type: TYPE_FP32 dims: [1] label_filename: \"/etc/passwd\" } ]",
+                "inside the model's folder", 1
             ),
             ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] optional: true } ]", "optional inputs", 1),
             ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] format: FORMAT_NCHW } ]", "FORMAT_NCHW", 1),

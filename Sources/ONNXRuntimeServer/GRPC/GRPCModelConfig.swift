@@ -31,6 +31,7 @@ enum GRPCModelConfig {
                     $0.name = tensor.name
                     $0.dataType = dataType(tensor.datatype)
                     $0.dims = tensor.dims.map(Int64.init)
+                    $0.labelFilename = tensor.labelFilename ?? ""
                 }
             }
             message.instanceGroup = config.instanceGroups.map { group in

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ONNXRuntime
 
@@ -42,7 +43,39 @@ enum ModelLoader {
         }
         return LoadedModel(
             name: name, version: version, config: signature.completing(config), signature: signature, path: path,
-            sessions: sessions, limits: limits, metrics: metrics)
+            sessions: sessions, limits: limits, metrics: metrics,
+            labels: try labels(config, folder: configFile.map { ($0 as NSString).deletingLastPathComponent }))
+    }
+
+    /// The largest labels file read (a label per class; a million short labels fit).
+    static let maximumLabelsBytes = 16 << 20
+
+    /// The class labels of the outputs that name a `label_filename`, read from the model's folder: one label per
+    /// line, `\n` or `\r\n` (a final line end does not start another label; an empty line is an empty label).
+    static func labels(_ config: ModelConfig, folder: String?) throws(LoadFailure) -> [String: [String]] {
+        var labels: [String: [String]] = [:]
+        for output in config.outputs {
+            guard let file = output.labelFilename else { continue }
+            guard let folder else {
+                throw LoadFailure("output '\(output.name)' has a label_filename but no model folder")
+            }
+            let path = (folder as NSString).appendingPathComponent(file)
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            guard let size, let data = FileManager.default.contents(atPath: path) else {
+                throw LoadFailure("cannot read the labels file '\(path)' of output '\(output.name)' (label_filename)")
+            }
+            guard size <= maximumLabelsBytes, data.count <= maximumLabelsBytes else {
+                throw LoadFailure(
+                    "the labels file '\(path)' of output '\(output.name)' is larger than \(maximumLabelsBytes) bytes")
+            }
+            // "\r\n" is one Character in Swift, so both line ends are separators.
+            var lines = String(decoding: data, as: UTF8.self)
+                .split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+                .map(String.init)
+            if lines.last == "" { lines.removeLast() }
+            labels[output.name] = lines
+        }
+        return labels
     }
 
     /// Why a model or version could not be loaded.

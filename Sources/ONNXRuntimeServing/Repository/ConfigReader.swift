@@ -134,6 +134,7 @@ struct ConfigReader {
         var name: String?
         var datatype: DataType?
         var dims: [Int] = []
+        var labelFilename: String?
         for inner in body.fields {
             switch inner.name {
             case "name": name = try string(inner)
@@ -159,7 +160,11 @@ struct ConfigReader {
                     "'reshape' is not supported by this server: tensors reach ONNX Runtime with the shape the "
                         + "request gives; remove 'reshape' and declare the model's own dims")
             case "label_filename" where !isInput:
-                throw error(inner, "'label_filename' is not supported: this server has no classification extension")
+                let file = try string(inner)
+                guard !file.isEmpty, !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else {
+                    throw error(inner, "'label_filename' must name a file inside the model's folder, got '\(file)'")
+                }
+                labelFilename = file
             case "optional" where isInput:
                 guard try !bool(inner) else {
                     throw error(inner, "optional inputs are not supported: every input must be given")
@@ -174,7 +179,8 @@ struct ConfigReader {
         }
         guard let name, !name.isEmpty else { throw error(field, "\(kind) has no 'name'") }
         guard let datatype else { throw error(field, "\(kind) '\(name)' has no 'data_type'") }
-        return ModelConfig.TensorConfig(name: name, datatype: datatype, dims: dims, line: field.line)
+        return ModelConfig.TensorConfig(
+            name: name, datatype: datatype, dims: dims, line: field.line, labelFilename: labelFilename)
     }
 
     private func instanceGroup(_ field: Field) throws(ModelConfigError) -> ModelConfig.InstanceGroup {

@@ -52,7 +52,7 @@ extension ModelConfig {
             "name": .string(tensor.name),
             "data_type": .string(tensor.datatype.configName),
             "dims": .array(tensor.dims.map(integer)),
-            "label_filename": .string(""),
+            "label_filename": .string(tensor.labelFilename ?? ""),
             "is_shape_tensor": .bool(false),
         ])
     }

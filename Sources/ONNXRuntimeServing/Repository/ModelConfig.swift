@@ -13,13 +13,17 @@ public struct ModelConfig: Sendable, Hashable {
         public var dims: [Int]
         /// The line where the entry starts in `config.pbtxt` (0 if not from a file).
         public var line: Int
+        /// An output's class labels file (`label_filename`), relative to the model's folder: one label per line, for
+        /// the classification extension.
+        public var labelFilename: String?
 
         /// Creates an entry.
-        public init(name: String, datatype: DataType, dims: [Int], line: Int = 0) {
+        public init(name: String, datatype: DataType, dims: [Int], line: Int = 0, labelFilename: String? = nil) {
             self.name = name
             self.datatype = datatype
             self.dims = dims
             self.line = line
+            self.labelFilename = labelFilename
         }
     }
 

@@ -120,9 +120,10 @@ public struct ModelSignature: Sendable, Hashable {
                 line: config.inputs.first { $0.name == spec.name }?.line ?? 0)
         }
         completed.outputs = outputs.map { spec in
-            ModelConfig.TensorConfig(
+            let declared = config.outputs.first { $0.name == spec.name }
+            return ModelConfig.TensorConfig(
                 name: spec.name, datatype: spec.datatype, dims: Array(spec.shape.dropFirst(offset)),
-                line: config.outputs.first { $0.name == spec.name }?.line ?? 0)
+                line: declared?.line ?? 0, labelFilename: declared?.labelFilename)
         }
         if completed.instanceGroups.isEmpty {
             completed.instanceGroups = [ModelConfig.InstanceGroup(name: config.name, kind: "KIND_CPU", count: 1)]

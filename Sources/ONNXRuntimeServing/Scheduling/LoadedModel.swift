@@ -17,6 +17,8 @@ public final class LoadedModel: Sendable {
     public let signature: ModelSignature
     /// The model file.
     public let path: String
+    /// The class labels of outputs with a `label_filename`, by output name (the classification extension).
+    let labels: [String: [String]]
     /// The instances: a session each, with the queue its runs execute on.
     let instances: [ModelInstance]
     let pool: InstancePool
@@ -27,8 +29,9 @@ public final class LoadedModel: Sendable {
 
     init(
         name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
-        sessions: [Session], limits: ServingLimits, metrics: ServingMetrics? = nil
+        sessions: [Session], limits: ServingLimits, metrics: ServingMetrics? = nil, labels: [String: [String]] = [:]
     ) {
+        self.labels = labels
         self.name = name
         self.version = version
         self.config = config
@@ -101,7 +104,7 @@ public final class LoadedModel: Sendable {
         defer { if let deadline { RequestDeadlines.shared.remove(deadline) } }
         do throws(ServingError) {
             let plan = try InferencePlan(
-                request: request, signature: signature, maximumElements: limits.maxTensorElements)
+                request: request, signature: signature, maximumElements: limits.maxTensorElements, labels: labels)
             if let timeout = try effectiveTimeout(request) {
                 deadline = RequestDeadlines.shared.add(cancellation, timeout: timeout)
             }

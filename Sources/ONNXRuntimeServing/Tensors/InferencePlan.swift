@@ -17,6 +17,10 @@ package struct InferencePlan: Sendable {
     struct PlannedOutput: Sendable {
         var spec: TensorSpec
         var binary: Bool
+        /// The class count of the classification extension, when the output asked for one.
+        var classification: Int? = nil
+        /// The output's class labels (`label_filename`), for the classification extension.
+        var labels: [String]? = nil
     }
 
     let request: InferenceRequest
@@ -24,6 +28,8 @@ package struct InferencePlan: Sendable {
     let outputs: [PlannedOutput]
     /// The batch size (first dimension) for batching models, 1 otherwise.
     let batchSize: Int
+    /// Whether the model batches (`max_batch_size` > 0): outputs then have the batch as their first dimension.
+    let batching: Bool
 
     /// The element count of an input's shape, refused (400) when it passes `maximumElements` or overflows, before
     /// anything is allocated. Every transport checks shapes with it.
@@ -43,7 +49,9 @@ package struct InferencePlan: Sendable {
         return count
     }
 
-    init(request: InferenceRequest, signature: ModelSignature, maximumElements: Int) throws(ServingError) {
+    init(
+        request: InferenceRequest, signature: ModelSignature, maximumElements: Int, labels: [String: [String]] = [:]
+    ) throws(ServingError) {
         self.request = request
         var planned: [PlannedInput] = []
         planned.reserveCapacity(request.inputs.count)
@@ -100,12 +108,13 @@ package struct InferencePlan: Sendable {
         }
         self.inputs = planned
         self.batchSize = signature.maxBatchSize > 0 ? (batchSize ?? 1) : 1
-        self.outputs = try Self.selectOutputs(request, signature)
+        self.batching = signature.maxBatchSize > 0
+        self.outputs = try Self.selectOutputs(request, signature, labels)
     }
 
-    private static func selectOutputs(_ request: InferenceRequest, _ signature: ModelSignature) throws(ServingError)
-        -> [PlannedOutput]
-    {
+    private static func selectOutputs(
+        _ request: InferenceRequest, _ signature: ModelSignature, _ labels: [String: [String]]
+    ) throws(ServingError) -> [PlannedOutput] {
         let binaryByDefault = try flag(request.parameters?["binary_data_output"], "binary_data_output", "the request")
         var selected: [PlannedOutput] = []
         if let requested = request.outputs {
@@ -115,19 +124,23 @@ package struct InferencePlan: Sendable {
                         "model has no output named '\(output.name)'; outputs are: "
                             + signature.outputs.map { "'\($0.name)'" }.joined(separator: ", "))
                 }
-                if output.parameters["classification"] != nil {
-                    throw .badRequest(
-                        "output '\(output.name)' asks for 'classification', which this server does not support")
+                let classification = try Classification.count(output.parameters, output: output.name)
+                if classification != nil, spec.datatype == .bytes {
+                    throw .badRequest("output '\(output.name)' is BYTES, so it cannot be returned as a classification")
                 }
                 let binary =
                     try flag(output.parameters["binary_data"], "binary_data", "output '\(output.name)'")
                     ?? binaryByDefault ?? false
-                selected.append(PlannedOutput(spec: spec, binary: binary))
+                selected.append(
+                    PlannedOutput(
+                        spec: spec, binary: binary, classification: classification,
+                        labels: classification == nil ? nil : labels[output.name]))
             }
         } else {
             selected = signature.outputs.map { PlannedOutput(spec: $0, binary: binaryByDefault ?? false) }
         }
-        for output in selected where !output.binary && !output.spec.datatype.supportsJSON {
+        for output in selected
+        where !output.binary && output.classification == nil && !output.spec.datatype.supportsJSON {
             throw .badRequest(
                 "output '\(output.spec.name)' is \(output.spec.datatype), which can only be returned as binary "
                     + "data; set the output parameter 'binary_data' (or the request parameter 'binary_data_output') "

@@ -29,8 +29,12 @@ enum InferenceResponseEncoder {
         json.write(key: "outputs")
         json.writeRaw("[")
         for (index, planned) in plan.outputs.enumerated() {
-            guard let value = outputs[planned.spec.name] else {
+            guard var value = outputs[planned.spec.name] else {
                 throw .internal("the model did not produce output '\(planned.spec.name)'")
+            }
+            if let count = planned.classification {
+                value = try Classification.classify(
+                    value, count: count, batched: plan.batching, labels: planned.labels, output: planned.spec.name)
             }
             if index > 0 { json.writeRaw(",") }
             try write(value, planned, json: &json, binary: &binary)

@@ -10,8 +10,12 @@ enum InferenceResultEncoder {
         encoded.reserveCapacity(plan.outputs.count)
         for planned in plan.outputs {
             let name = planned.spec.name
-            guard let value = outputs[name] else {
+            guard var value = outputs[name] else {
                 throw .internal("the model did not produce output '\(name)'")
+            }
+            if let count = planned.classification {
+                value = try Classification.classify(
+                    value, count: count, batched: plan.batching, labels: planned.labels, output: name)
             }
             guard value.isTensor, let elementType = value.elementType, let datatype = DataType(elementType) else {
                 throw .internal("output '\(name)' is a \(value.type.typeString), which has no KServe V2 datatype")
