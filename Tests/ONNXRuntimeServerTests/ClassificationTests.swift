@@ -55,17 +55,24 @@ struct ClassificationTests {
         }
     }
 
-    @Test("MNIST: the top 3 of each image are those of a direct run, highest first")
-    func mnist() async throws {
+    /// The top `count` classes of `MNISTAndStatisticsTests.images` from a direct `Session` run, ranked here: highest
+    /// first, ties by index, with `labels` for the indices they cover.
+    static func directRanking(count: Int, labels: [String] = []) async throws -> [String] {
         let session = try Session(path: ServerFixtures.mnist)
         let images = MNISTAndStatisticsTests.images
         let direct = try await session.run(["input": try Tensor<Float>(images, shape: [2, 1, 28, 28])])
         let probabilities = try direct.tensor("probabilities", of: Float.self).scalars
-        let expected = (0..<2).flatMap { row -> [String] in
+        return (0..<2).flatMap { row -> [String] in
             let scores = Array(probabilities[(row * 10)..<(row * 10 + 10)])
             return scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-                .prefix(3).map { "\(scores[$0]):\($0)" }
+                .prefix(count).map { $0 < labels.count ? "\(scores[$0]):\($0):\(labels[$0])" : "\(scores[$0]):\($0)" }
         }
+    }
+
+    @Test("MNIST: the top 3 of each image are those of a direct run, highest first")
+    func mnist() async throws {
+        let images = MNISTAndStatisticsTests.images
+        let expected = try await Self.directRanking(count: 3)
         try await Self.withServer { client in
             var request = InferenceTestRequest()
             request.add("input", "FP32", [2, 1, 28, 28], binary: LittleEndian.floats(images))
@@ -119,15 +126,8 @@ struct ClassificationTests {
             toFile: "\(repository.path)/mnist/digits.txt", atomically: true, encoding: .utf8)
         let server = await ServerFixtures.server(repository)
 
-        let session = try Session(path: ServerFixtures.mnist)
         let images = MNISTAndStatisticsTests.images
-        let direct = try await session.run(["input": try Tensor<Float>(images, shape: [2, 1, 28, 28])])
-        let probabilities = try direct.tensor("probabilities", of: Float.self).scalars
-        let expected = (0..<2).flatMap { row -> [String] in
-            let scores = Array(probabilities[(row * 10)..<(row * 10 + 10)])
-            return scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-                .map { $0 < 8 ? "\(scores[$0]):\($0):\(names[$0])" : "\(scores[$0]):\($0)" }
-        }
+        let expected = try await Self.directRanking(count: 10, labels: names)
         try await ServerFixtures.withClient(server) { client in
             var request = InferenceTestRequest()
             request.add("input", "FP32", [2, 1, 28, 28], binary: LittleEndian.floats(images))
