@@ -25,8 +25,9 @@ import NIOSSL
 ///
 /// A client created without an `httpClient` owns one and must be shut down with ``shutdown()`` once its last request
 /// has finished (AsyncHTTPClient requires this; a client dropped without it leaks its connections and trips an
-/// assertion in debug builds). ``withClient(baseURL:token:timeout:maxResponseBytes:compression:tls:logger:isolation:_:)`` does it for
-/// you. A client given an `httpClient` never shuts it down: that stays the caller's job.
+/// assertion in debug builds).
+/// ``withClient(baseURL:token:timeout:maxResponseBytes:compression:tls:logger:isolation:_:)`` does it for you. A client
+/// given an `httpClient` never shuts it down: that stays the caller's job.
 public final class InferenceClient: Sendable {
     /// The server's base URL without a trailing slash, e.g. `http://127.0.0.1:8000`.
     public let baseURL: String

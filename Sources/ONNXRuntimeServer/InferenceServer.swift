@@ -121,9 +121,9 @@ public struct InferenceServer: Sendable {
     }
 
     /// The gRPC server on ``ServerConfiguration/grpcPort`` (0 picks a free one), as a service to run beside
-    /// ``makeApplication(onServerRunning:onMetricsServerRunning:)`` in one `ServiceGroup`. It serves the engine the application loads; it
-    /// does not load models itself. A message larger than the server's `maxRequestBytes` is answered
-    /// `RESOURCE_EXHAUSTED` as soon as its length prefix arrives, before its bytes are buffered.
+    /// ``makeApplication(onServerRunning:onMetricsServerRunning:)`` in one `ServiceGroup`. It serves the engine the
+    /// application loads; it does not load models itself. A message larger than the server's `maxRequestBytes` is
+    /// answered `RESOURCE_EXHAUSTED` as soon as its length prefix arrives, before its bytes are buffered.
     /// - Parameter onListening: Called with the bound port once the server listens.
     public func makeGRPCService(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> GRPCServerService {
         let access = GRPCRepositoryAccess(access: configuration.repositoryAccess)

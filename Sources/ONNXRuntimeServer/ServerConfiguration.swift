@@ -6,7 +6,8 @@ public struct ServerConfiguration: Sendable {
     /// because the server has no authentication for inference and a model repository API that can load models.
     /// In a container (KServe, Kubernetes) pass `0.0.0.0`.
     public var host: String
-    /// The TCP port; 0 picks a free one (see ``InferenceServer/makeApplication(onServerRunning:onMetricsServerRunning:)``). Default 8000.
+    /// The TCP port; 0 picks a free one (see
+    /// ``InferenceServer/makeApplication(onServerRunning:onMetricsServerRunning:)``). Default 8000.
     public var port: Int
     /// The gRPC port, or `nil` for no gRPC server; 0 picks a free one (see
     /// ``InferenceServer/makeGRPCService(onListening:)``). The gRPC server listens on ``host`` too. Default `nil`, so

@@ -1,7 +1,7 @@
 /// The protocol extensions a server lists in its metadata (REST `GET /v2` and gRPC `ServerMetadata`).
 enum ServerExtensions {
-    /// The extension names: classification, binary tensor data, the model repository (unless its API is disabled), statistics and
-    /// model configuration.
+    /// The extension names: classification, binary tensor data, the model repository (unless its API is disabled),
+    /// statistics and model configuration.
     static func names(access: RepositoryAccess) -> [String] {
         var names = ["classification", "binary_tensor_data"]
         if access != .disabled { names.append("model_repository") }

@@ -269,7 +269,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                         code: .unimplemented,
                         message: "message compression '\(encoding)' is not supported; use gzip, deflate or identity"),
                     on: streamID, requestEnded: payload.endStream, context: context,
-                    extraHeaders: ["grpc-accept-encoding": Self.acceptedEncodings])
+                    extraHeaders: ["grpc-accept-encoding": ContentCoding.advertised])
             }
             coding = known
         }
@@ -420,9 +420,6 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             completion { handler, context in handler.finishStream(streamID, nil, context: context) }
         }
     }
-
-    /// The codings the server decodes, for `grpc-accept-encoding`.
-    static let acceptedEncodings = ContentCoding.advertised
 
     /// The headers that open a response: with `grpc-encoding` when its messages are compressed.
     private static func responseHeaders(_ coding: ContentCoding?) -> HPACKHeaders {

@@ -50,11 +50,7 @@ enum HTTPMessages {
             var headers = HTTPFields()
             headers[.contentType] = encoded.contentType
             headers[.contentEncoding] = coding.rawValue
-            let body = encoded.body.withUnsafeBytes { bytes in
-                var output = ByteBuffer()
-                coding.compress(bytes, level: ContentCoding.responseLevel, into: &output)
-                return output
-            }
+            let body = coding.compressed(encoded.body, level: ContentCoding.responseLevel)
             response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
         } else {
             response = bytes(encoded.body, contentType: encoded.contentType)

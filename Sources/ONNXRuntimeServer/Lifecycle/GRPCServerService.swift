@@ -7,8 +7,9 @@ import NIOSSL
 import ServiceLifecycle
 import Synchronization
 
-/// Runs the gRPC server (HTTP/2 with prior knowledge, plaintext or TLS with ALPN `h2`) as a swift-service-lifecycle service: on graceful
-/// shutdown it stops accepting connections, sends GOAWAY on each, lets the calls in progress finish, and returns.
+/// Runs the gRPC server (HTTP/2 with prior knowledge, plaintext or TLS with ALPN `h2`) as a swift-service-lifecycle
+/// service: on graceful shutdown it stops accepting connections, sends GOAWAY on each, lets the calls in progress
+/// finish, and returns.
 ///
 /// Make one with ``InferenceServer/makeGRPCService(onListening:)``.
 public struct GRPCServerService: Service, CustomStringConvertible {

@@ -60,14 +60,17 @@ enum ModelLoader {
                 throw LoadFailure("output '\(output.name)' has a label_filename but no model folder")
             }
             let path = (folder as NSString).appendingPathComponent(file)
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-            guard let size, let data = FileManager.default.contents(atPath: path) else {
-                throw LoadFailure("cannot read the labels file '\(path)' of output '\(output.name)' (label_filename)")
+            let unreadable = LoadFailure(
+                "cannot read the labels file '\(path)' of output '\(output.name)' (label_filename)")
+            // The size first, so that a huge file is refused without being read.
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+                throw unreadable
             }
-            guard size <= maximumLabelsBytes, data.count <= maximumLabelsBytes else {
-                throw LoadFailure(
-                    "the labels file '\(path)' of output '\(output.name)' is larger than \(maximumLabelsBytes) bytes")
-            }
+            let tooLarge = LoadFailure(
+                "the labels file '\(path)' of output '\(output.name)' is larger than \(maximumLabelsBytes) bytes")
+            guard size <= maximumLabelsBytes else { throw tooLarge }
+            guard let data = FileManager.default.contents(atPath: path) else { throw unreadable }
+            guard data.count <= maximumLabelsBytes else { throw tooLarge }  // it grew since
             // "\r\n" is one Character in Swift, so both line ends are separators.
             var lines = String(decoding: data, as: UTF8.self)
                 .split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
