@@ -6,6 +6,22 @@ let strictSwift: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Package traits (SE-0450) keep each face adoptable on its own. With the default traits (none), a package that depends
+// on this one resolves swift-log and nothing else: the library (`ONNXRuntime`, `ONNXFormats`) and the examples need
+// nothing more. `Client` adds the Swift client and its networking packages; `Server` adds the serving core, the
+// servers and the `ort` command line. Every reference to a networking package below is trait-guarded, so SwiftPM
+// does not even resolve those packages unless a trait asks for them; the guarded modules' sources are wrapped in
+// `#if Client` / `#if Server` and compile to nothing without their trait. This repository's own scripts build with
+// `--enable-all-traits`.
+let clientTrait: TargetDependencyCondition? = .when(traits: ["Client"])
+let serverTrait: TargetDependencyCondition? = .when(traits: ["Server"])
+let networkTraits: TargetDependencyCondition? = .when(traits: ["Client", "Server"])
+
+/// A package product that only the given traits need.
+func guarded(_ name: String, _ package: String, _ condition: TargetDependencyCondition?) -> Target.Dependency {
+    .product(name: name, package: package, condition: condition)
+}
+
 let package = Package(
     name: "swift-onnxruntime",
     products: [
@@ -22,6 +38,14 @@ let package = Package(
         .executable(name: "Basic", targets: ["Basic"]),
         .executable(name: "MNIST", targets: ["MNIST"]),
     ],
+    traits: [
+        .trait(name: "Client", description: "The ONNXRuntimeClient library: REST and gRPC clients for KServe V2 servers."),
+        .trait(
+            name: "Server",
+            description: "The KServe V2 / Triton server (ONNXRuntimeServing, ONNXRuntimeServer) and the ort command line."
+        ),
+        .default(enabledTraits: []),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +53,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -42,12 +67,13 @@ let package = Package(
     targets: [
         // Our own declarations of the ONNX Runtime C ABI. Nothing is linked: the runtime is dlopen()ed at first use.
         .target(name: "CONNXRuntime"),
-        // The system zlib (linked; its header comes with zlib1g-dev, which the Swift toolchain needs as well), and
-        // the gzip and deflate content codings of HTTP and gRPC over it, for the server and the client.
+        // The system zlib (linked; its header comes with zlib1g-dev, which the Swift toolchain needs as well): the
+        // MNIST example reads gzip with it, and ContentCoding builds HTTP's and gRPC's content codings over it.
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // The gzip and deflate content codings of HTTP and gRPC, for the server and the client.
         .target(
             name: "ContentCoding",
-            dependencies: ["CZlib", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["CZlib", guarded("NIOCore", "swift-nio", networkTraits)],
             swiftSettings: strictSwift
         ),
         // ThreadSanitizer's happens-before annotations, for the hand-offs inside ONNX Runtime (no-ops without TSan).
@@ -68,15 +94,14 @@ let package = Package(
             dependencies: ["ONNXRuntime"],
             swiftSettings: strictSwift
         ),
-        // Serving core, transport-independent: KServe V2 protocol model, Triton-style model repository and config,
-        // request validation, scheduling, limits and statistics.
+        // Serving core, transport-independent: Triton-style model repository and config, request validation,
+        // scheduling, limits and statistics. It records metrics through swift-metrics; the server picks Prometheus.
         .target(
             name: "ONNXRuntimeServing",
             dependencies: [
                 "ONNXRuntime",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                guarded("CoreMetrics", "swift-metrics", serverTrait),
             ],
             swiftSettings: strictSwift
         ),
@@ -85,9 +110,9 @@ let package = Package(
         .target(
             name: "KServeGRPCProtocol",
             dependencies: [
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                guarded("SwiftProtobuf", "swift-protobuf", networkTraits),
+                guarded("GRPCCore", "grpc-swift-2", networkTraits),
+                guarded("GRPCProtobuf", "grpc-swift-protobuf", networkTraits),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
@@ -99,10 +124,12 @@ let package = Package(
             dependencies: [
                 "ONNXRuntimeServing",
                 "KServeGRPCProtocol",
+                guarded("SwiftProtobuf", "swift-protobuf", serverTrait),
             ],
             swiftSettings: strictSwift
         ),
-        // The KServe V2 servers over the serving core: REST (Hummingbird) and gRPC (our own, on SwiftNIO HTTP/2).
+        // The KServe V2 servers over the serving core: REST (Hummingbird) and gRPC (our own, on SwiftNIO HTTP/2),
+        // and the Prometheus endpoint.
         .target(
             name: "ONNXRuntimeServer",
             dependencies: [
@@ -111,21 +138,26 @@ let package = Package(
                 "ONNXRuntime",
                 "KServeGRPCProtocol",
                 "ContentCoding",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
-                .product(name: "NIOHPACK", package: "swift-nio-http2"),
-                .product(name: "NIOExtras", package: "swift-nio-extras"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                guarded("GRPCCore", "grpc-swift-2", serverTrait),
+                guarded("NIOHTTP2", "swift-nio-http2", serverTrait),
+                guarded("NIOHPACK", "swift-nio-http2", serverTrait),
+                guarded("NIOExtras", "swift-nio-extras", serverTrait),
+                guarded("NIOHTTPTypes", "swift-nio-extras", serverTrait),
+                guarded("SwiftProtobuf", "swift-protobuf", serverTrait),
+                guarded("Hummingbird", "hummingbird", serverTrait),
+                guarded("HummingbirdCore", "hummingbird", serverTrait),
+                guarded("HummingbirdTLS", "hummingbird", serverTrait),
+                guarded("HTTPTypes", "swift-http-types", serverTrait),
+                guarded("NIOSSL", "swift-nio-ssl", serverTrait),
+                guarded("NIOCore", "swift-nio", serverTrait),
+                guarded("NIOHTTP1", "swift-nio", serverTrait),
+                guarded("NIOPosix", "swift-nio", serverTrait),
+                guarded("NIOConcurrencyHelpers", "swift-nio", serverTrait),
+                guarded("ServiceLifecycle", "swift-service-lifecycle", serverTrait),
+                guarded("UnixSignals", "swift-service-lifecycle", serverTrait),
+                guarded("CoreMetrics", "swift-metrics", serverTrait),
+                guarded("Prometheus", "swift-prometheus", serverTrait),
             ],
             swiftSettings: strictSwift
         ),
@@ -135,12 +167,14 @@ let package = Package(
             dependencies: [
                 "KServeGRPCProtocol",
                 "ContentCoding",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                guarded("GRPCCore", "grpc-swift-2", clientTrait),
+                guarded("GRPCNIOTransportHTTP2", "grpc-swift-nio-transport", clientTrait),
+                guarded("SwiftProtobuf", "swift-protobuf", clientTrait),
+                guarded("AsyncHTTPClient", "async-http-client", clientTrait),
+                guarded("NIOSSL", "swift-nio-ssl", clientTrait),
+                guarded("NIOCore", "swift-nio", clientTrait),
+                guarded("NIOHTTP1", "swift-nio", clientTrait),
             ],
             swiftSettings: strictSwift
         ),
@@ -152,18 +186,15 @@ let package = Package(
                 "ONNXFormats",
                 "ONNXRuntimeServer",
                 "ONNXRuntimeServing",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                guarded("ServiceLifecycle", "swift-service-lifecycle", serverTrait),
+                guarded("ArgumentParser", "swift-argument-parser", serverTrait),
             ],
             swiftSettings: strictSwift
         ),
         .executableTarget(
             name: "ort",
-            dependencies: [
-                "ORTCommands",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["ORTCommands"],
             swiftSettings: strictSwift
         ),
         .executableTarget(
@@ -183,15 +214,23 @@ let package = Package(
             name: "ONNXRuntimeTests",
             dependencies: [
                 "ONNXRuntime",
+                "CONNXRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "ONNXFormatsTests",
+            dependencies: ["ONNXFormats", "ONNXRuntime"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "ORTCommandsTests",
             dependencies: [
                 "ORTCommands", "ONNXRuntime", "ONNXFormats", "ONNXRuntimeServer", "ONNXRuntimeServing",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                guarded("ArgumentParser", "swift-argument-parser", serverTrait),
             ],
             exclude: ["Fixtures"],
             swiftSettings: strictSwift
@@ -206,40 +245,22 @@ let package = Package(
                 "ONNXRuntime",
                 "KServeGRPCProtocol",
                 "ContentCoding",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
-                .product(name: "NIOHPACK", package: "swift-nio-http2"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                guarded("GRPCCore", "grpc-swift-2", serverTrait),
+                guarded("GRPCNIOTransportHTTP2", "grpc-swift-nio-transport", serverTrait),
+                guarded("SwiftProtobuf", "swift-protobuf", serverTrait),
+                guarded("NIOCore", "swift-nio", serverTrait),
+                guarded("NIOPosix", "swift-nio", serverTrait),
+                guarded("NIOEmbedded", "swift-nio", serverTrait),
+                guarded("NIOConcurrencyHelpers", "swift-nio", serverTrait),
+                guarded("NIOHTTP2", "swift-nio-http2", serverTrait),
+                guarded("NIOHPACK", "swift-nio-http2", serverTrait),
+                guarded("HTTPTypes", "swift-http-types", serverTrait),
+                guarded("Hummingbird", "hummingbird", serverTrait),
+                guarded("HummingbirdTesting", "hummingbird", serverTrait),
+                guarded("ServiceLifecycle", "swift-service-lifecycle", serverTrait),
             ],
-            swiftSettings: strictSwift
-        ),
-        .testTarget(
-            name: "ONNXFormatsTests",
-            dependencies: ["ONNXFormats", "ONNXRuntime"],
-            exclude: ["Fixtures"],
             swiftSettings: strictSwift
         ),
     ]
 )
-
-// `ORT_CORE_ONLY=1` narrows the package to the library, its file formats and their examples and tests, without the
-// server, the client, the command line and their network dependencies. scripts/leak-check.sh uses it so that the
-// AddressSanitizer build does not have to compile SwiftNIO, Hummingbird and BoringSSL a second time.
-if Context.environment["ORT_CORE_ONLY"] == "1" {
-    let core: Set<String> = [
-        "CONNXRuntime", "CThreadSanitizer", "ONNXRuntime", "ONNXFormats", "Basic", "MNIST", "ONNXRuntimeTests",
-        "ONNXFormatsTests",
-    ]
-    package.targets.removeAll { !core.contains($0.name) }
-    package.products.removeAll { !["ONNXRuntime", "ONNXFormats", "Basic", "MNIST"].contains($0.name) }
-    package.dependencies.removeAll { dependency in
-        if case .sourceControl(_, let location, _) = dependency.kind { return !location.hasSuffix("/swift-log") }
-        return false
-    }
-}

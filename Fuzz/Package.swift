@@ -26,7 +26,7 @@ func harness(_ name: String, _ products: [String], _ others: [Target.Dependency]
 let package = Package(
     name: "ONNXRuntimeFuzz",
     dependencies: [
-        .package(path: "../"),
+        .package(path: "../", traits: ["Server"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],

@@ -52,8 +52,8 @@ fi
 
 step "ONNX Runtime and ort (release)"
 scripts/install-runtime.sh
-swift build -c release --product ort
-ort="$(swift build -c release --show-bin-path)/ort"
+swift build -c release --enable-all-traits --product ort
+ort="$(swift build -c release --enable-all-traits --show-bin-path)/ort"
 
 step "The wide MLP for the batching table (.bench/server/wide-mlp.onnx)"
 mkdir -p "$root/.bench/server"

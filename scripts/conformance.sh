@@ -118,7 +118,7 @@ fi
 
 step "Swift: ort (release, scratch $scratch)"
 if [[ $skip_build -eq 0 ]]; then
-    swift build -c release --package-path "$root" --scratch-path "$scratch" --product ort
+    swift build -c release --enable-all-traits --package-path "$root" --scratch-path "$scratch" --product ort
 fi
 ort="$scratch/release/ort"
 [[ -x "$ort" ]] || { echo "error: $ort was not built" >&2; exit 1; }

@@ -38,8 +38,8 @@ fi
 
 scripts/install-runtime.sh
 echo "== building ort (release)"
-swift build -c release --scratch-path "$scratch" --product ort
-ort="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/ort"
+swift build -c release --enable-all-traits --scratch-path "$scratch" --product ort
+ort="$(swift build -c release --enable-all-traits --scratch-path "$scratch" --show-bin-path)/ort"
 
 echo "== pytest Tests/Deploy"
 ORT_BIN="$ort" PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest Tests/Deploy -p no:cacheprovider -rfEsw "$@"

@@ -43,8 +43,8 @@ fi
 # --- ONNX Runtime and the ort binary -------------------------------------------------------------------------------
 scripts/install-runtime.sh
 echo "== building ort (release)"
-swift build -c release --scratch-path "$scratch" --product ort
-ort="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/ort"
+swift build -c release --enable-all-traits --scratch-path "$scratch" --product ort
+ort="$(swift build -c release --enable-all-traits --scratch-path "$scratch" --show-bin-path)/ort"
 
 # --- Model repository ----------------------------------------------------------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/ort-integration.XXXXXX")"

@@ -16,8 +16,9 @@ scripts/install-runtime.sh
 export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=0:halt_on_error=1:detect_odr_violation=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export LSAN_OPTIONS="suppressions=$root/scripts/lsan-suppressions.txt:print_suppressions=0:report_objects=0"
 # The sanitized build lives in its own folder so it does not disturb the normal one.
-# The library and its file formats only (ORT_CORE_ONLY, see Package.swift): the server's own leak checks are separate.
-export ORT_CORE_ONLY=1
+# The library and its file formats only: the default traits (none, see Package.swift) leave out the client, the server
+# and their network packages, so this build compiles no SwiftNIO, Hummingbird or BoringSSL. The server's own leak
+# checks are separate (scripts/sanitizers.sh).
 swift build --build-tests --sanitize=address --scratch-path .build-asan
 swift test --skip-build --sanitize=address --scratch-path .build-asan "$@" 2>&1 | tee .build-asan/leak-check.log
 if grep -q "ERROR: LeakSanitizer\|ERROR: AddressSanitizer" .build-asan/leak-check.log; then

@@ -42,17 +42,17 @@ for sanitizer in "${which[@]}"; do
             # allocator_may_return_null: HostileModelTests.allocationBomb asks ORT for 128 TiB on purpose; a real
             # malloc returns NULL (ORT then fails the request), while ASan would abort the process instead.
             export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:detect_odr_violation=0:allocator_may_return_null=1"
-            swift build --build-tests --sanitize=address --scratch-path .build-asan-all
+            swift build --build-tests --enable-all-traits --sanitize=address --scratch-path .build-asan-all
             log=.build-asan-all/sanitizers.log
             # --no-parallel: the timing tests (queue full, timeouts, client pools) run 2-3 times slower under ASan and
             # flaked when run side by side on a busy machine; one at a time the whole run takes about as long.
-            swift test --skip-build --no-parallel --sanitize=address --scratch-path .build-asan-all \
+            swift test --skip-build --enable-all-traits --no-parallel --sanitize=address --scratch-path .build-asan-all \
                 --filter "ONNXRuntimeServerTests|ORTCommandsTests" 2>&1 | tee "$log" || true
             check_log "$log" "ERROR: AddressSanitizer" AddressSanitizer
             ;;
         thread)
             export TSAN_OPTIONS="suppressions=$root/scripts/tsan-suppressions.txt:halt_on_error=0:second_deadlock_stack=1"
-            swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+            swift build --build-tests --enable-all-traits --sanitize=thread --scratch-path .build-tsan
             log=.build-tsan/sanitizers.log
             # One session from many tasks, async runs and their cancellation, run options shared between runs; the
             # server's concurrent inference, queueing, reloads under traffic, slow clients and shutdown (also under
@@ -62,7 +62,7 @@ for sanitizer in "${which[@]}"; do
             # hand-offs between threads; not the gRPC suites with a client (nor busy polling's gRPC test): grpc-swift's client channel keeps its
             # state in Synchronization.Mutex, which TSan cannot see (futexes), and was reported in one of two runs; that
             # is not ours to fix or to suppress.
-            swift test --skip-build --no-parallel --sanitize=thread --scratch-path .build-tsan \
+            swift test --skip-build --enable-all-traits --no-parallel --sanitize=thread --scratch-path .build-tsan \
                 --filter "AsyncRunTests|RunOptionsTests|SessionTests|LimitsAndSecurityTests|ModelFileFaultTests|ConnectionFaultTests|ShutdownTests|ShutdownUnderLoadTests|MNISTAndStatisticsTests|DynamicBatchingTests|DynamicBatchingQueueTests|GRPCConnectionHandlerTests|BusyPollingTests/rest|BusyPollingTests/pollerRules|InstanceHandOffTests" \
                 2>&1 | tee "$log" || true
             check_log "$log" "WARNING: ThreadSanitizer" ThreadSanitizer

@@ -24,8 +24,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 scripts/install-runtime.sh
-swift build -c "$configuration" --product ort
-ort="$(swift build -c "$configuration" --show-bin-path)/ort"
+swift build -c "$configuration" --enable-all-traits --product ort
+ort="$(swift build -c "$configuration" --enable-all-traits --show-bin-path)/ort"
 
 work="$root/.soak"
 rm -rf "$work"

@@ -1,3 +1,4 @@
+#if Client || Server
 import CZlib
 import NIOCore
 
@@ -264,3 +265,4 @@ extension StringProtocol {
         return self[first...last]
     }
 }
+#endif

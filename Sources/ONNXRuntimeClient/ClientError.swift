@@ -1,3 +1,4 @@
+#if Client
 /// Everything that can go wrong in a call of ``InferenceClient``.
 ///
 /// ```swift
@@ -39,3 +40,4 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+#endif

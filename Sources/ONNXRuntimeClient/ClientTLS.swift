@@ -1,3 +1,4 @@
+#if Client
 /// TLS settings for a client: which authorities to trust for the server's certificate, and a client certificate for
 /// servers that require one (mutual TLS). Files are PEM.
 ///
@@ -25,3 +26,4 @@ public struct ClientTLS: Sendable, Hashable {
         self.verifiesHostname = verifiesHostname
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 /// The element type of a tensor, as the KServe V2 protocol names it in `datatype` fields.
 ///
 /// The raw value is the protocol's name (`"FP32"`, `"BYTES"`, ...). `BF16` is Triton's addition to the standard list.
@@ -45,3 +46,4 @@ public enum DataType: String, Sendable, Hashable, CaseIterable, CustomStringConv
     /// The protocol name, e.g. `FP32`.
     public var description: String { rawValue }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -300,3 +301,4 @@ public final class GRPCInferenceClient: Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 import Foundation
 import KServeGRPCProtocol
 import SwiftProtobuf
@@ -136,3 +137,4 @@ enum GRPCTensorCoding {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 /// An output the request asks for, and whether it should come back as binary data.
 public struct RequestedOutput: Sendable, Hashable {
     /// The output's name, as the model declares it.
@@ -158,3 +159,4 @@ public struct InferRequest: Sendable, Hashable {
         return Encoded(body: body, jsonLength: jsonLength)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 /// The result of an inference: which model answered, and the output tensors.
 ///
 /// ```swift
@@ -141,3 +142,4 @@ public struct InferOutputs: RandomAccessCollection, Sendable, Hashable {
     /// The names of the tensors, in order.
     public var names: [String] { tensors.map(\.name) }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 /// A named tensor of an inference request or response: name, shape and typed elements.
 ///
 /// The same type describes the inputs you send (``InferInput`` is an alias) and the outputs the server returns. The
@@ -197,3 +198,4 @@ public enum InferParameter: Sendable, Hashable, ExpressibleByBooleanLiteral, Exp
         return nil
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 import AsyncHTTPClient
 import ContentCoding
 import Logging
@@ -494,3 +495,4 @@ public struct RawResponse: Sendable {
     /// The body as UTF-8 text.
     public var text: String { String(decoding: body, as: UTF8.self) }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 /// A parsed JSON value that keeps numbers as their literal text and objects in document order.
 ///
 /// Keeping the literal text lets the client read 64-bit integers (`UINT64` up to 2^64 - 1) and floats without a
@@ -401,3 +402,4 @@ private struct JSONParser {
         return value
     }
 }
+#endif

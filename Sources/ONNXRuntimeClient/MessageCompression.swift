@@ -1,3 +1,4 @@
+#if Client
 import ContentCoding
 
 /// How a client compresses inference messages on the wire (what tritonclient calls the request and response
@@ -20,3 +21,4 @@ public enum MessageCompression: String, Sendable, CaseIterable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 /// What `GET /v2` reports about the server.
 public struct ServerMetadata: Sendable, Hashable {
     /// The server's name.
@@ -275,3 +276,4 @@ public struct ModelConfig: Sendable, Hashable {
         self.json = String(decoding: body, as: UTF8.self)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 import KServeGRPCProtocol
 
 extension ModelStatistics {
@@ -42,3 +43,4 @@ extension DurationStatistic {
         self.init(count: message.count, nanoseconds: message.ns)
     }
 }
+#endif

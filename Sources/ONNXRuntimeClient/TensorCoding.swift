@@ -1,3 +1,4 @@
+#if Client
 /// The binary tensor data form: little-endian, row-major, no padding; `BOOL` one byte (0 or 1); `BYTES` each element
 /// as a 4-byte little-endian unsigned length followed by its bytes.
 enum BinaryTensorCoding {
@@ -241,3 +242,4 @@ enum JSONTensorCoding {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Client
 /// The elements of a tensor, flat in row-major order, typed by the protocol's ``DataType``.
 ///
 /// Half-precision types are carried as their 16-bit patterns so the client works on every platform (`Float16` is not
@@ -158,3 +159,4 @@ enum HalfConversion {
         return UInt16(truncatingIfNeeded: (bits &+ rounding) >> 16)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -27,6 +28,8 @@ public struct InferenceServer: Sendable {
     public let configuration: ServerConfiguration
     /// The serving core the endpoints call.
     public let engine: InferenceEngine
+    /// The Prometheus metrics the engine records into, served on the metrics port.
+    public let metrics: PrometheusMetrics
     /// The server's logger.
     public let logger: Logger
     /// The event loops' polling after answers (``ServerConfiguration/busyPoll``), shared by REST and gRPC.
@@ -36,7 +39,10 @@ public struct InferenceServer: Sendable {
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.engine = InferenceEngine(configuration: configuration.serving, logger: logger)
+        let metrics = PrometheusMetrics()
+        self.metrics = metrics
+        self.engine = InferenceEngine(
+            configuration: configuration.serving, logger: logger, metrics: ServingMetrics(factory: metrics.factory))
         self.busyPolling = configuration.busyPoll.flatMap { $0 > .zero ? BusyPolling(budget: $0) : nil }
     }
 
@@ -51,10 +57,10 @@ public struct InferenceServer: Sendable {
         return router
     }
 
-    /// The router of the metrics port: `GET /metrics` with the engine's Prometheus metrics.
+    /// The router of the metrics port: `GET /metrics` with ``metrics``.
     public func makeMetricsRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        MetricsRoutes(metrics: engine.metrics).register(on: router)
+        MetricsRoutes(metrics: metrics).register(on: router)
         return router
     }
 
@@ -149,3 +155,4 @@ public struct InferenceServer: Sendable {
         try await group.run()
     }
 }
+#endif

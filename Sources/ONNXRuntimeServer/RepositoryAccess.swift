@@ -1,3 +1,4 @@
+#if Server
 /// Who may call the model repository endpoints (`/v2/repository/...`: index, load, unload).
 public enum RepositoryAccess: Sendable, Hashable {
     /// Anyone who can reach the server.
@@ -7,3 +8,4 @@ public enum RepositoryAccess: Sendable, Hashable {
     /// Nobody: the endpoints answer 403 and the server metadata does not list `model_repository`.
     case disabled
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntimeServing
 
 /// How an ``InferenceServer`` listens and what it serves.
@@ -64,3 +65,4 @@ public struct ServerConfiguration: Sendable {
         self.metricsPort = metricsPort
     }
 }
+#endif

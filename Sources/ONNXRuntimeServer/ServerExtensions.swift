@@ -1,3 +1,4 @@
+#if Server
 /// The protocol extensions a server lists in its metadata (REST `GET /v2` and gRPC `ServerMetadata`).
 enum ServerExtensions {
     /// The extension names: classification, binary tensor data, the model repository (unless its API is disabled),
@@ -9,3 +10,4 @@ enum ServerExtensions {
         return names
     }
 }
+#endif

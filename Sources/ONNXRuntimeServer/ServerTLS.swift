@@ -1,3 +1,4 @@
+#if Server
 import NIOCore
 import NIOSSL
 
@@ -85,3 +86,4 @@ public struct ServerTLS: Sendable {
         return configuration
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import KServeGRPCProtocol
 import ONNXRuntimeServing
@@ -130,3 +131,4 @@ package enum GRPCInferRequestDecoder {
         return JSONObject(members)
     }
 }
+#endif

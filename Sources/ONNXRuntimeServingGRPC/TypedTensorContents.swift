@@ -1,3 +1,4 @@
+#if Server
 import KServeGRPCProtocol
 import ONNXRuntimeServing
 
@@ -99,3 +100,4 @@ package enum TypedTensorContents {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Foundation
 import ONNXRuntime
@@ -206,3 +207,4 @@ extension Duration {
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// An error a subcommand reports as one line (ArgumentParser prints `Error: <description>` and exits with 1).
 ///
 /// Unlike `ValidationError`, it is not followed by the usage text: the arguments were well-formed, the files or the
@@ -9,3 +10,4 @@ public struct CommandError: Error, CustomStringConvertible, Sendable {
     /// Creates an error with a message.
     public init(_ description: String) { self.description = description }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Foundation
 import ONNXRuntime
@@ -84,3 +85,4 @@ public struct Conformance: AsyncParsableCommand {
         if failOnMismatch && summary.failed > 0 { throw ExitCode.failure }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import ONNXRuntime
 
@@ -21,3 +22,4 @@ public struct Inspect: AsyncParsableCommand {
         print(json ? report.json : report.text)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import ONNXRuntime
 
@@ -53,3 +54,4 @@ public struct ModelOptions: ParsableArguments {
         return options
     }
 }
+#endif

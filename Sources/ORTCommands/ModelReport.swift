@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import ONNXFormats
 import ONNXRuntime
@@ -163,3 +164,4 @@ public struct ModelReport: Sendable, Encodable {
         return lines.joined(separator: "\n")
     }
 }
+#endif

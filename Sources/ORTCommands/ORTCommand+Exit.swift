@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Foundation
 import ONNXRuntimeServer
@@ -59,3 +60,4 @@ extension ORTCommand {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import ONNXRuntime
 
@@ -65,3 +66,4 @@ struct SplitMix64: RandomNumberGenerator {
     /// Uniform in [0, 1).
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
+#endif

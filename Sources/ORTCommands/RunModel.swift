@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Foundation
 import ONNXFormats
@@ -191,3 +192,4 @@ extension ORTError {
         ORTError(code, "\(context): \(message)", runtimeCode: runtimeCode)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Foundation
 import Logging
@@ -391,3 +392,4 @@ public struct Serve: AsyncParsableCommand {
         return logger
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import ONNXFormats
 import ONNXRuntime
@@ -101,4 +102,5 @@ public struct ValueSummary: Sendable, Encodable {
 
 #if canImport(Glibc)
     import Glibc
+#endif
 #endif

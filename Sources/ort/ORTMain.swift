@@ -1,4 +1,5 @@
-// The `ort` command line. All logic lives in the ORTCommands library.
+// The `ort` command line. All logic lives in the ORTCommands library, which the `Server` trait builds.
+#if Server
 import ORTCommands
 
 @main
@@ -9,3 +10,15 @@ enum ORTMain {
         ORTCommand.exitSkippingHandlers(status)
     }
 }
+#else
+import Foundation
+
+@main
+enum ORTMain {
+    static func main() {
+        FileHandle.standardError.write(
+            Data("ort needs the Server trait: swift build --traits Server --product ort\n".utf8))
+        exit(1)
+    }
+}
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import KServeGRPCProtocol
 import NIOCore
@@ -161,3 +162,4 @@ struct BusyPollingTests {
         try await group.shutdownGracefully()
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -157,3 +158,4 @@ struct ClassificationTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import ONNXRuntimeClient
 import Testing
 
@@ -500,3 +501,4 @@ import Testing
         #expect(InferParameter.string("a").stringValue == "a")
     }
 }
+#endif

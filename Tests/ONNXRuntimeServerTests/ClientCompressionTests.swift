@@ -1,3 +1,4 @@
+#if Server && Client
 import ONNXRuntimeClient
 import Testing
 
@@ -64,3 +65,4 @@ struct ClientCompressionTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import ONNXRuntimeClient
 import Testing
@@ -597,3 +598,4 @@ struct ClientRepositoryTests {
         }
     }
 }
+#endif

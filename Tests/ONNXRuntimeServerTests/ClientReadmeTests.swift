@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import ONNXRuntimeClient
 import Testing
@@ -22,3 +23,4 @@ import Testing
         #expect(readme.contains(#"let response = try await client.infer(model: "mnist", inputs: [digit])"#))
     }
 }
+#endif

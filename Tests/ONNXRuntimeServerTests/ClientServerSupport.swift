@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -148,3 +149,4 @@ actor SharedClientTestServer {
         return try await start.value
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import ONNXRuntimeServer
 import ONNXRuntimeServing
@@ -190,3 +191,4 @@ struct ConnectionFaultTests {
         _ = repository
     }
 }
+#endif

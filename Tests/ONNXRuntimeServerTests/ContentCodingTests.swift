@@ -1,3 +1,4 @@
+#if Server && Client
 import ContentCoding
 import NIOCore
 import Testing
@@ -145,3 +146,4 @@ struct ContentCodingTests {
         #expect(!ContentCoding.gzip.isListed(in: "identity, deflate"))
     }
 }
+#endif

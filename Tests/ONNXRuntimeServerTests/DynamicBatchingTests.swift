@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import ONNXRuntimeServer
 import ONNXRuntimeServing
@@ -296,3 +297,4 @@ extension JSONValue {
         return .object(object)
     }
 }
+#endif

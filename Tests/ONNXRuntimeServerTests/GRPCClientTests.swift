@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import ONNXRuntimeClient
 import Testing
@@ -117,3 +118,4 @@ struct GRPCClientTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import ContentCoding
 import GRPCCore
 import Logging
@@ -401,3 +402,4 @@ struct GRPCConnectionHandlerTests {
         try await connection.channel.close()
     }
 }
+#endif

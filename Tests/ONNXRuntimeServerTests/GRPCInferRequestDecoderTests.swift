@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import KServeGRPCProtocol
 import ONNXRuntimeServing
@@ -107,3 +108,4 @@ struct GRPCInferRequestDecoderTests {
         }
     }
 }
+#endif

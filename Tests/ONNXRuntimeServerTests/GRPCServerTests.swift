@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -363,3 +364,4 @@ struct GRPCServerTests {
         }
     }
 }
+#endif

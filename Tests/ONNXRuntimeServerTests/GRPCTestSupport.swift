@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -227,3 +228,4 @@ extension ModelCase.Tensor {
         }
     }
 }
+#endif

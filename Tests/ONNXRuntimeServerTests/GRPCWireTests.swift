@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import GRPCCore
 import KServeGRPCProtocol
@@ -113,3 +114,4 @@ struct GRPCWireTests {
         #expect(decoded == response)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import HTTPTypes
 import HummingbirdTesting
 import ONNXRuntimeServer
@@ -192,3 +193,4 @@ struct HealthAndMetadataTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -109,3 +110,4 @@ struct HostileModelTests {
         }
     }
 }
+#endif

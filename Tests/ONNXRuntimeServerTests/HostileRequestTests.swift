@@ -1,3 +1,4 @@
+#if Server && Client
 import HTTPTypes
 import HummingbirdTesting
 import ONNXRuntimeServer
@@ -101,3 +102,4 @@ struct HostileRequestTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import HTTPTypes
 import HummingbirdTesting
 import ONNXRuntimeServer
@@ -203,3 +204,4 @@ struct InferenceErrorTests {
         }
     }
 }
+#endif

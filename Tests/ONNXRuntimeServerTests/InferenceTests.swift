@@ -1,3 +1,4 @@
+#if Server && Client
 import HTTPTypes
 import HummingbirdTesting
 import ONNXRuntimeServer
@@ -224,3 +225,4 @@ struct InferenceTests {
         }
     }
 }
+#endif

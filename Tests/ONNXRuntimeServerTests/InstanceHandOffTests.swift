@@ -1,3 +1,4 @@
+#if Server && Client
 import ONNXRuntime
 import Synchronization
 import Testing
@@ -63,3 +64,4 @@ struct InstanceHandOffTests {
         #expect(counter.value.withLock { $0 } == 2)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import ONNXRuntimeServing
 import Testing
@@ -99,3 +100,4 @@ struct JSONTests {
         #expect(String(decoding: writer.bytes, as: UTF8.self) == "0.1,0.1,Infinity,-Infinity,NaN")
     }
 }
+#endif

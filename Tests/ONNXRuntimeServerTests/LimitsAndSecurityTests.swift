@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -259,3 +260,4 @@ struct LimitsAndSecurityTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import HTTPTypes
 import HummingbirdTesting
 import ONNXRuntime
@@ -135,3 +136,4 @@ struct MNISTAndStatisticsTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -165,8 +166,8 @@ struct MetricsTests {
             _ = try await first.engine.infer(model: "add", version: nil, body: Self.addRequest(), headerLength: nil)
         }
         _ = try await second.engine.infer(model: "add", version: nil, body: Self.addRequest(), headerLength: nil)
-        let a = PrometheusText(String(decoding: first.engine.metrics.exposition(), as: UTF8.self))
-        let b = PrometheusText(String(decoding: second.engine.metrics.exposition(), as: UTF8.self))
+        let a = PrometheusText(String(decoding: first.metrics.exposition(), as: UTF8.self))
+        let b = PrometheusText(String(decoding: second.metrics.exposition(), as: UTF8.self))
         #expect(a.model("nv_inference_request_success", "add") == 2)
         #expect(b.model("nv_inference_request_success", "add") == 1)
     }
@@ -187,3 +188,4 @@ struct MetricsTests {
         }
     }
 }
+#endif

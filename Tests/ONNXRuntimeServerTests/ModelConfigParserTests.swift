@@ -1,3 +1,4 @@
+#if Server && Client
 import ONNXRuntimeServing
 import Testing
 
@@ -195,3 +196,4 @@ struct ModelConfigParserTests {
         #expect(json["platform"] == .string("onnxruntime_onnx"))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -155,3 +156,4 @@ struct ModelFileFaultTests {
         }
     }
 }
+#endif

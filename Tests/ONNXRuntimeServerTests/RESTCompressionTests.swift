@@ -1,3 +1,4 @@
+#if Server && Client
 import ContentCoding
 import HTTPTypes
 import HummingbirdTesting
@@ -134,3 +135,4 @@ struct RESTCompressionTests {
         }
     }
 }
+#endif

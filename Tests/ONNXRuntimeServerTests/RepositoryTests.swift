@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -288,3 +289,4 @@ struct RepositoryTests {
         }
     }
 }
+#endif

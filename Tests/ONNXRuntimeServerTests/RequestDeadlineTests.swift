@@ -1,3 +1,4 @@
+#if Server && Client
 import ONNXRuntime
 import Testing
 
@@ -147,3 +148,4 @@ struct RequestDeadlineTests {
         #expect(instance.runsInline)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import Logging
 import ONNXRuntimeServer
@@ -175,3 +176,4 @@ struct ShutdownTests {
         }
     }
 }
+#endif

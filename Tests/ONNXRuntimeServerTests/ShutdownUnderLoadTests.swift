@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import ONNXRuntimeServing
 import Synchronization
@@ -107,3 +108,4 @@ struct ShutdownUnderLoadTests {
         }
     }
 }
+#endif

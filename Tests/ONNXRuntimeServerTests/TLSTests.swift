@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import Logging
 import ONNXRuntimeClient
@@ -159,3 +160,4 @@ struct TLSTests {
         #expect(error?.description.contains(words) == true, "\(error?.description ?? "")")
     }
 }
+#endif

@@ -42,4 +42,18 @@ import Testing
         let block = "```swift\nimport ONNXRuntime\n\n\(example)```"
         #expect(readme.contains(block))
     }
+
+    @Test func changelogNamesThisVersionAsTheLatestRelease() throws {
+        let changelog = try String(
+            contentsOf: Fixtures.root.appendingPathComponent("CHANGELOG.md"), encoding: .utf8)
+        let firstRelease = changelog.split(separator: "\n").first { $0.hasPrefix("## ") }
+        #expect(firstRelease?.hasPrefix("## \(PackageVersion.string) ") == true, "\(firstRelease ?? "none")")
+    }
+
+    @Test func readmeNamesTheLicence() throws {
+        let readme = try String(contentsOf: Fixtures.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let licence = try String(contentsOf: Fixtures.root.appendingPathComponent("LICENSE"), encoding: .utf8)
+        #expect(licence.contains("Apache License\n                           Version 2.0, January 2004"))
+        #expect(readme.contains("Apache License 2.0"))
+    }
 }

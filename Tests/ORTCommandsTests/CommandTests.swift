@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import ONNXFormats
 import ONNXRuntime
@@ -211,3 +212,4 @@ enum Paths {
         #expect(badDim.stderr.contains("--dim expects NAME=VALUE"))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Foundation
 import ONNXFormats
@@ -414,3 +415,4 @@ struct ConformanceCommandTests {
         #expect(lines.contains { $0.hasPrefix("skipped 1 (no kernel: Max(13)): cases/test_no_kernel") })
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Foundation
 import ONNXRuntimeServer
@@ -91,3 +92,4 @@ struct ServeDefaultsTests {
         #expect(error?.description.contains("other-key.pem") == true)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Foundation
 import Logging
@@ -247,3 +248,4 @@ struct ServeModelDirectoryTests {
         #expect(message.contains("has 10001 entries, more than the 10000"), "\(message)")
     }
 }
+#endif

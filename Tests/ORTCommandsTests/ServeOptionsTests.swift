@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import ONNXRuntimeServer
 import Testing
@@ -31,3 +32,4 @@ import Testing
         _ = try Serve.parse(["--model", "m=model.onnx", "--grpc-port", "0", "--http-port", "0"])
     }
 }
+#endif

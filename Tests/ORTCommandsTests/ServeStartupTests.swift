@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import Testing
 
@@ -90,3 +91,4 @@ struct ServeStartupTests {
         #expect(result.stderr.contains("1.16"), "\(result.stderr)")
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ContentCoding
 import GRPCCore
 import Logging
@@ -558,3 +559,4 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         context.write(wrapOutboundOut(HTTP2Frame(streamID: streamID, payload: payload)), promise: nil)
     }
 }
+#endif

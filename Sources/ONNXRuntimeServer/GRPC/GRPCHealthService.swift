@@ -1,3 +1,4 @@
+#if Server
 import GRPCCore
 import KServeGRPCProtocol
 import ONNXRuntimeServing
@@ -19,3 +20,4 @@ struct GRPCHealthService: Sendable {
         return .with { $0.status = ready ? .serving : .notServing }
     }
 }
+#endif

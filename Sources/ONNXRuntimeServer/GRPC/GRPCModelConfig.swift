@@ -1,3 +1,4 @@
+#if Server
 import KServeGRPCProtocol
 import ONNXRuntimeServing
 import SwiftProtobuf
@@ -120,3 +121,4 @@ enum GRPCModelConfig {
         }
     }
 }
+#endif

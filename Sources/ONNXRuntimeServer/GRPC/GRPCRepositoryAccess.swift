@@ -1,3 +1,4 @@
+#if Server
 import GRPCCore
 import Hummingbird
 import ONNXRuntimeServing
@@ -37,3 +38,4 @@ struct GRPCRepositoryAccess: Sendable {
         }
     }
 }
+#endif

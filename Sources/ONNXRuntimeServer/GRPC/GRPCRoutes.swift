@@ -1,3 +1,4 @@
+#if Server
 import GRPCCore
 import KServeGRPCProtocol
 import NIOCore
@@ -81,3 +82,4 @@ struct GRPCRoutes: Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import GRPCCore
 import ONNXRuntimeServing
 
@@ -24,3 +25,4 @@ extension ServingError {
         RPCError(code: grpcCode, message: message)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ContentCoding
 import GRPCCore
 import NIOCore
@@ -184,3 +185,4 @@ struct GRPCMessageBytes: SwiftProtobufContiguousBytes {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import GRPCCore
 import KServeGRPCProtocol
@@ -206,3 +207,4 @@ struct KServeGRPCService: Sendable {
         }
     }
 }
+#endif

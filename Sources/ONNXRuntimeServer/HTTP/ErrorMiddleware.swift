@@ -1,3 +1,4 @@
+#if Server
 import Hummingbird
 import Logging
 import ONNXRuntimeServing
@@ -66,3 +67,4 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+#endif

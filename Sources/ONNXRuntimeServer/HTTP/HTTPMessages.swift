@@ -1,3 +1,4 @@
+#if Server
 import ContentCoding
 import Foundation
 import HTTPTypes
@@ -157,3 +158,4 @@ enum HTTPMessages {
         return try ModelName.validateVersion(decoded)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Hummingbird
 import ONNXRuntimeServing
 
@@ -114,3 +115,4 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import NIOCore
 import NIOHTTPTypes
 
@@ -74,3 +75,4 @@ final class ReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
         timer = nil
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Hummingbird
 import ONNXRuntimeServing
 
@@ -42,3 +43,4 @@ struct RepositoryAccessMiddleware<Context: RequestContext>: RouterMiddleware {
         return difference == 0 && lhs.count == rhs.count
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTPTypes
@@ -219,3 +220,4 @@ final class BusyPolling: Sendable {
         }
     }
 }
+#endif

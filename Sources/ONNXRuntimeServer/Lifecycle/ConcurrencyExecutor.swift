@@ -1,3 +1,4 @@
+#if Server
 import NIOCore
 import NIOPosix
 import ONNXRuntimeServing
@@ -33,3 +34,4 @@ extension InferenceServer {
         return true
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Logging
 import ONNXRuntimeServing
 import ServiceLifecycle
@@ -31,3 +32,4 @@ struct EngineService: Service, CustomStringConvertible {
         logger.info("shutting down: finishing requests in progress")
     }
 }
+#endif

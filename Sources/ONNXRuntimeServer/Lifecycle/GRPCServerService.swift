@@ -1,3 +1,4 @@
+#if Server
 import Logging
 import NIOCore
 import NIOExtras
@@ -78,3 +79,4 @@ public struct GRPCServerService: Service, CustomStringConvertible {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Logging
 import ONNXRuntime
 
@@ -13,7 +14,7 @@ import ONNXRuntime
 public final class InferenceEngine: Sendable {
     /// What is served and how.
     public let configuration: ServingConfiguration
-    /// The Prometheus metrics of this engine's models (and of the process), for a transport to serve at `/metrics`.
+    /// Where this engine records its models' metrics (Triton's `nv_inference_*` series).
     public let metrics: ServingMetrics
     private let logger: Logger
     private let table = ModelTable()
@@ -29,7 +30,8 @@ public final class InferenceEngine: Sendable {
     /// - Parameters:
     ///   - configuration: What to serve and how.
     ///   - logger: The engine's logger.
-    ///   - metrics: Where to record the Prometheus metrics; a registry of this engine's own by default.
+    ///   - metrics: Where to record the models' metrics; nowhere by default (the server passes its Prometheus
+    ///     registry's factory).
     public init(configuration: ServingConfiguration, logger: Logger, metrics: ServingMetrics = ServingMetrics()) {
         self.configuration = configuration
         self.logger = logger
@@ -250,3 +252,4 @@ public final class InferenceEngine: Sendable {
         try table.resolve(name, version: version).config
     }
 }
+#endif

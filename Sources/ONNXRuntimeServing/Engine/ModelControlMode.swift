@@ -1,3 +1,4 @@
+#if Server
 /// How the set of loaded models is decided (Triton's `--model-control-mode`).
 public enum ModelControlMode: String, Sendable, Hashable, CaseIterable {
     /// Load every model at start; the repository API cannot load or unload.
@@ -9,3 +10,4 @@ public enum ModelControlMode: String, Sendable, Hashable, CaseIterable {
     /// API, which can also unload.
     case explicit
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import Logging
 import ONNXRuntime
@@ -87,3 +88,4 @@ enum ModelLoader {
         init(_ reason: String) { self.reason = reason }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Logging
 
 /// Keeps track of every model in the repositories: which versions are loaded, which failed and why. Loads, reloads
@@ -298,3 +299,4 @@ extension Logger {
         return logger
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// The models requests can reach, published by the ``ModelManager`` and read by every request without waiting for
@@ -62,3 +63,4 @@ final class ModelTable: Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,6 @@
+#if Server
+import ONNXRuntime
+
 /// What an ``InferenceEngine`` serves and how.
 public struct ServingConfiguration: Sendable {
     /// Model repository directories (Triton layout: `<repository>/<model>/<version>/model.onnx`).
@@ -24,7 +27,7 @@ public struct ServingConfiguration: Sendable {
     public var serverVersion: String
 
     /// The version reported in the server metadata by default.
-    public static let defaultServerVersion = "0.1.0"
+    public static let defaultServerVersion = PackageVersion.string
 
     /// Creates a configuration; only the models to serve are required.
     public init(
@@ -45,3 +48,4 @@ public struct ServingConfiguration: Sendable {
         self.serverVersion = serverVersion
     }
 }
+#endif

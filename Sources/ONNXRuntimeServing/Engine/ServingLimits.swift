@@ -1,3 +1,4 @@
+#if Server
 /// Limits that protect the server from requests too large or too many.
 public struct ServingLimits: Sendable, Hashable {
     /// The largest request body accepted, in bytes (larger bodies get 413). Default: 64 MiB.
@@ -23,3 +24,4 @@ public struct ServingLimits: Sendable, Hashable {
         self.requestTimeout = requestTimeout
     }
 }
+#endif

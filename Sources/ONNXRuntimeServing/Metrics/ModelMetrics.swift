@@ -1,7 +1,8 @@
-import Prometheus
+#if Server
+import CoreMetrics
 
-/// The Prometheus series of one model version, with Triton's metric names and `model` and `version` labels, so
-/// dashboards made for Triton work unchanged. Fed by ``StatisticsRecorder`` at the points where it records the
+/// The series of one model version, with Triton's metric names and `model` and `version` labels, so dashboards made
+/// for Triton work unchanged. Fed by ``StatisticsRecorder`` at the points where it records the
 /// statistics extension's numbers; durations are counted in whole microseconds per request, as Triton does.
 final class ModelMetrics: Sendable {
     /// `nv_inference_request_success`: successful requests (a request counts 1 whatever its batch size).
@@ -23,7 +24,7 @@ final class ModelMetrics: Sendable {
     /// `nv_inference_compute_output_duration_us`: time splitting and encoding outputs.
     let computeOutputDuration: Counter
     /// `nv_inference_pending_request_count`: requests that arrived and whose execution has not started.
-    let pendingRequests: Gauge
+    let pendingRequests: Meter
 
     /// The metric names, types and help texts, as Triton exposes them.
     enum Name {
@@ -61,14 +62,18 @@ final class ModelMetrics: Sendable {
             "nv_inference_pending_request_count",
             "Instantaneous number of pending requests awaiting execution per-model."
         )
+        /// Every metric, with its help text.
+        static let all = [
+            success, failure, inferenceCount, executionCount, requestDuration, queueDuration, computeInputDuration,
+            computeInferDuration, computeOutputDuration, pendingRequests,
+        ]
     }
 
-    /// Registers (or finds, after a reload) the series of one model version.
-    init(registry: PrometheusCollectorRegistry, model: String, version: String) {
+    /// Makes (or finds, after a reload, where the factory keeps series) the series of one model version.
+    init(factory: any MetricsFactory, model: String, version: String) {
         let labels = [("model", model), ("version", version)]
         func counter(_ name: (String, String)) -> Counter {
-            registry.makeCounter(
-                descriptor: MetricNameDescriptor(metricName: name.0, unitName: "", helpText: name.1), labels: labels)
+            Counter(label: name.0, dimensions: labels, factory: factory)
         }
         success = counter(Name.success)
         failure = counter(Name.failure)
@@ -79,10 +84,7 @@ final class ModelMetrics: Sendable {
         computeInputDuration = counter(Name.computeInputDuration)
         computeInferDuration = counter(Name.computeInferDuration)
         computeOutputDuration = counter(Name.computeOutputDuration)
-        pendingRequests = registry.makeGauge(
-            descriptor: MetricNameDescriptor(
-                metricName: Name.pendingRequests.0, unitName: "", helpText: Name.pendingRequests.1),
-            labels: labels)
+        pendingRequests = Meter(label: Name.pendingRequests.0, dimensions: labels, factory: factory)
     }
 
     /// Records a successful request of `rows` rows that took `total` nanoseconds in the server.
@@ -121,3 +123,4 @@ final class ModelMetrics: Sendable {
         counter.increment(by: Int64(clamping: nanoseconds / 1000))
     }
 }
+#endif

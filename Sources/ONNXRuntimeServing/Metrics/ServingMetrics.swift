@@ -1,47 +1,38 @@
+#if Server
 import CoreMetrics
-import Prometheus
 
-/// The Prometheus metrics of one server: Triton's per-model inference metrics (`nv_inference_*`, labelled `model`
-/// and `version`) and the standard process metrics, in a registry owned by this instance (no global bootstrap, so
-/// several servers in one process keep their numbers apart).
+/// Where the serving core records Triton's per-model inference metrics (`nv_inference_*`, labelled `model` and
+/// `version`): a swift-metrics factory of the embedding application's choice, so the core knows no metrics back-end.
 ///
-/// The serving core records into it wherever it records the statistics extension's numbers, so every transport
-/// counts. A transport serves ``exposition()`` at `GET /metrics`:
+/// The serving core records wherever it records the statistics extension's numbers, so every transport counts. The
+/// server (`ONNXRuntimeServer`) records into a Prometheus registry of its own and serves it at `GET /metrics`; an
+/// application embedding the engine passes any other factory, or none (the default records nothing).
 ///
 /// ```swift
-/// let text = String(decoding: engine.metrics.exposition(), as: UTF8.self)
-/// // # HELP nv_inference_count Number of inferences performed (does not include cached requests)
-/// // # TYPE nv_inference_count counter
-/// // nv_inference_count{model="mnist",version="1"} 8
+/// let metrics = ServingMetrics(factory: myFactory)
+/// let engine = InferenceEngine(configuration: configuration, logger: logger, metrics: metrics)
 /// ```
 public final class ServingMetrics: Sendable {
-    /// The registry holding every series.
-    public let registry: PrometheusCollectorRegistry
+    /// The factory every series is made with.
+    public let factory: any MetricsFactory
 
-    /// The media type of ``exposition()``: the Prometheus text format 0.0.4.
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
-
-    /// Creates the metrics of one server.
-    /// - Parameter registry: The registry to record into; a new one by default.
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
-        self.registry = registry
+    /// Creates the metrics of one engine.
+    /// - Parameter factory: The swift-metrics factory to record into; one that records nothing by default (the
+    ///   global `MetricsSystem` is never bootstrapped by the serving core, so several engines keep their numbers
+    ///   apart).
+    public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
+        self.factory = factory
     }
 
-    /// A swift-metrics factory that records into ``registry``: pass it as `factory:` to swift-metrics' `Counter`,
-    /// `Gauge` or `Timer` to add series to this server's endpoint without bootstrapping the global `MetricsSystem`.
-    public var factory: any MetricsFactory {
-        PrometheusMetricsFactory(registry: registry)
-    }
-
-    /// The series of one model version (created on first use, shared after a reload).
+    /// The series of one model version (created on first use; a factory that keeps series by name and labels, as
+    /// Prometheus' does, hands the same ones back after a reload).
     func model(name: String, version: String) -> ModelMetrics {
-        ModelMetrics(registry: registry, model: name, version: version)
+        ModelMetrics(factory: factory, model: name, version: version)
     }
 
-    /// Every metric in the Prometheus text format: the registry's series, then the process metrics.
-    public func exposition() -> [UInt8] {
-        var buffer = registry.emitToBuffer()
-        ProcessMetrics.write(ProcessMetrics.samples(), into: &buffer)
-        return buffer
-    }
+    /// The help text of each metric the serving core records, by name, as Triton's `/metrics` shows them: a back-end
+    /// that prints help texts (Prometheus' `# HELP`) looks them up here.
+    public static let helpTexts: [String: String] = Dictionary(
+        uniqueKeysWithValues: ModelMetrics.Name.all.map { ($0.0, $0.1) })
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// A contiguous collection of bytes that can lend its storage (`[UInt8]`, `ArraySlice<UInt8>`,
 /// `ContiguousArray<UInt8>`).
 public protocol ContiguousBytesCollection {
@@ -18,3 +19,4 @@ extension ArraySlice: ContiguousBytesCollection where Element == UInt8 {
         try withUnsafeBytes(body)
     }
 }
+#endif

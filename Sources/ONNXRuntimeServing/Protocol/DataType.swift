@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// A KServe V2 tensor datatype, and the ONNX Runtime element type it maps to.
@@ -110,3 +111,4 @@ public enum DataType: String, Sendable, Hashable, CaseIterable, CustomStringConv
     /// Whether tensors of this type may be sent and returned as JSON (every type but `BF16`).
     public var supportsJSON: Bool { self != .bf16 }
 }
+#endif

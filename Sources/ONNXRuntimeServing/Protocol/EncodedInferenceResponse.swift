@@ -1,3 +1,4 @@
+#if Server
 /// An inference response ready to send: the JSON object, followed by binary tensor data when any output asked for
 /// it.
 public struct EncodedInferenceResponse: Sendable, Hashable {
@@ -21,3 +22,4 @@ public struct EncodedInferenceResponse: Sendable, Hashable {
         hasBinaryData ? "application/octet-stream" : "application/json"
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 extension InferenceRequest {
     /// Creates a request from parts a transport has already decoded (the gRPC transport does this).
     ///
@@ -48,3 +49,4 @@ extension InferenceRequest.Output {
         self.parameters = parameters
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// A decoded KServe V2 inference request (`$inference_request`), with its binary tensor data.
 ///
 /// Decoding checks only the request's own consistency: JSON structure, known datatypes, non-negative shapes, and
@@ -213,3 +214,4 @@ public struct InferenceRequest: Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// An inference response in transport-neutral form: each output's name, datatype, shape and elements as raw bytes.
 ///
 /// The gRPC transport sends it as `ModelInferResponse` with `raw_output_contents`; the REST transport uses
@@ -45,3 +46,4 @@ public struct InferenceResult: Sendable, Hashable {
         self.outputs = outputs
     }
 }
+#endif

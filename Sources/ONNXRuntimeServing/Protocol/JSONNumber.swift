@@ -1,3 +1,4 @@
+#if Server
 /// A JSON number, kept exact: integer literals as `Int64` or `UInt64`, everything else as `Double`.
 public enum JSONNumber: Sendable, Hashable {
     /// An integer literal that fits in `Int64`.
@@ -40,3 +41,4 @@ public enum JSONNumber: Sendable, Hashable {
         }
     }
 }
+#endif

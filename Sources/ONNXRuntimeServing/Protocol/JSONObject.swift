@@ -1,3 +1,4 @@
+#if Server
 /// A JSON object that keeps its members in the order they were written.
 public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// The members, in order.
@@ -51,3 +52,4 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         }
     }
 }
+#endif

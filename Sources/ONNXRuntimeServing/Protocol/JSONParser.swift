@@ -1,3 +1,4 @@
+#if Server
 /// Parses JSON text into ``JSONValue``, keeping integers exact and limiting nesting depth.
 ///
 /// Besides standard JSON it accepts the tokens `NaN`, `Infinity` and `-Infinity` (as Python's `json` module writes
@@ -355,3 +356,4 @@ public struct JSONParser {
         (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16, uppercase: true)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// A JSON value as the KServe V2 protocol uses it: objects keep their key order, and numbers keep integers exact.
 ///
 /// The protocol carries 64-bit integers (`INT64`, `UINT64` tensors, byte counts) that a `Double` cannot hold, so
@@ -76,3 +77,4 @@ public enum JSONValue: Sendable, Hashable {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// Writes compact JSON into a byte array.
 ///
 /// Floating-point numbers are written with the shortest text that reads back to the same value (`Float` values as
@@ -128,3 +129,4 @@ public struct JSONWriter: Sendable {
         return nil
     }
 }
+#endif

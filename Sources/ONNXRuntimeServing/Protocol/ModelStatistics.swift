@@ -1,3 +1,4 @@
+#if Server
 /// The statistics of one model version (`$model_stat` of Triton's statistics extension).
 public struct ModelStatistics: Sendable, Hashable {
     /// A count and a cumulative duration (`$duration_stat`).
@@ -107,3 +108,4 @@ public struct ModelStatistics: Sendable, Hashable {
         .number(Int64(exactly: value).map(JSONNumber.int) ?? .uint(value))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// One entry of the model repository index (`POST /v2/repository/index`).
 public struct RepositoryIndexEntry: Sendable, Hashable {
     /// The state of a model version.
@@ -41,3 +42,4 @@ public struct RepositoryIndexEntry: Sendable, Hashable {
         return .object(object)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// An error the server reports to a client: a kind that decides the HTTP status, and a message for a person.
 ///
 /// The REST layer sends it as `{"error": "<message>"}` with ``statusCode``.
@@ -66,3 +67,4 @@ public struct ServingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A 500 error.
     public static func `internal`(_ message: String) -> ServingError { ServingError(.internal, message) }
 }
+#endif

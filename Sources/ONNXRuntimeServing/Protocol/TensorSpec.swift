@@ -1,3 +1,4 @@
+#if Server
 /// The name, datatype and shape of a served input or output, as the model metadata reports it.
 public struct TensorSpec: Sendable, Hashable, CustomStringConvertible {
     /// The tensor name.
@@ -35,3 +36,4 @@ public struct TensorSpec: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// Interprets a parsed `config.pbtxt` as a ``ModelConfig``.
 struct ConfigReader {
     typealias Field = TextProtoMessage.Field
@@ -353,3 +354,4 @@ struct ConfigReader {
         ModelConfigError(file: file, line: field.line, column: field.column, message)
     }
 }
+#endif

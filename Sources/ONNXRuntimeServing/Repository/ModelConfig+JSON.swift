@@ -1,3 +1,4 @@
+#if Server
 extension ModelConfig {
     /// The configuration in Triton's JSON form (the model configuration extension's `GET .../config` body): the
     /// protobuf JSON mapping of `ModelConfig`, with proto field names and numbers as JSON numbers.
@@ -95,3 +96,4 @@ extension ModelConfig {
         .number(Int64(exactly: value).map(JSONNumber.int) ?? .uint(value))
     }
 }
+#endif

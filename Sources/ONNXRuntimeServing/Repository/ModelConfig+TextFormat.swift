@@ -1,3 +1,4 @@
+#if Server
 extension ModelConfig {
     /// Parses a `config.pbtxt`.
     ///
@@ -19,3 +20,4 @@ extension ModelConfig {
         return try reader.modelConfig(message, defaultName: defaultName)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// A model's configuration: the subset of Triton's `ModelConfig` (`model_config.proto`) this server understands.
 ///
 /// It is read from `<model>/config.pbtxt` (see ``parse(_:file:defaultName:)``) or, without that file, derived from the model
@@ -142,3 +143,4 @@ public struct ModelConfig: Sendable, Hashable {
         return size
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// A problem in a model configuration (`config.pbtxt`): a syntax error, an unknown or unsupported field, or a value
 /// that does not fit the model, with the line and column where it was found.
 public struct ModelConfigError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -28,3 +29,4 @@ public struct ModelConfigError: Error, Sendable, Hashable, CustomStringConvertib
         return "\(place): \(message)"
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 /// A model location that ``ModelDirectoryLayout/detect(at:)`` cannot serve: missing, empty, ambiguous or unreadable.
 public struct ModelDirectoryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The path that was looked at.
@@ -17,3 +18,4 @@ public struct ModelDirectoryError: Error, Sendable, Hashable, CustomStringConver
     /// The error as `<path> <message>`.
     public var description: String { "\(path) \(message)" }
 }
+#endif

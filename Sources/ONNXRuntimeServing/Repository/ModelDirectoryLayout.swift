@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 
 /// How a model location handed over by a deployment is laid out, such as the `/mnt/models` directory KServe's
@@ -103,3 +104,4 @@ public enum ModelDirectoryLayout: Sendable, Hashable {
         return names.count > 5 ? "\(shown), … \(names.count - 5) more" : shown
     }
 }
+#endif

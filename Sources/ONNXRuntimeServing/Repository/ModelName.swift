@@ -1,3 +1,4 @@
+#if Server
 /// The rules for model names and version numbers, which keep every name a plain directory name inside a
 /// repository.
 ///
@@ -57,3 +58,4 @@ public enum ModelName {
         return "'\(shown)\(text.unicodeScalars.count > 80 ? "…" : "")'"
     }
 }
+#endif

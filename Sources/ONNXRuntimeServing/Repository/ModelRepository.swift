@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 
 /// The model repositories and single-file models a server serves, read from disk.
@@ -171,3 +172,4 @@ public struct ModelRepository: Sendable {
         return "\((path as NSString).lastPathComponent)=\(size)@\(modified)"
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// The inputs and outputs a served model exposes, with KServe V2 datatypes and shapes (`-1` for dynamic
@@ -131,3 +132,4 @@ public struct ModelSignature: Sendable, Hashable {
         return completed
     }
 }
+#endif

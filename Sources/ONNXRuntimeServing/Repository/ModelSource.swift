@@ -1,3 +1,4 @@
+#if Server
 /// Where a model comes from: a directory in a model repository, or a single `.onnx` file.
 public struct ModelSource: Sendable, Hashable, CustomStringConvertible {
     /// The location on disk.
@@ -28,3 +29,4 @@ public struct ModelSource: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+#endif

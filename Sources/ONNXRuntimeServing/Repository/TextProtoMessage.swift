@@ -1,3 +1,4 @@
+#if Server
 /// A message in protobuf text format, as parsed from a `config.pbtxt`: its fields in order, each with the place it
 /// was written.
 ///
@@ -43,3 +44,4 @@ public struct TextProtoMessage: Sendable, Hashable {
         return try parser.parseTopLevel()
     }
 }
+#endif

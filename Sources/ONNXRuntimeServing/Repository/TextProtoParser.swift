@@ -1,3 +1,4 @@
+#if Server
 /// Tokenizer and recursive-descent parser for ``TextProtoMessage``.
 struct TextProtoParser {
     enum TokenKind: Equatable {
@@ -253,3 +254,4 @@ struct TextProtoParser {
         }
     }
 }
+#endif

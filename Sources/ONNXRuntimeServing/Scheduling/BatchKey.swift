@@ -1,3 +1,4 @@
+#if Server
 /// What requests must have in common to share a dynamic batch: the same inputs with the same datatypes and the same
 /// dimensions beyond the batch dimension, and the same requested outputs. Requests with different keys go into
 /// different batches.
@@ -24,3 +25,4 @@ struct BatchKey: Hashable, Sendable {
         outputs = Set(plan.outputs.map(\.spec.name)).sorted()
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Dispatch
 
 /// Runs blocking work (creating ONNX Runtime sessions, reading the repository) on a Dispatch thread, so the
@@ -16,3 +17,4 @@ enum BlockingWork {
         return try result.get()
     }
 }
+#endif

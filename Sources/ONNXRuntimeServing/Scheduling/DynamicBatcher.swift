@@ -1,3 +1,4 @@
+#if Server
 import Dispatch
 import ONNXRuntime
 
@@ -357,3 +358,4 @@ final class DynamicBatcher: Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// The instances (sessions) of one model version, handed out one request at a time, round-robin, with a bounded
@@ -118,3 +119,4 @@ final class InstancePool: Sendable {
     /// Thrown by ``acquire()`` when the queue is full.
     struct QueueFull: Error {}
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Dispatch
 import Logging
 import ONNXRuntime
@@ -231,3 +232,4 @@ public final class LoadedModel: Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Dispatch
 import Foundation
 import ONNXRuntime
@@ -88,3 +89,4 @@ final class ModelInstance: Sendable {
         if slow >= 2, slow * 100 > counted { hadSlowRuns.store(true, ordering: .relaxed) }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Dispatch
 
 /// Monotonic nanosecond timestamps for the statistics.
@@ -13,3 +14,4 @@ enum MonotonicClock {
         return current >= start ? current - start : 0
     }
 }
+#endif

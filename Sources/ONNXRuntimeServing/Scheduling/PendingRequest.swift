@@ -1,3 +1,4 @@
+#if Server
 import Synchronization
 
 /// One request counted in a model's pending-request gauge (`nv_inference_pending_request_count`): counted when it
@@ -22,3 +23,4 @@ final class PendingRequest: Sendable {
         finish()
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// The cancellation of one request, by its deadline (``RequestDeadlines``) or by its caller (task cancellation),
@@ -60,3 +61,4 @@ final class RequestCancellation: Sendable {
         return try await withTaskCancellationHandler(operation: operation) { self.cancel(.cancelled) }
     }
 }
+#endif

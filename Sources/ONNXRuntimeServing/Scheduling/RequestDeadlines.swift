@@ -1,3 +1,4 @@
+#if Server
 import Dispatch
 import ONNXRuntime
 
@@ -106,3 +107,4 @@ final class RequestDeadlines: Sendable {
         }
     }
 }
+#endif

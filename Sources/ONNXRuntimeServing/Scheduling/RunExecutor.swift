@@ -1,3 +1,4 @@
+#if Server
 import Dispatch
 import ONNXRuntime
 
@@ -58,3 +59,4 @@ enum RunExecutor {
         return result
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import ONNXRuntime
 
@@ -72,3 +73,4 @@ final class StatisticsRecorder: Sendable {
         statistics.withLock { $0 }
     }
 }
+#endif

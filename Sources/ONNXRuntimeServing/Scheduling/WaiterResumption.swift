@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// How a request that waited for a busy model instance gets back to its own thread, when the server says how.
@@ -34,3 +35,4 @@ public enum WaiterResumption {
         finder.withLock { $0 }?.current()
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// Tensor data in the binary tensor data extension's form: little-endian, row-major, no padding; `BOOL` one byte per
@@ -96,3 +97,4 @@ enum BinaryTensorData {
         bytes.append(UInt8(truncatingIfNeeded: value >> 24))
     }
 }
+#endif

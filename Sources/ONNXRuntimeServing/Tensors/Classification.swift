@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// Triton's classification extension: an output requested with the parameter `classification: N` comes back as a
@@ -115,3 +116,4 @@ enum Classification {
         return best
     }
 }
+#endif

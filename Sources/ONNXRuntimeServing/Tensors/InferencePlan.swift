@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// An inference request checked against a model's signature, ready to become tensors.
@@ -178,3 +179,4 @@ package struct InferencePlan: Sendable {
         return values
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// Writes an inference response (`$inference_response`): the JSON object, then the binary data of the outputs that
@@ -147,3 +148,4 @@ enum InferenceResponseEncoder {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// Turns a run's outputs into an ``InferenceResult``: every selected output as raw bytes, whatever its
@@ -34,3 +35,4 @@ enum InferenceResultEncoder {
             parameters: plan.request.parameters, outputs: encoded)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// Tensor data given as JSON: layout checks (flat or nested) and conversion of the elements.
@@ -173,3 +174,4 @@ enum JSONTensorData {
         Float16(value).bitPattern
     }
 }
+#endif

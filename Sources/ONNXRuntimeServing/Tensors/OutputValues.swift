@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// The output tensors of one request, looked up by name: what a response encoder reads.
@@ -12,3 +13,4 @@ protocol OutputValues: Sendable {
 extension RunOutputs: OutputValues {}
 
 extension Dictionary: OutputValues where Key == String, Value == ONNXRuntime.Value {}
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// Joins the tensors of several requests along the batch dimension (dimension 0), and splits a batch's outputs back
@@ -99,3 +100,4 @@ enum TensorBatching {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import ONNXRuntime
 
@@ -88,3 +89,4 @@ public enum SkipRule {
         return String(reason.split(separator: "\n").first ?? "")
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import ONNXFormats
 import ONNXRuntime
@@ -214,3 +215,4 @@ extension ProtoValue {
         }
     }
 }
+#endif

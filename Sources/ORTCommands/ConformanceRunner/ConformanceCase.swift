@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Foundation
 
@@ -114,3 +115,4 @@ public struct ConformanceCase: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import ONNXFormats
 import ONNXRuntime
@@ -248,3 +249,4 @@ public struct ConformanceSummary: Sendable {
         public var cases: [CaseResult]
     }
 }
+#endif

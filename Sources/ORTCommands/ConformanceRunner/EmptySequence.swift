@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import ONNXRuntime
 
@@ -65,3 +66,4 @@ enum EmptySequence {
         field(number, Array(text.utf8))
     }
 }
+#endif

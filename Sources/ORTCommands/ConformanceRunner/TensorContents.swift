@@ -1,3 +1,4 @@
+#if Server
 import ONNXRuntime
 
 /// The elements of a tensor in a form that can be compared: every floating-point type decoded exactly to `Double`,
@@ -189,3 +190,4 @@ extension FixedWidthInteger where Self: UnsignedInteger {
         self = result
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -73,3 +74,4 @@ final class ByteCountingProxy: Sendable {
         }
     }
 }
+#endif

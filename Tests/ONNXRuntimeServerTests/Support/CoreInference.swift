@@ -1,3 +1,4 @@
+#if Server && Client
 import ONNXRuntimeServer
 import ONNXRuntimeServing
 import Testing
@@ -65,3 +66,4 @@ enum CoreInference {
         Dictionary(uniqueKeysWithValues: statistics.batches.map { ($0.batchSize, $0.computeInfer.count) })
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import ONNXRuntimeServing
 import Testing
 
@@ -72,3 +73,4 @@ struct DatatypeCase: Sendable, CustomTestStringConvertible {
         }
     }
 }
+#endif

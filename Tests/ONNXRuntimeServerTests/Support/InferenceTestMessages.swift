@@ -1,3 +1,4 @@
+#if Server && Client
 import ContentCoding
 import Foundation
 import HTTPTypes
@@ -192,3 +193,4 @@ struct InferenceTestResponse: Sendable {
     /// The `error` message.
     var errorMessage: String { json["error"]?.stringValue ?? "<no error: \(json.jsonText)>" }
 }
+#endif

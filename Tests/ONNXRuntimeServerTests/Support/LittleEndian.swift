@@ -1,3 +1,4 @@
+#if Server && Client
 import ONNXRuntimeServing
 
 /// Little-endian bytes of fixed-width values, and BYTES elements in the binary extension's form.
@@ -47,3 +48,4 @@ extension JSONValue {
     /// The elements of a JSON array as integers.
     var int64s: [Int64] { arrayValue?.compactMap(\.int64Value) ?? [] }
 }
+#endif

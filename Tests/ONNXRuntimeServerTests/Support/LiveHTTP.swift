@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import ONNXRuntimeServing
 import Synchronization
@@ -89,3 +90,4 @@ final class OutputCollector: Sendable {
         return nil
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 /// A parsed Prometheus text exposition (format 0.0.4): samples by series, and the HELP and TYPE of each metric.
 struct PrometheusText: Sendable {
     /// Values by series, written `name{label="value",...}` with the labels sorted by name (or `name` alone).
@@ -58,3 +59,4 @@ struct PrometheusText: Sendable {
         return key(name, labels)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 
 #if canImport(Glibc)
@@ -95,3 +96,4 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -126,3 +127,4 @@ actor SharedServer {
         return try await task.value
     }
 }
+#endif

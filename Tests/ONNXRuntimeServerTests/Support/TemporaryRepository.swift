@@ -1,3 +1,4 @@
+#if Server && Client
 import Foundation
 
 /// A model repository in a temporary directory.
@@ -47,3 +48,4 @@ final class TemporaryRepository: Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+#endif

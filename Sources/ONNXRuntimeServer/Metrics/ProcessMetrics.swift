@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 
 #if canImport(Glibc)
@@ -96,3 +97,4 @@ enum ProcessMetrics {
         return nil
     }
 }
+#endif
