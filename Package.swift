@@ -226,6 +226,29 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "ContentCodingTests",
+            dependencies: ["ContentCoding", guarded("NIOCore", "swift-nio", networkTraits)],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "ONNXRuntimeServingTests",
+            dependencies: ["ONNXRuntimeServing", "ONNXRuntime"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "ONNXRuntimeServingGRPCTests",
+            dependencies: [
+                "ONNXRuntimeServingGRPC", "ONNXRuntimeServing", "KServeGRPCProtocol",
+                guarded("SwiftProtobuf", "swift-protobuf", serverTrait),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "ONNXRuntimeClientTests",
+            dependencies: ["ONNXRuntimeClient"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "ORTCommandsTests",
             dependencies: [
                 "ORTCommands", "ONNXRuntime", "ONNXFormats", "ONNXRuntimeServer", "ONNXRuntimeServing",

@@ -47,7 +47,7 @@ for sanitizer in "${which[@]}"; do
             # --no-parallel: the timing tests (queue full, timeouts, client pools) run 2-3 times slower under ASan and
             # flaked when run side by side on a busy machine; one at a time the whole run takes about as long.
             swift test --skip-build --enable-all-traits --no-parallel --sanitize=address --scratch-path .build-asan-all \
-                --filter "ONNXRuntimeServerTests|ORTCommandsTests" 2>&1 | tee "$log" || true
+                --filter "ONNXRuntimeServerTests|ONNXRuntimeServingTests|ONNXRuntimeServingGRPCTests|ONNXRuntimeClientTests|ContentCodingTests|ORTCommandsTests" 2>&1 | tee "$log" || true
             check_log "$log" "ERROR: AddressSanitizer" AddressSanitizer
             ;;
         thread)

@@ -1,4 +1,4 @@
-#if Server && Client
+#if Server
 import ONNXRuntime
 import Testing
 
@@ -91,7 +91,7 @@ struct RequestDeadlineTests {
 
     @Test("an instance runs on its queue until 8 runs average at most 200 µs, and goes back when runs slow down")
     func runPlacement() throws {
-        let session = try Session(path: ServerFixtures.model("add_f32"))
+        let session = try Session(path: TestFiles.model("add_f32"))
         let instance = ModelInstance(session: session, label: "test")
         #expect(!instance.runsInline)
         for _ in 0..<7 { instance.record(runNanoseconds: 20_000) }
@@ -111,7 +111,7 @@ struct RequestDeadlineTests {
 
     @Test("runs longer than 2 ms, two and over 1% of the runs, keep an instance on its queue for good")
     func slowRunsAreSticky() throws {
-        let session = try Session(path: ServerFixtures.model("add_f32"))
+        let session = try Session(path: TestFiles.model("add_f32"))
         let instance = ModelInstance(session: session, label: "test")
         for _ in 0..<8 { instance.record(runNanoseconds: 10_000) }
         #expect(instance.runsInline)
@@ -129,7 +129,7 @@ struct RequestDeadlineTests {
 
     @Test("a long first run, or a rare run that waited for a core, does not keep an instance on its queue")
     func rareSlowRunsAreNotSticky() throws {
-        let session = try Session(path: ServerFixtures.model("add_f32"))
+        let session = try Session(path: TestFiles.model("add_f32"))
         let instance = ModelInstance(session: session, label: "test")
         // ONNX Runtime's first run sets up memory: 5 ms, then 7 runs of 10 µs; these 8 are not counted.
         instance.record(runNanoseconds: 5_000_000)

@@ -1,4 +1,4 @@
-#if Server && Client
+#if Client
 import ONNXRuntimeClient
 import Testing
 

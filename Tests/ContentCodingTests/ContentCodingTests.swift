@@ -1,4 +1,4 @@
-#if Server && Client
+#if Client || Server
 import ContentCoding
 import NIOCore
 import Testing

@@ -1,4 +1,4 @@
-#if Server && Client
+#if Server
 import Foundation
 import KServeGRPCProtocol
 import ONNXRuntimeServing
@@ -11,7 +11,7 @@ import Testing
 /// `ModelInferRequest` messages, or the fuzzer would start from garbage. Expected bytes are written out by hand.
 @Suite("gRPC request decoder and its fuzz seeds")
 struct GRPCInferRequestDecoderTests {
-    static let corpus = ServerFixtures.root.appendingPathComponent("Fuzz/Corpus/grpc-infer-request")
+    static let corpus = TestFiles.root.appendingPathComponent("Fuzz/Corpus/grpc-infer-request")
 
     static func seed(_ name: String) throws -> Inference_ModelInferRequest {
         try Inference_ModelInferRequest(serializedBytes: [UInt8](Data(contentsOf: corpus.appendingPathComponent(name))))

@@ -1,4 +1,4 @@
-#if Server && Client
+#if Server
 import ONNXRuntimeServing
 import Testing
 
