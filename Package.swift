@@ -21,6 +21,8 @@ let package = Package(
         .executable(name: "ort", targets: ["ort"]),
         .executable(name: "Basic", targets: ["Basic"]),
         .executable(name: "MNIST", targets: ["MNIST"]),
+        // `swift package install-onnxruntime`: the pinned runtime into .ort/lib/ of the package it runs in.
+        .plugin(name: "install-onnxruntime", targets: ["InstallRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -180,6 +182,21 @@ let package = Package(
             exclude: ["train.py", "README.md", "mnist-mlp.onnx", "sample"],
             swiftSettings: strictSwift
         ),
+        // Runs scripts/install-runtime.sh with the consuming package's .ort/ as the destination, so that a
+        // package depending on this one installs the runtime with one command.
+        .plugin(
+            name: "InstallRuntime",
+            capability: .command(
+                intent: .custom(
+                    verb: "install-onnxruntime",
+                    description: "Install the ONNX Runtime library swift-onnxruntime pins into .ort/lib/"),
+                permissions: [
+                    .allowNetworkConnections(
+                        scope: .all(), reason: "Downloads the onnxruntime wheel from PyPI with pip"),
+                    .writeToPackageDirectory(reason: "Puts the ONNX Runtime library into .ort/lib/ of this package"),
+                ]),
+            path: "Plugins/InstallRuntime"
+        ),
         .testTarget(
             name: "ONNXRuntimeTests",
             dependencies: [
@@ -235,10 +252,12 @@ let package = Package(
 if Context.environment["ORT_CORE_ONLY"] == "1" {
     let core: Set<String> = [
         "CONNXRuntime", "CThreadSanitizer", "CZlib", "ONNXRuntime", "ONNXFormats", "Basic", "MNIST", "ONNXRuntimeTests",
-        "ONNXFormatsTests",
+        "ONNXFormatsTests", "InstallRuntime",
     ]
     package.targets.removeAll { !core.contains($0.name) }
-    package.products.removeAll { !["ONNXRuntime", "ONNXFormats", "Basic", "MNIST"].contains($0.name) }
+    package.products.removeAll {
+        !["ONNXRuntime", "ONNXFormats", "Basic", "MNIST", "install-onnxruntime"].contains($0.name)
+    }
     package.dependencies.removeAll { dependency in
         if case .sourceControl(_, let location, _) = dependency.kind { return !location.hasSuffix("/swift-log") }
         return false
