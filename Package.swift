@@ -37,6 +37,8 @@ let package = Package(
         .executable(name: "ort", targets: ["ort"]),
         .executable(name: "Basic", targets: ["Basic"]),
         .executable(name: "MNIST", targets: ["MNIST"]),
+        // `swift package install-onnxruntime`: the pinned runtime into .ort/lib/ of the package it runs in.
+        .plugin(name: "install-onnxruntime", targets: ["InstallRuntime"]),
     ],
     traits: [
         .trait(name: "Client", description: "The ONNXRuntimeClient library: REST and gRPC clients for KServe V2 servers."),
@@ -205,10 +207,25 @@ let package = Package(
         ),
         .executableTarget(
             name: "MNIST",
-            dependencies: ["ONNXRuntime"],
+            dependencies: ["ONNXRuntime", "CZlib"],
             path: "Examples/MNIST",
             exclude: ["train.py", "README.md", "mnist-mlp.onnx", "sample"],
             swiftSettings: strictSwift
+        ),
+        // Runs scripts/install-runtime.sh with the consuming package's .ort/ as the destination, so that a
+        // package depending on this one installs the runtime with one command.
+        .plugin(
+            name: "InstallRuntime",
+            capability: .command(
+                intent: .custom(
+                    verb: "install-onnxruntime",
+                    description: "Install the ONNX Runtime library swift-onnxruntime pins into .ort/lib/"),
+                permissions: [
+                    .allowNetworkConnections(
+                        scope: .all(), reason: "Downloads the onnxruntime wheel from PyPI with pip"),
+                    .writeToPackageDirectory(reason: "Puts the ONNX Runtime library into .ort/lib/ of this package"),
+                ]),
+            path: "Plugins/InstallRuntime"
         ),
         .testTarget(
             name: "ONNXRuntimeTests",

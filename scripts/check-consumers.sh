@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds throw-away packages that depend on this one as a user's package would, and checks what each resolves:
 #   library: products ONNXRuntime and ONNXFormats, default traits -> this package and swift-log, nothing else;
-#            it is built and run (an Add model, computed by hand);
+#            the install-onnxruntime plugin installs its runtime, and it is built and run without ORT_DYLIB_PATH
+#            (an Add model, sums worked out by hand; the runtime must come from the consumer's own .ort/lib);
 #   client:  product ONNXRuntimeClient with the Client trait -> no Hummingbird, no server package, and the product's
 #            targets do not include the ONNX Runtime binding.
 # Usage: scripts/check-consumers.sh [--keep]   (--keep leaves the consumers in .consumers/ for a look)
+# Environment: ORT_INSTALL_FROM, a downloaded onnxruntime wheel or a libonnxruntime.so.<version> for the plugin to
+# install instead of downloading (see scripts/install-runtime.sh); CI passes the runtime the tests just used.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/.consumers"
@@ -38,23 +41,42 @@ MANIFEST
 
 identity="$(basename "$root" | tr '[:upper:]' '[:lower:]')"
 
-# The library alone.
+# The library alone: resolved, its runtime installed with the install-onnxruntime plugin, built, and run with
+# ORT_DYLIB_PATH unset, from its package folder and from elsewhere.
 consumer library "" '.product(name: "ONNXRuntime", package: "'"$(basename "$root")"'"), .product(name: "ONNXFormats", package: "'"$(basename "$root")"'")' '
 import ONNXFormats
 import ONNXRuntime
 
-let session = try Session(path: CommandLine.arguments[1])
-let a = try Tensor<Float>([1, 2, 3, 4, 5, 6], shape: [2, 3])
-let b = try Tensor<Float>([10, 20, 30, 40, 50, 60], shape: [2, 3])
-print(try session.run(["A": a, "B": b]).tensor("C", of: Float.self).scalars)'
+let model = CommandLine.arguments.dropFirst().first ?? "add_f32.onnx"
+let session = try Session(path: model, options: SessionOptions(intraOpThreads: 1))
+let a = try Tensor<Float>([1.5, -2, 3.25, 0, 10, -0.5], shape: [2, 3])
+let b = try Tensor<Float>([0.25, 4, -1, 7, 0.125, 0.5], shape: [2, 3])
+let c = try session.run(["A": a, "B": b]).tensor("C", of: Float.self)
+print("runtime: \(try RuntimeLibrary.info.path)")
+print("C \(c.shape) = \(c.scalars)")'
 library="$(resolved "$work/library")"
 echo "library consumer resolves $(echo "$library" | wc -l) packages: $(echo $library)"
 [[ "$library" == "$(printf '%s\n' "$identity" swift-log | sort)" ]] || fail "the library should resolve only $identity and swift-log"
-(cd "$work/library" && swift build -q) || fail "the library consumer does not build"
-export ORT_DYLIB_PATH="${ORT_DYLIB_PATH:-$(ls "$root"/.ort/lib/libonnxruntime.so.* | head -1)}"
-sum="$("$work/library/.build/debug/App" "$root/Tests/Models/add_f32.onnx")"
-[[ "$sum" == "[11.0, 22.0, 33.0, 44.0, 55.0, 66.0]" ]] || fail "the library consumer printed '$sum'"
-echo "library consumer built and ran: $sum"
+cp "$root/Tests/Models/add_f32.onnx" "$work/library/"
+(
+    cd "$work/library"
+    unset ORT_DYLIB_PATH
+    # ORT_INSTALL_FROM (a wheel or a libonnxruntime.so.<version>) lets the plugin copy instead of downloading.
+    [[ -z "${ORT_INSTALL_FROM:-}" ]] || export ORT_INSTALL_FROM="$(readlink -f "$ORT_INSTALL_FROM")"
+    swift package --allow-writing-to-package-directory --allow-network-connections all install-onnxruntime \
+        >install.log 2>&1 || { tail -20 install.log >&2; fail "swift package install-onnxruntime failed"; }
+    swift build -q >build.log 2>&1 || { tail -20 build.log >&2; fail "the library consumer does not build"; }
+    # By hand: [1.5, -2, 3.25, 0, 10, -0.5] + [0.25, 4, -1, 7, 0.125, 0.5].
+    expected="C [2, 3] = [1.75, 2.0, 2.25, 7.0, 10.125, 0.0]"
+    installed="$(readlink -f .ort/lib/libonnxruntime.so)"
+    here="$(.build/debug/App)" || fail "the library consumer failed: $here"
+    elsewhere="$(cd / && "$work/library/.build/debug/App" "$work/library/add_f32.onnx")" || fail "run from /: $elsewhere"
+    for output in "$here" "$elsewhere"; do
+        grep -qxF "$expected" <<<"$output" || fail "expected '$expected', got: $output"
+        grep -qxF "runtime: $installed" <<<"$output" || fail "the runtime should come from $installed: $output"
+    done
+    echo "library consumer installed its runtime with the plugin, built and ran: $expected"
+)
 
 # The client alone.
 consumer client ', traits: ["Client"]' '.product(name: "ONNXRuntimeClient", package: "'"$(basename "$root")"'")' '

@@ -3,7 +3,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-paths=(Package.swift Sources Tests Examples Fuzz/Package.swift Fuzz/Sources)
+paths=(Package.swift Sources Tests Examples Plugins Fuzz/Package.swift Fuzz/Sources)
 if [[ "${1:-}" == "--lint" ]]; then
     swift format lint --strict --recursive --parallel "${paths[@]}"
 else

@@ -44,6 +44,8 @@ public final class InferenceClient: Sendable {
     let httpClient: HTTPClient
     let ownsHTTPClient: Bool
     let logger: Logger
+    /// Why the TLS files given to the initializer cannot be used; every request throws it.
+    let setupError: ClientError?
 
     /// Creates a client.
     /// - Parameters:
@@ -57,7 +59,9 @@ public final class InferenceClient: Sendable {
     ///   - compression: Compress inference requests with it (`Content-Encoding`) and ask for compressed answers
     ///     (`Accept-Encoding`); `nil` (the default) for neither.
     ///   - tls: For an `https` URL: the authorities to trust and a client certificate, when the system's trust
-    ///     store and no certificate will not do. Used only when the client creates its own HTTP client.
+    ///     store and no certificate will not do. Used only when the client creates its own HTTP client. The files
+    ///     are read here; when one cannot be read or holds no PEM certificate or key, every request fails with
+    ///     ``ClientError/Code/transport`` naming the file.
     ///   - logger: Where requests are logged (at `debug` level) and handed to AsyncHTTPClient.
     public init(
         baseURL: String,
@@ -77,26 +81,52 @@ public final class InferenceClient: Sendable {
         self.maxResponseBytes = maxResponseBytes
         self.compression = compression
         self.logger = logger
+        var setupError: ClientError?
         if let httpClient {
             self.httpClient = httpClient
             self.ownsHTTPClient = false
         } else if let tls {
             var configuration = HTTPClient.Configuration()
-            configuration.tlsConfiguration = Self.tlsConfiguration(tls)
+            do throws(ClientError) {
+                configuration.tlsConfiguration = try Self.tlsConfiguration(tls)
+            } catch {
+                setupError = error
+            }
             self.httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
             self.ownsHTTPClient = true
         } else {
             self.httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
             self.ownsHTTPClient = true
         }
+        self.setupError = setupError
     }
 
-    private static func tlsConfiguration(_ tls: ClientTLS) -> TLSConfiguration {
+    /// The TLS configuration of `tls`, with its files read now.
+    /// - Throws: ``ClientError/Code/transport`` naming the file that cannot be read or holds no usable PEM.
+    static func tlsConfiguration(_ tls: ClientTLS) throws(ClientError) -> TLSConfiguration {
+        func load<T>(_ what: String, _ path: String, _ read: (String) throws -> T) throws(ClientError) -> T {
+            do {
+                return try read(path)
+            } catch {
+                throw ClientError(
+                    code: .transport, message: "cannot read the TLS \(what) '\(path)': \(error)", underlying: error)
+            }
+        }
+        func certificates(_ what: String, _ path: String) throws(ClientError) -> [NIOSSLCertificate] {
+            let certificates = try load(what, path, NIOSSLCertificate.fromPEMFile)
+            guard !certificates.isEmpty else {
+                throw ClientError(code: .transport, message: "the TLS \(what) '\(path)' holds no PEM certificate")
+            }
+            return certificates
+        }
         var configuration = TLSConfiguration.makeClientConfiguration()
-        if let file = tls.trustRootsFile { configuration.trustRoots = .file(file) }
+        if let file = tls.trustRootsFile {
+            configuration.trustRoots = .certificates(try certificates("trust roots file", file))
+        }
         if let chain = tls.certificateChainFile, let key = tls.privateKeyFile {
-            configuration.certificateChain = [.file(chain)]
-            configuration.privateKey = .file(key)
+            configuration.certificateChain = try certificates("certificate chain file", chain).map { .certificate($0) }
+            let privateKey = try load("private key file", key) { try NIOSSLPrivateKey(file: $0, format: .pem) }
+            configuration.privateKey = .privateKey(privateKey)
         }
         if !tls.verifiesHostname { configuration.certificateVerification = .noHostnameVerification }
         return configuration
@@ -387,6 +417,7 @@ public final class InferenceClient: Sendable {
     func send(
         _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: [UInt8]? = nil
     ) async throws(ClientError) -> RawResponse {
+        if let setupError { throw setupError }
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }

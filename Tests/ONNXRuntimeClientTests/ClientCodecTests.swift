@@ -36,7 +36,8 @@ import Testing
         _ text: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
     ) {
         guard let error = clientError(body) else { return }
-        guard case .decoding(let message) = error else {
+        let message = error.message
+        guard error.code == .decoding else {
             Issue.record("expected a decoding error, got \(error)", sourceLocation: sourceLocation)
             return
         }
@@ -48,7 +49,8 @@ import Testing
         _ text: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
     ) {
         guard let error = clientError(body) else { return }
-        guard case .invalidRequest(let message) = error else {
+        let message = error.message
+        guard error.code == .invalidRequest else {
             Issue.record("expected an invalid-request error, got \(error)", sourceLocation: sourceLocation)
             return
         }

@@ -83,10 +83,11 @@ enum ClientChecks {
         _ statuses: Set<Int>, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
     ) async -> String {
         guard let error = await Self.clientError(sourceLocation: sourceLocation, body) else { return "" }
-        guard case .server(let status, let message) = error else {
+        guard error.code == .server, let status = error.status else {
             Issue.record("expected a server error, got \(error)", sourceLocation: sourceLocation)
             return ""
         }
+        let message = error.message
         #expect(statuses.contains(status), "\(status): \(message)", sourceLocation: sourceLocation)
         #expect(!message.isEmpty, sourceLocation: sourceLocation)
         return message
@@ -468,7 +469,7 @@ struct ClientEndToEndTests {
             let error = await ClientChecks.clientError {
                 try await client.infer(model: "identity_float32", inputs: [x])
             }
-            guard case .invalidRequest? = error else {
+            guard error?.code == .invalidRequest else {
                 Issue.record("expected invalidRequest, got \(String(describing: error))")
                 return
             }
@@ -579,7 +580,7 @@ struct ClientRepositoryTests {
                 try await client.isServerLive()
             }
         }
-        guard case .transport? = error else {
+        guard error?.code == .transport else {
             Issue.record("expected a transport error, got \(String(describing: error))")
             return
         }
@@ -592,7 +593,7 @@ struct ClientRepositoryTests {
         #expect(try await client.isServerLive())
         try await client.shutdown()
         let error = await ClientChecks.clientError { try await client.isServerLive() }
-        guard case .transport? = error else {
+        guard error?.code == .transport else {
             Issue.record("expected a transport error after shutdown, got \(String(describing: error))")
             return
         }

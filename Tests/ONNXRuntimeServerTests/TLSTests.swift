@@ -159,5 +159,28 @@ struct TLSTests {
         }
         #expect(error?.description.contains(words) == true, "\(error?.description ?? "")")
     }
+
+    @Test(
+        "the REST client refuses unusable TLS files on its first request, naming the file",
+        arguments: [
+            ("missing-ca.pem", nil, nil, "cannot read the TLS trust roots file", "missing-ca.pem"),
+            ("server-key.pem", nil, nil, "cannot read the TLS trust roots file", "server-key.pem"),
+            ("ca.pem", "missing.pem", "client-key.pem", "cannot read the TLS certificate chain file", "missing.pem"),
+            ("ca.pem", "client.pem", "client.pem", "cannot read the TLS private key file", "client.pem"),
+        ] as [(String, String?, String?, String, String)])
+    func clientBadFiles(roots: String, chain: String?, key: String?, words: String, file: String) async {
+        let tls = ClientTLS(
+            trustRootsFile: Self.file(roots), certificateChainFile: chain.map(Self.file),
+            privateKeyFile: key.map(Self.file))
+        // Port 1: nothing listens there, and the request must fail before connecting anyway.
+        let error = await ClientChecks.clientError {
+            try await InferenceClient.withClient(baseURL: "https://127.0.0.1:1", timeout: Self.failFast, tls: tls) {
+                try await $0.isServerLive()
+            }
+        }
+        #expect(error?.code == .transport)
+        #expect(error?.message.contains(words) == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains(Self.file(file)) == true, "\(error?.message ?? "")")
+    }
 }
 #endif

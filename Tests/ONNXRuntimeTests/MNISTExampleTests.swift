@@ -166,4 +166,85 @@ import Testing
         #expect(result.stdout.contains("Confusion matrix"))
         #expect(result.stdout.contains("(--min-accuracy): OK"))
     }
+
+    // MARK: - gzip
+
+    /// `bytes` as one gzip member of stored (uncompressed) DEFLATE blocks, written by hand from RFC 1951 and 1952
+    /// with a bitwise CRC-32, so that the example's zlib reader is checked against an independent writer.
+    static func storedGzip(_ bytes: [UInt8]) -> [UInt8] {
+        var crc: UInt32 = 0xffff_ffff
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xedb8_8320 : crc >> 1 }
+        }
+        crc = ~crc
+        func littleEndian(_ value: UInt32, _ count: Int) -> [UInt8] {
+            (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+        }
+        var out: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]  // no flags, no time, unknown OS
+        var start = 0
+        repeat {
+            let count = min(65535, bytes.count - start)
+            let last: UInt8 = start + count == bytes.count ? 1 : 0
+            out += [last] + littleEndian(UInt32(count), 2) + littleEndian(UInt32(~UInt16(count)), 2)
+            out += bytes[start..<(start + count)]
+            start += count
+        } while start < bytes.count
+        return out + littleEndian(crc, 4) + littleEndian(UInt32(bytes.count), 4)
+    }
+
+    /// Runs the example on the sample's images and a labels file `labels.gz`; returns its exit status, output and
+    /// error output.
+    static func runWithGzipLabels(_ labels: [UInt8]) throws
+        -> (status: Int32, stdout: String, stderr: String, path: String)
+    {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(
+            at: sample.appendingPathComponent("t10k-images.idx3-ubyte"),
+            to: directory.appendingPathComponent("t10k-images.idx3-ubyte"))
+        let path = directory.appendingPathComponent("t10k-labels.idx1-ubyte.gz").path
+        try Data(labels).write(to: URL(fileURLWithPath: path))
+        let result = try Fixtures.run(executable, ["--data", directory.path, "--min-accuracy", "0.98"])
+        return (result.status, result.stdout, result.stderr, path)
+    }
+
+    /// The sample's labels as two gzip members one after the other, then a few zero bytes of padding: read as the
+    /// plain file is.
+    @Test func exampleReadsMultiMemberGzip() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "swift test builds MNIST")
+        let labels = [UInt8](try Data(contentsOf: Self.sample.appendingPathComponent("t10k-labels.idx1-ubyte")))
+        #expect(labels.count == 8 + 200)
+        let gzip = Self.storedGzip(Array(labels[..<100])) + Self.storedGzip(Array(labels[100...])) + [0, 0, 0]
+        let result = try Self.runWithGzipLabels(gzip)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let expected = try Self.expected()
+        #expect(result.stdout.contains("\(expected.correct) right, \(200 - expected.correct) wrong"))
+    }
+
+    /// Damaged gzip files are refused in one line naming the file and what is wrong: a changed CRC-32, an invalid
+    /// block type, a file cut short, a member followed by other data.
+    @Test(arguments: [
+        ("crc", "corrupt gzip data: incorrect data check"),
+        ("block type", "corrupt gzip data: invalid block type"),
+        ("truncated", "gzip data is truncated (the compressed stream ends early)"),
+        ("header only", "gzip data is truncated (the compressed stream ends early)"),
+        ("trailing", "unexpected data after the end of the gzip stream (3 bytes)"),
+    ])
+    func exampleRefusesDamagedGzip(damage: String, message: String) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "swift test builds MNIST")
+        let labels = [UInt8](try Data(contentsOf: Self.sample.appendingPathComponent("t10k-labels.idx1-ubyte")))
+        var gzip = Self.storedGzip(labels)
+        switch damage {
+        case "crc": gzip[gzip.count - 8] ^= 0x01  // first byte of the CRC-32
+        case "block type": gzip[10] = 0x07  // BFINAL 1, BTYPE 11 (reserved)
+        case "truncated": gzip = Array(gzip[..<(gzip.count / 2)])
+        case "header only": gzip = Array(gzip[..<10])
+        default: gzip += [0x42, 0x42, 0x42]
+        }
+        let result = try Self.runWithGzipLabels(gzip)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "error: \(result.path): \(message)\n")
+    }
 }

@@ -16,8 +16,9 @@ import Foundation
 ///
 /// 1. a path given to ``load(from:)``;
 /// 2. the `ORT_DYLIB_PATH` environment variable;
-/// 3. the project-local install made by `scripts/install-runtime.sh` (`.ort/lib/`), looked for above the current
-///    directory, above the running executable, and in this package's checkout;
+/// 3. the project-local install made by `scripts/install-runtime.sh`, or in a package that depends on this one by
+///    `swift package install-onnxruntime` (`.ort/lib/`), looked for above the current directory, above the running
+///    executable, and in this package's checkout;
 /// 4. a Python `onnxruntime` package on the machine (`onnxruntime/capi/libonnxruntime.so.*`);
 /// 5. `libonnxruntime.so` on the system loader path.
 ///
@@ -27,8 +28,9 @@ public enum RuntimeLibrary {
     static let libraryName = "libonnxruntime.so"
     /// The command a user runs to install the runtime into the project.
     public static let installHint =
-        "install it with `scripts/install-runtime.sh` (a project-local copy in .ort/), or set ORT_DYLIB_PATH to a "
-        + "libonnxruntime.so"
+        "install it with `scripts/install-runtime.sh` (a project-local copy in .ort/; in a package that depends on "
+        + "swift-onnxruntime: `swift package --allow-writing-to-package-directory --allow-network-connections all "
+        + "install-onnxruntime`), or set ORT_DYLIB_PATH to a libonnxruntime.so"
 
     private static let state = Locked<API?>(nil)
 

@@ -8,7 +8,7 @@ extension ServingError {
     /// `UNAVAILABLE`, a request over the size limit `RESOURCE_EXHAUSTED`, an unknown coding `UNIMPLEMENTED`, missing
     /// or wrong credentials `UNAUTHENTICATED` or `PERMISSION_DENIED`, and a failure inside the server `INTERNAL`.
     public var grpcCode: RPCError.Code {
-        switch kind {
+        switch kind.known {
         case .badRequest: .invalidArgument
         case .unauthorized: .unauthenticated
         case .forbidden: .permissionDenied

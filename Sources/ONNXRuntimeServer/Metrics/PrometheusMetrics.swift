@@ -52,12 +52,14 @@ private struct HelpTextFactory: MetricsFactory {
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         guard let help = helpTexts[label] else { return plain.makeCounter(label: label, dimensions: dimensions) }
-        return registry.makeCounter(name: label, labels: dimensions, help: help)
+        return registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: label, unitName: "", helpText: help), labels: dimensions)
     }
 
     func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
         guard let help = helpTexts[label] else { return plain.makeMeter(label: label, dimensions: dimensions) }
-        return registry.makeGauge(name: label, labels: dimensions, help: help)
+        return registry.makeGauge(
+            descriptor: MetricNameDescriptor(metricName: label, unitName: "", helpText: help), labels: dimensions)
     }
 
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {

@@ -4,23 +4,74 @@
 /// The REST layer sends it as `{"error": "<message>"}` with ``statusCode``.
 public struct ServingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure happened; each kind has one HTTP status.
-    public enum Kind: Sendable, Hashable {
+    ///
+    /// A struct rather than an enum so that later versions can add kinds without breaking an exhaustive `switch`
+    /// in your code: compare with `==` (`error.kind == .notFound`), or `switch` with a `default` case.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        /// The kinds this version knows. `package` so that the servers in this package can map every kind
+        /// exhaustively (a new kind then fails their build instead of falling through a `default`).
+        package enum Known: Sendable, Hashable {
+            case badRequest
+            case unauthorized
+            case forbidden
+            case notFound
+            case payloadTooLarge
+            case unsupportedMediaType
+            case `internal`
+            case unavailable
+        }
+
+        /// The kind as an enum, for exhaustive switches inside this package.
+        package let known: Known
+
+        private init(_ known: Known) {
+            self.known = known
+        }
+
         /// The request is malformed or does not fit the model (400).
-        case badRequest
+        public static let badRequest = Kind(.badRequest)
         /// A protected endpoint was called without credentials (401).
-        case unauthorized
+        public static let unauthorized = Kind(.unauthorized)
         /// A protected endpoint was called with wrong credentials, or is disabled (403).
-        case forbidden
+        public static let forbidden = Kind(.forbidden)
         /// No such model, version or endpoint (404).
-        case notFound
+        public static let notFound = Kind(.notFound)
         /// The request body is larger than the server accepts (413).
-        case payloadTooLarge
+        public static let payloadTooLarge = Kind(.payloadTooLarge)
         /// The request body is in a content coding the server does not decode (415).
-        case unsupportedMediaType
+        public static let unsupportedMediaType = Kind(.unsupportedMediaType)
         /// Something failed inside the server or ONNX Runtime (500).
-        case `internal`
+        public static let `internal` = Kind(.internal)
         /// The server or model is not ready, the model's queue is full, or the request timed out (503).
-        case unavailable
+        public static let unavailable = Kind(.unavailable)
+
+        /// The HTTP status code of the kind.
+        public var statusCode: Int {
+            switch known {
+            case .badRequest: 400
+            case .unauthorized: 401
+            case .forbidden: 403
+            case .notFound: 404
+            case .payloadTooLarge: 413
+            case .unsupportedMediaType: 415
+            case .internal: 500
+            case .unavailable: 503
+            }
+        }
+
+        /// The kind's name in words, e.g. `bad request`.
+        public var description: String {
+            switch known {
+            case .badRequest: "bad request"
+            case .unauthorized: "unauthorized"
+            case .forbidden: "forbidden"
+            case .notFound: "not found"
+            case .payloadTooLarge: "payload too large"
+            case .unsupportedMediaType: "unsupported media type"
+            case .internal: "internal error"
+            case .unavailable: "unavailable"
+            }
+        }
     }
 
     /// What kind of failure happened.
@@ -35,18 +86,7 @@ public struct ServingError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The HTTP status code for the kind.
-    public var statusCode: Int {
-        switch kind {
-        case .badRequest: 400
-        case .unauthorized: 401
-        case .forbidden: 403
-        case .notFound: 404
-        case .payloadTooLarge: 413
-        case .unsupportedMediaType: 415
-        case .internal: 500
-        case .unavailable: 503
-        }
-    }
+    public var statusCode: Int { kind.statusCode }
 
     /// The body the protocol prescribes for errors: `{"error": "<message>"}`.
     public var jsonBody: [UInt8] {
