@@ -68,12 +68,21 @@ let package = Package(
             dependencies: ["ONNXRuntime"],
             swiftSettings: strictSwift
         ),
-        // Serving core, transport-independent: KServe V2 protocol model, Triton-style model repository and config,
-        // request validation, scheduling, limits and statistics.
+        // The KServe V2 protocol model, written once for the serving core and the client: datatypes, the JSON reader
+        // and writer, metadata, statistics, the binary tensor data layout and the typed gRPC contents. No runtime,
+        // no networking.
+        .target(
+            name: "KServeProtocol",
+            dependencies: ["KServeGRPCProtocol"],
+            swiftSettings: strictSwift
+        ),
+        // Serving core, transport-independent: requests over the KServe V2 protocol model, Triton-style model
+        // repository and config, request validation, scheduling, limits and statistics.
         .target(
             name: "ONNXRuntimeServing",
             dependencies: [
                 "ONNXRuntime",
+                "KServeProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -133,6 +142,7 @@ let package = Package(
         .target(
             name: "ONNXRuntimeClient",
             dependencies: [
+                "KServeProtocol",
                 "KServeGRPCProtocol",
                 "ContentCoding",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -183,6 +193,7 @@ let package = Package(
             name: "ONNXRuntimeTests",
             dependencies: [
                 "ONNXRuntime",
+                "KServeProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -220,6 +231,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "KServeProtocolTests",
+            dependencies: ["KServeProtocol"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "ONNXFormatsTests",
             dependencies: ["ONNXFormats", "ONNXRuntime"],
             exclude: ["Fixtures"],
@@ -229,17 +245,22 @@ let package = Package(
 )
 
 // `ORT_CORE_ONLY=1` narrows the package to the library, its file formats and their examples and tests, without the
-// server, the client, the command line and their network dependencies. scripts/leak-check.sh uses it so that the
+// server, the client, the command line and their network dependencies (the protocol model stays: the runtime's tests
+// read their case files with its JSON reader; it needs SwiftProtobuf and GRPCCore, but no SwiftNIO). scripts/leak-check.sh uses it so that the
 // AddressSanitizer build does not have to compile SwiftNIO, Hummingbird and BoringSSL a second time.
 if Context.environment["ORT_CORE_ONLY"] == "1" {
     let core: Set<String> = [
         "CONNXRuntime", "CThreadSanitizer", "ONNXRuntime", "ONNXFormats", "Basic", "MNIST", "ONNXRuntimeTests",
-        "ONNXFormatsTests",
+        "ONNXFormatsTests", "KServeProtocol", "KServeGRPCProtocol",
     ]
     package.targets.removeAll { !core.contains($0.name) }
     package.products.removeAll { !["ONNXRuntime", "ONNXFormats", "Basic", "MNIST"].contains($0.name) }
     package.dependencies.removeAll { dependency in
-        if case .sourceControl(_, let location, _) = dependency.kind { return !location.hasSuffix("/swift-log") }
+        if case .sourceControl(_, let location, _) = dependency.kind {
+            return !["/swift-log", "/swift-protobuf", "/grpc-swift-2", "/grpc-swift-protobuf"].contains {
+                location.hasSuffix($0)
+            }
+        }
         return false
     }
 }

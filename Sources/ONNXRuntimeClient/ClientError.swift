@@ -39,3 +39,15 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// A model repository index entry, under the name the client has always used.
+public typealias RepositoryModel = RepositoryIndexEntry
+
+/// A protocol message decoded from JSON, with a decoding failure as ``ClientError/decoding(_:)``.
+func decoded<T>(_ json: JSONValue, as decode: (JSONValue) throws(JSONDecodingError) -> T) throws(ClientError) -> T {
+    do {
+        return try decode(json)
+    } catch {
+        throw .decoding(error.message)
+    }
+}

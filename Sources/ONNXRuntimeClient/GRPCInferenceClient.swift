@@ -189,8 +189,8 @@ public final class GRPCInferenceClient: Sendable {
         }
         return response.models.map {
             RepositoryModel(
-                name: $0.name, version: $0.version.isEmpty ? nil : $0.version, state: $0.state.isEmpty ? nil : $0.state,
-                reason: $0.reason.isEmpty ? nil : $0.reason)
+                name: $0.name, version: $0.version.isEmpty ? nil : $0.version,
+                state: $0.state.isEmpty ? nil : RepositoryModel.State(rawValue: $0.state), reason: $0.reason)
         }
     }
 

@@ -33,7 +33,7 @@ private func checkDecoded(_ request: InferenceRequest, _ message: Inference_Mode
         guard count <= RequestFixture.maximumElements else {
             FuzzDriver.fail("input '\(input.name)' with shape \(input.shape) passed the element limit")
         }
-        if let size = input.datatype.byteSize, range.count != count * size {
+        if let size = input.datatype.elementSize, range.count != count * size {
             FuzzDriver.fail("input '\(input.name)' has \(range.count) bytes for \(count) \(input.datatype) elements")
         }
     }

@@ -134,7 +134,7 @@ struct KServeGRPCService: Sendable {
             let (name, version) = try Self.checkedModel(request.name, request.version)
             return try engine.statistics(model: name, version: version)
         }
-        return .with { $0.modelStats = statistics.map(GRPCModelConfig.statistics) }
+        return .with { $0.modelStats = statistics.map(\.message) }
     }
 
     // MARK: - Model repository

@@ -5,21 +5,21 @@
 /// messages `name { ... }` (or `name: { ... }`, `name < ... >`), lists `name: [a, b]` and `name [ {...}, {...} ]`,
 /// numbers, quoted strings, identifiers (enum values, `true`, `false`), `#` comments and optional `,` or `;`
 /// separators. It knows nothing about the schema; ``ModelConfig`` interprets the fields.
-public struct TextProtoMessage: Sendable, Hashable {
+package struct TextProtoMessage: Sendable, Hashable {
     /// One field occurrence; a repeated field appears once per element.
-    public struct Field: Sendable, Hashable {
+    package struct Field: Sendable, Hashable {
         /// The field name.
-        public var name: String
+        package var name: String
         /// The 1-based line of the field name.
-        public var line: Int
+        package var line: Int
         /// The 1-based column of the field name.
-        public var column: Int
+        package var column: Int
         /// The value.
-        public var value: Value
+        package var value: Value
     }
 
     /// A field value.
-    public enum Value: Sendable, Hashable {
+    package enum Value: Sendable, Hashable {
         /// A number, kept as written (such as `-1` or `0.5`).
         case number(String)
         /// A quoted string, with escapes resolved.
@@ -31,14 +31,14 @@ public struct TextProtoMessage: Sendable, Hashable {
     }
 
     /// The fields in the order they were written.
-    public var fields: [Field]
+    package var fields: [Field]
 
     /// Parses text-format protobuf.
     /// - Parameters:
     ///   - text: The text.
     ///   - file: The file name, for error messages.
     /// - Throws: ``ModelConfigError`` with the line and column of the syntax error.
-    public static func parse(_ text: String, file: String? = nil) throws(ModelConfigError) -> TextProtoMessage {
+    package static func parse(_ text: String, file: String? = nil) throws(ModelConfigError) -> TextProtoMessage {
         var parser = TextProtoParser(text: text, file: file)
         return try parser.parseTopLevel()
     }

@@ -97,9 +97,9 @@ public enum TensorData: Sendable, Hashable {
 
 /// Conversions between `Float` and the two 16-bit floating-point formats, written out so they behave the same on
 /// every platform.
-enum HalfConversion {
+package enum HalfConversion {
     /// The `Float` with the value of an IEEE 754 binary16 bit pattern (exact; NaN payloads kept).
-    static func float(fromHalfBits bits: UInt16) -> Float {
+    package static func float(fromHalfBits bits: UInt16) -> Float {
         let sign = UInt32(bits & 0x8000) << 16
         let exponent = UInt32(bits >> 10) & 0x1F
         let mantissa = UInt32(bits & 0x3FF)
@@ -117,7 +117,7 @@ enum HalfConversion {
 
     /// The binary16 bit pattern nearest to `value` (round to nearest, ties to even; overflow to infinity; NaN stays
     /// NaN with the top payload bits kept and the quiet bit set).
-    static func halfBits(from value: Float) -> UInt16 {
+    package static func halfBits(from value: Float) -> UInt16 {
         let bits = value.bitPattern
         let sign = UInt16(truncatingIfNeeded: bits >> 16) & 0x8000
         let exponent = Int((bits >> 23) & 0xFF)
@@ -146,12 +146,12 @@ enum HalfConversion {
     }
 
     /// The `Float` with the value of a bfloat16 bit pattern (exact).
-    static func float(fromBFloat16Bits bits: UInt16) -> Float {
+    package static func float(fromBFloat16Bits bits: UInt16) -> Float {
         Float(bitPattern: UInt32(bits) << 16)
     }
 
     /// The bfloat16 bit pattern nearest to `value` (round to nearest, ties to even; NaN stays a quiet NaN).
-    static func bfloat16Bits(from value: Float) -> UInt16 {
+    package static func bfloat16Bits(from value: Float) -> UInt16 {
         let bits = value.bitPattern
         if value.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x0040 }
         let rounding = 0x7FFF + ((bits >> 16) & 1)

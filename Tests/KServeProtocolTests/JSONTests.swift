@@ -1,5 +1,5 @@
 import Foundation
-import ONNXRuntimeServing
+import KServeProtocol
 import Testing
 
 @Suite("JSON parser and writer")

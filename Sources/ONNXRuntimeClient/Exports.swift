@@ -1,0 +1,3 @@
+// The protocol model the client speaks (DataType, TensorData, metadata, statistics) comes with `import
+// ONNXRuntimeClient`.
+@_exported public import KServeProtocol
