@@ -102,7 +102,8 @@ enum GRPCTensorCoding {
             case .otherField(let field, let other):
                 throw .decoding("output '\(name)' is \(type), whose elements go in '\(field)', but '\(other)' is set")
             case .outOfRange(let index, let value, let range):
-                throw .decoding("output '\(name)': element \(index) is \(value), outside the range of \(type) (\(range))")
+                throw .decoding(
+                    "output '\(name)': element \(index) is \(value), outside the range of \(type) (\(range))")
             }
         }
         guard data.count == count else {

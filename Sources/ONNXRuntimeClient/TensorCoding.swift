@@ -82,7 +82,8 @@ enum JSONTensorCoding {
             switch value {
             case .bool(let flag): parameters[key] = .bool(flag)
             case .string(let text): parameters[key] = .string(text)
-            case .number(let number): parameters[key] = number.int64Value.map(InferParameter.int) ?? .double(number.doubleValue)
+            case .number(let number):
+                parameters[key] = number.int64Value.map(InferParameter.int) ?? .double(number.doubleValue)
             default: break
             }
         }

@@ -152,7 +152,8 @@ package enum GRPCInferRequestDecoder {
                 throw .badRequest(
                     "input '\(name)' is \(datatype), which has no typed contents field; send it in raw_input_contents")
             case .otherField(let field, let other):
-                throw .badRequest("input '\(name)' is \(datatype), whose elements go in '\(field)', but '\(other)' is set")
+                throw .badRequest(
+                    "input '\(name)' is \(datatype), whose elements go in '\(field)', but '\(other)' is set")
             case .outOfRange(let index, let value, let range):
                 throw .badRequest(
                     "input '\(name)': element \(index) is \(value), outside the range of \(datatype) (\(range))")

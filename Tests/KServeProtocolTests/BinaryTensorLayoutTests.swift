@@ -88,6 +88,7 @@ import Testing
         BinaryTensorLayout.appendLength(0x0102_0304, to: &out)
         BinaryTensorLayout.appendLittleEndian([UInt16(0xABCD)], to: &out)
         #expect(out == [0x04, 0x03, 0x02, 0x01, 0xCD, 0xAB])
-        #expect(BinaryTensorLayout.readLittleEndian([0x04, 0x03, 0x02, 0x01, 0xFF][...], as: UInt32.self) == [0x0102_0304])
+        #expect(
+            BinaryTensorLayout.readLittleEndian([0x04, 0x03, 0x02, 0x01, 0xFF][...], as: UInt32.self) == [0x0102_0304])
     }
 }

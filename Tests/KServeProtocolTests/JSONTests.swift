@@ -129,7 +129,9 @@ struct JSONTests {
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array(deeper.utf8), maximumDepth: 512) }
     }
 
-    @Test("a Float written in its shortest form reads back exactly through Double (the client's old reader parsed Float directly)")
+    @Test(
+        "a Float written in its shortest form reads back exactly through Double (the client's old reader parsed Float directly)"
+    )
     func floatsReadBackThroughDouble() throws {
         var values: [Float] = [
             0.1, 1 / 3, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, 16_777_216,

@@ -9,7 +9,9 @@ import Testing
         let text = #"{"name":"s","version":"1.0","extensions":["binary_tensor_data","statistics"]}"#
         #expect(metadata.json.jsonText == text)
         #expect(try ServerMetadata(json: try JSONParser.parse(text)) == metadata)
-        #expect(try ServerMetadata(json: try JSONParser.parse(#"{"name":"t"}"#)) == .init(name: "t", version: "", extensions: []))
+        #expect(
+            try ServerMetadata(json: try JSONParser.parse(#"{"name":"t"}"#))
+                == .init(name: "t", version: "", extensions: []))
         #expect(throws: JSONDecodingError("server metadata has no 'name'")) { try ServerMetadata(json: .object([:])) }
     }
 
@@ -29,7 +31,8 @@ import Testing
         #expect(bare.versions == nil && bare.platform == "" && bare.inputs.isEmpty)
         #expect(bare.json.jsonText == #"{"name":"m","platform":"","inputs":[],"outputs":[]}"#)
         #expect(throws: JSONDecodingError("tensor metadata 'x' has a non-integer dim")) {
-            try ModelMetadata(json: try JSONParser.parse(#"{"name":"m","inputs":[{"name":"x","datatype":"FP32","shape":[1.5]}]}"#))
+            try ModelMetadata(
+                json: try JSONParser.parse(#"{"name":"m","inputs":[{"name":"x","datatype":"FP32","shape":[1.5]}]}"#))
         }
     }
 

@@ -340,12 +340,14 @@ import Testing
         #expect(try InferResponse(decoding: utf8(integral)).outputs["y"]?.int64s == [3, -4])
         expectDecodingError("element 0 is not a valid INT64 value") {
             _ = try InferResponse(
-                decoding: utf8(#"{"model_name":"m","outputs":[{"name":"y","shape":[1],"datatype":"INT64","data":[3.0]}]}"#))
+                decoding: utf8(
+                    #"{"model_name":"m","outputs":[{"name":"y","shape":[1],"datatype":"INT64","data":[3.0]}]}"#))
         }
         let depth = 100
         let shape = Array(repeating: "1", count: depth).joined(separator: ",")
         let data = String(repeating: "[", count: depth) + "0.5" + String(repeating: "]", count: depth)
-        let nested = #"{"model_name":"m","outputs":[{"name":"y","shape":["# + shape + #"],"datatype":"FP32","data":"#
+        let nested =
+            #"{"model_name":"m","outputs":[{"name":"y","shape":["# + shape + #"],"datatype":"FP32","data":"#
             + data + "}]}"
         #expect(try InferResponse(decoding: utf8(nested)).outputs["y"]?.floats == [0.5])
     }

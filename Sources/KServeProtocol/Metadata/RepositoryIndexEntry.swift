@@ -66,9 +66,12 @@ public struct RepositoryIndexEntry: Sendable, Hashable {
     /// - Parameter json: One element of the index array.
     /// - Throws: ``JSONDecodingError`` when `name` is missing.
     package init(json: JSONValue) throws(JSONDecodingError) {
-        guard let name = json["name"]?.stringValue else { throw JSONDecodingError("repository index entry has no 'name'") }
+        guard let name = json["name"]?.stringValue else {
+            throw JSONDecodingError("repository index entry has no 'name'")
+        }
         self.init(
-            name: name, version: json["version"]?.stringValue, state: json["state"]?.stringValue.map { State(rawValue: $0) },
+            name: name, version: json["version"]?.stringValue,
+            state: json["state"]?.stringValue.map { State(rawValue: $0) },
             reason: json["reason"]?.stringValue ?? "")
     }
 }

@@ -1,12 +1,12 @@
 /// The elements of a tensor, flat in row-major order, typed by the protocol's ``DataType``.
 ///
-/// Half-precision types are carried as their 16-bit patterns so the client works on every platform (`Float16` is not
-/// available on all of them) and round-trips every value, NaN payloads included; ``fp16(floats:)`` and
-/// ``bf16(floats:)`` build them from `Float`s and ``InferTensor/floats`` reads them back.
+/// Half-precision types are carried as their 16-bit patterns so that every platform can hold them (`Float16` is not
+/// available on all of them) and every value round-trips, NaN payloads included; ``fp16(floats:)`` and
+/// ``bf16(floats:)`` build them from `Float`s (the client's `InferTensor.floats` reads them back).
 ///
 /// ```swift
-/// let x = InferTensor(name: "x", shape: [2, 3], data: .fp32([1, 2, 3, 4, 5, 6]))
-/// let words = InferTensor(name: "a", shape: [2], data: .strings(["hello", "wörld"]))
+/// let x = TensorData.fp32([1, 2, 3, 4, 5, 6])
+/// let words = TensorData.strings(["hello", "wörld"])
 /// ```
 public enum TensorData: Sendable, Hashable {
     /// `BOOL` elements.
@@ -39,17 +39,20 @@ public enum TensorData: Sendable, Hashable {
     case bf16([UInt16])
 
     /// `BYTES` elements from strings, each stored as its UTF-8 bytes.
+    /// - Parameter values: The strings.
     public static func strings(_ values: [String]) -> TensorData {
         .bytes(values.map { Array($0.utf8) })
     }
 
     /// `FP16` elements from `Float`s, each rounded to the nearest half-precision value (ties to even; out-of-range
     /// values become infinities).
+    /// - Parameter values: The values to round.
     public static func fp16(floats values: [Float]) -> TensorData {
         .fp16(values.map(HalfConversion.halfBits(from:)))
     }
 
     /// `BF16` elements from `Float`s, each rounded to the nearest bfloat16 value (ties to even).
+    /// - Parameter values: The values to round.
     public static func bf16(floats values: [Float]) -> TensorData {
         .bf16(values.map(HalfConversion.bfloat16Bits(from:)))
     }

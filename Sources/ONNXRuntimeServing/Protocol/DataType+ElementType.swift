@@ -3,7 +3,7 @@ import ONNXRuntime
 extension DataType {
     /// The ONNX Runtime element type a tensor of this datatype is made of.
     ///
-    /// The mapping is one to one; see <doc:Datatypes> for the table. ORT element types without a V2 datatype (the
+    /// The mapping is one to one; see <doc:ElementTypes> for the table. ORT element types without a V2 datatype (the
     /// float8, 4-bit and complex types) cannot be served.
     public var elementType: ElementType {
         switch self {

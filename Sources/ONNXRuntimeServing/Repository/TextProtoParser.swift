@@ -1,4 +1,4 @@
-/// Tokenizer and recursive-descent parser for ``TextProtoMessage``.
+/// Tokenizer and recursive-descent parser for `TextProtoMessage`.
 struct TextProtoParser {
     enum TokenKind: Equatable {
         case identifier(String)

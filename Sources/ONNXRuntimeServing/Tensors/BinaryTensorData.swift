@@ -21,7 +21,8 @@ enum BinaryTensorData {
                     "input '\(name)': BYTES element \(element) is truncated: its 4-byte length prefix is cut off")
             case .overrun(let element, let length, let remaining):
                 throw .badRequest(
-                    "input '\(name)': BYTES element \(element) says it has \(length) bytes, but only \(remaining) remain")
+                    "input '\(name)': BYTES element \(element) says it has \(length) bytes, but only "
+                        + "\(remaining) remain")
             case .elementCount(let found, let orMore, let expected):
                 throw .badRequest(
                     "input '\(name)' has shape \(shape), which holds \(expected) element\(expected == 1 ? "" : "s"), "
