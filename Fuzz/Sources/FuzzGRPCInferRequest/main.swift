@@ -2,9 +2,9 @@ import Foundation
 import FuzzRequestSupport
 import FuzzSupport
 import KServeGRPCProtocol
-import ONNXRuntimeServing
 import SwiftProtobuf
 
+@testable import ONNXRuntimeServing
 @testable import ONNXRuntimeServingGRPC
 
 /// The distinct output-name lists of the signatures: the decoder depends on the model only through them.
