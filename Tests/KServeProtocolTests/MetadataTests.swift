@@ -1,3 +1,4 @@
+import KServeGRPCProtocol
 import KServeProtocol
 import Testing
 
@@ -47,5 +48,28 @@ import Testing
         #expect(other.state == "UNKNOWN" && other.state?.rawValue == "UNKNOWN" && other.reason == "")
         #expect(RepositoryIndexEntry.State.ready == "READY")
         #expect(throws: JSONDecodingError.self) { try RepositoryIndexEntry(json: .array([])) }
+    }
+
+    @Test func grpcBothWays() {
+        let server = ServerMetadata(name: "s", version: "1.0", extensions: ["statistics"])
+        #expect(server.message.name == "s" && server.message.extensions == ["statistics"])
+        #expect(ServerMetadata(message: server.message) == server)
+
+        let model = ModelMetadata(
+            name: "m", versions: ["2"], platform: "onnxruntime_onnx",
+            inputs: [TensorMetadata(name: "x", datatype: "INT64", shape: [-1, 4])], outputs: [])
+        #expect(model.message.inputs[0].shape == [-1, 4] && model.message.versions == ["2"])
+        #expect(ModelMetadata(message: model.message) == model)
+        // gRPC has no absent version list: unknown versions go as an empty one and come back as such.
+        let unknown = ModelMetadata(name: "m", versions: nil, platform: "", inputs: [], outputs: [])
+        #expect(ModelMetadata(message: unknown.message).versions == [])
+
+        let entries = [
+            RepositoryIndexEntry(name: "a", version: "1", state: .ready),
+            RepositoryIndexEntry(name: "b", state: .unavailable, reason: "failed"),
+            RepositoryIndexEntry(name: "c"),
+        ]
+        #expect(entries.map(\.message.state) == ["READY", "UNAVAILABLE", ""])
+        #expect(entries.map { RepositoryIndexEntry(message: $0.message) } == entries)
     }
 }
