@@ -40,9 +40,6 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// A model repository index entry, under the name the client has always used.
-public typealias RepositoryModel = RepositoryIndexEntry
-
 /// A protocol message decoded from JSON, with a decoding failure as ``ClientError/decoding(_:)``.
 func decoded<T>(_ json: JSONValue, as decode: (JSONValue) throws(JSONDecodingError) -> T) throws(ClientError) -> T {
     do {

@@ -342,7 +342,7 @@ struct ClientEndToEndTests {
             #expect(statistics.count == 1)
             let entry = try #require(statistics.first)
             #expect(entry.name == model)
-            #expect(entry.version == nil || entry.version == "1")
+            #expect(entry.version == "1")
             #expect(entry.success.count >= before + 3)
             #expect(entry.success.ns > 0)
             #expect(entry.inferenceCount >= 3)
