@@ -94,9 +94,9 @@ enum JSONTensorCoding {
     /// - Throws: ``ClientError/invalidRequest(_:)`` for a float that is not finite or a `BYTES` element that is not
     ///   UTF-8, which JSON cannot carry.
     static func write(_ data: TensorData, name: String, to writer: inout JSONWriter) throws(ClientError) {
-        func array<T>(_ values: [T], _ element: (T, Int, inout JSONWriter) throws(ClientError) -> Void)
-            throws(ClientError)
-        {
+        func array<T, Failure: Error>(
+            _ values: [T], _ element: (T, Int, inout JSONWriter) throws(Failure) -> Void
+        ) throws(Failure) {
             writer.writeRaw(byte: UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
                 if index > 0 { writer.writeRaw(byte: UInt8(ascii: ",")) }
@@ -117,13 +117,13 @@ enum JSONTensorCoding {
             }
         }
         func signed<T: FixedWidthInteger & SignedInteger>(_ values: [T]) {
-            try? array(values) { value, _, writer in writer.write(int: Int64(value)) }
+            array(values) { value, _, writer in writer.write(int: Int64(value)) }
         }
         func unsigned<T: FixedWidthInteger & UnsignedInteger>(_ values: [T]) {
-            try? array(values) { value, _, writer in writer.write(uint: UInt64(value)) }
+            array(values) { value, _, writer in writer.write(uint: UInt64(value)) }
         }
         switch data {
-        case .bool(let values): try array(values) { value, _, writer in writer.write(bool: value) }
+        case .bool(let values): array(values) { value, _, writer in writer.write(bool: value) }
         case .uint8(let values): unsigned(values)
         case .uint16(let values): unsigned(values)
         case .uint32(let values): unsigned(values)
