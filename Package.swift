@@ -96,12 +96,23 @@ let package = Package(
             dependencies: ["ONNXRuntime"],
             swiftSettings: strictSwift
         ),
-        // Serving core, transport-independent: Triton-style model repository and config, request validation,
-        // scheduling, limits and statistics. It records metrics through swift-metrics; the server picks Prometheus.
+        // The KServe V2 protocol model, written once for the serving core and the client: datatypes, the JSON reader
+        // and writer, metadata, statistics, the binary tensor data layout and the typed gRPC contents. No runtime, no
+        // networking; its gRPC conversions compile only with the Client or Server trait (KServeGRPCProtocol), the rest
+        // always (the runtime's tests read their case files with its JSON reader).
+        .target(
+            name: "KServeProtocol",
+            dependencies: ["KServeGRPCProtocol"],
+            swiftSettings: strictSwift
+        ),
+        // Serving core, transport-independent: requests over the KServe V2 protocol model, Triton-style model
+        // repository and config, request validation, scheduling, limits and statistics. It records metrics through
+        // swift-metrics; the server picks Prometheus.
         .target(
             name: "ONNXRuntimeServing",
             dependencies: [
                 "ONNXRuntime",
+                "KServeProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 guarded("CoreMetrics", "swift-metrics", serverTrait),
             ],
@@ -167,6 +178,7 @@ let package = Package(
         .target(
             name: "ONNXRuntimeClient",
             dependencies: [
+                "KServeProtocol",
                 "KServeGRPCProtocol",
                 "ContentCoding",
                 .product(name: "Logging", package: "swift-log"),
@@ -232,6 +244,7 @@ let package = Package(
             dependencies: [
                 "ONNXRuntime",
                 "CONNXRuntime",
+                "KServeProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -299,6 +312,14 @@ let package = Package(
                 guarded("Hummingbird", "hummingbird", serverTrait),
                 guarded("HummingbirdTesting", "hummingbird", serverTrait),
                 guarded("ServiceLifecycle", "swift-service-lifecycle", serverTrait),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "KServeProtocolTests",
+            dependencies: [
+                "KServeProtocol", "KServeGRPCProtocol",
+                guarded("SwiftProtobuf", "swift-protobuf", networkTraits),
             ],
             swiftSettings: strictSwift
         ),

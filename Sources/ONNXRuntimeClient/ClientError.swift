@@ -108,4 +108,13 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// A protocol message decoded from JSON, with a decoding failure as ``ClientError/decoding(_:)``.
+func decoded<T>(_ json: JSONValue, as decode: (JSONValue) throws(JSONDecodingError) -> T) throws(ClientError) -> T {
+    do {
+        return try decode(json)
+    } catch {
+        throw .decoding(error.message)
+    }
+}
 #endif

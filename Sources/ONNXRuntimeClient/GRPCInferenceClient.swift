@@ -134,7 +134,7 @@ public final class GRPCInferenceClient: Sendable {
     /// - Throws: ``ClientError``.
     public func serverMetadata() async throws(ClientError) -> ServerMetadata {
         let response = try await call { try await client.serverMetadata(.init(), options: options) }
-        return ServerMetadata(name: response.name, version: response.version, extensions: response.extensions)
+        return ServerMetadata(message: response)
     }
 
     /// A model's versions, platform, inputs and outputs (`ModelMetadata`).
@@ -147,13 +147,7 @@ public final class GRPCInferenceClient: Sendable {
             $0.name = model
             $0.version = version ?? ""
         }
-        let response = try await call { try await client.modelMetadata(request, options: options) }
-        func tensor(_ metadata: Inference_ModelMetadataResponse.TensorMetadata) -> TensorMetadata {
-            TensorMetadata(name: metadata.name, datatype: metadata.datatype, shape: metadata.shape.map { Int($0) })
-        }
-        return ModelMetadata(
-            name: response.name, versions: response.versions, platform: response.platform,
-            inputs: response.inputs.map(tensor), outputs: response.outputs.map(tensor))
+        return ModelMetadata(message: try await call { try await client.modelMetadata(request, options: options) })
     }
 
     /// A model's configuration (`ModelConfig`), with ``ModelConfig/json`` in protobuf's JSON mapping.
@@ -188,11 +182,7 @@ public final class GRPCInferenceClient: Sendable {
         let response = try await call {
             try await client.repositoryIndex(request, metadata: authorization, options: options)
         }
-        return response.models.map {
-            RepositoryModel(
-                name: $0.name, version: $0.version.isEmpty ? nil : $0.version, state: $0.state.isEmpty ? nil : $0.state,
-                reason: $0.reason.isEmpty ? nil : $0.reason)
-        }
+        return response.models.map(RepositoryModel.init(message:))
     }
 
     /// Loads or reloads a model (`RepositoryModelLoad`).

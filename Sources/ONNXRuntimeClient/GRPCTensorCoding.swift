@@ -38,7 +38,7 @@ enum GRPCTensorCoding {
                     $0.parameters = input.parameters.mapValues(message)
                 })
             var raw: [UInt8] = []
-            BinaryTensorCoding.append(input.data, to: &raw)
+            try BinaryTensorCoding.append(input.data, to: &raw, name: input.name)
             request.rawInputContents.append(Data(raw))
         }
         request.outputs = (outputs ?? []).map { output in
@@ -94,20 +94,18 @@ enum GRPCTensorCoding {
         throws(ClientError) -> TensorData
     {
         let data: TensorData
-        switch type {
-        case .bool: data = .bool(contents.boolContents)
-        case .int8: data = .int8(contents.intContents.map { Int8(truncatingIfNeeded: $0) })
-        case .int16: data = .int16(contents.intContents.map { Int16(truncatingIfNeeded: $0) })
-        case .int32: data = .int32(contents.intContents)
-        case .int64: data = .int64(contents.int64Contents)
-        case .uint8: data = .uint8(contents.uintContents.map { UInt8(truncatingIfNeeded: $0) })
-        case .uint16: data = .uint16(contents.uintContents.map { UInt16(truncatingIfNeeded: $0) })
-        case .uint32: data = .uint32(contents.uintContents)
-        case .uint64: data = .uint64(contents.uint64Contents)
-        case .fp32: data = .fp32(contents.fp32Contents)
-        case .fp64: data = .fp64(contents.fp64Contents)
-        case .bytes: data = .bytes(contents.bytesContents.map { Array($0) })
-        case .fp16, .bf16: throw .decoding("output '\(name)' is \(type) but has no raw contents")
+        do {
+            _ = try TypedTensorContents.elementCount(contents, datatype: type)
+            data = try TypedTensorContents.tensorData(contents, datatype: type)
+        } catch {
+            switch error {
+            case .noField: throw .decoding("output '\(name)' is \(type) but has no raw contents")
+            case .otherField(let field, let other):
+                throw .decoding("output '\(name)' is \(type), whose elements go in '\(field)', but '\(other)' is set")
+            case .outOfRange(let index, let value, let range):
+                throw .decoding(
+                    "output '\(name)': element \(index) is \(value), outside the range of \(type) (\(range))")
+            }
         }
         guard data.count == count else {
             throw .decoding("output '\(name)' has \(data.count) elements, but its shape holds \(count)")

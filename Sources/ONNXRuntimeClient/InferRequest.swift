@@ -96,8 +96,9 @@ public struct InferRequest: Sendable, Hashable {
     ///   dimension is negative, or (JSON form only) a float is not finite or a `BYTES` element is not UTF-8.
     public func encode() throws(ClientError) -> Encoded {
         var binaryData: [UInt8] = []
-        var inputObjects: [JSON] = []
-        for input in inputs {
+        var inputsJSON = JSONWriter()
+        inputsJSON.writeRaw(byte: UInt8(ascii: "["))
+        for (index, input) in inputs.enumerated() {
             guard input.shape.allSatisfy({ $0 >= 0 }) else {
                 throw .invalidRequest("input '\(input.name)' has a negative dimension in shape \(input.shape)")
             }
@@ -110,49 +111,72 @@ public struct InferRequest: Sendable, Hashable {
                     "input '\(input.name)' has \(input.data.count) elements but shape \(input.shape) needs "
                         + (overflow ? "more than Int.max" : "\(count)"))
             }
-            var members: [(String, JSON)] = [
-                ("name", .string(input.name)),
-                ("shape", .array(input.shape.map { .number(String($0)) })),
-                ("datatype", .string(input.datatype.rawValue)),
-            ]
+            if index > 0 { inputsJSON.writeRaw(byte: UInt8(ascii: ",")) }
+            inputsJSON.writeRaw(byte: UInt8(ascii: "{"))
+            inputsJSON.write(key: "name")
+            inputsJSON.write(string: input.name)
+            inputsJSON.writeRaw(",\"shape\":[")
+            for (position, dimension) in input.shape.enumerated() {
+                if position > 0 { inputsJSON.writeRaw(byte: UInt8(ascii: ",")) }
+                inputsJSON.write(int: Int64(dimension))
+            }
+            inputsJSON.writeRaw("],\"datatype\":")
+            inputsJSON.write(string: input.datatype.rawValue)
             var parameters = input.parameters
             if binary {
                 let start = binaryData.count
-                BinaryTensorCoding.append(input.data, to: &binaryData)
+                try BinaryTensorCoding.append(input.data, to: &binaryData, name: input.name)
                 parameters["binary_data_size"] = .int(Int64(binaryData.count - start))
             } else {
                 parameters["binary_data_size"] = nil
             }
             if !parameters.isEmpty {
-                members.append(("parameters", try JSONTensorCoding.encode(parameters)))
+                inputsJSON.writeRaw(",\"parameters\":")
+                try JSONTensorCoding.write(parameters, to: &inputsJSON)
             }
             if !binary {
-                members.append(("data", try JSONTensorCoding.encode(input.data, name: input.name)))
+                inputsJSON.writeRaw(",\"data\":")
+                try JSONTensorCoding.write(input.data, name: input.name, to: &inputsJSON)
             }
-            inputObjects.append(.object(members))
+            inputsJSON.writeRaw(byte: UInt8(ascii: "}"))
         }
+        inputsJSON.writeRaw(byte: UInt8(ascii: "]"))
 
         var requestParameters = parameters
         if binary, outputs == nil {
             requestParameters["binary_data_output"] = true
         }
-        var members: [(String, JSON)] = []
-        if let id { members.append(("id", .string(id))) }
-        if !requestParameters.isEmpty {
-            members.append(("parameters", try JSONTensorCoding.encode(requestParameters)))
+        var json = JSONWriter(capacity: inputsJSON.bytes.count + 256)
+        json.writeRaw(byte: UInt8(ascii: "{"))
+        if let id {
+            json.write(key: "id")
+            json.write(string: id)
+            json.writeRaw(byte: UInt8(ascii: ","))
         }
-        members.append(("inputs", .array(inputObjects)))
+        if !requestParameters.isEmpty {
+            json.write(key: "parameters")
+            try JSONTensorCoding.write(requestParameters, to: &json)
+            json.writeRaw(byte: UInt8(ascii: ","))
+        }
+        json.write(key: "inputs")
+        var body = json.bytes + inputsJSON.bytes
         if let outputs {
-            var outputObjects: [JSON] = []
-            for output in outputs {
+            var outputsJSON = JSONWriter()
+            outputsJSON.writeRaw(",\"outputs\":[")
+            for (index, output) in outputs.enumerated() {
                 var parameters = output.parameters
                 parameters["binary_data"] = .bool(output.binary ?? binary)
-                outputObjects.append(
-                    .object([("name", .string(output.name)), ("parameters", try JSONTensorCoding.encode(parameters))]))
+                if index > 0 { outputsJSON.writeRaw(byte: UInt8(ascii: ",")) }
+                outputsJSON.writeRaw("{\"name\":")
+                outputsJSON.write(string: output.name)
+                outputsJSON.writeRaw(",\"parameters\":")
+                try JSONTensorCoding.write(parameters, to: &outputsJSON)
+                outputsJSON.writeRaw(byte: UInt8(ascii: "}"))
             }
-            members.append(("outputs", .array(outputObjects)))
+            outputsJSON.writeRaw(byte: UInt8(ascii: "]"))
+            body += outputsJSON.bytes
         }
-        var body = JSON.object(members).serialized
+        body.append(UInt8(ascii: "}"))
         guard binary else { return Encoded(body: body, jsonLength: nil) }
         let jsonLength = body.count
         body.append(contentsOf: binaryData)

@@ -46,9 +46,9 @@ public struct InferResponse: Sendable, Hashable {
         guard headerLength >= 0, headerLength <= body.count else {
             throw .decoding("Inference-Header-Content-Length \(headerLength) exceeds the body's \(body.count) bytes")
         }
-        let json: JSON
+        let json: JSONValue
         do {
-            json = try JSON.parse(body[0..<headerLength])
+            json = try JSONParser.parse(body[0..<headerLength], maximumDepth: JSONTensorCoding.maximumDepth)
         } catch {
             throw .decoding("response is not valid JSON: \(error)")
         }

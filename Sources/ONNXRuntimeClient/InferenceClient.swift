@@ -217,7 +217,7 @@ public final class InferenceClient: Sendable {
     /// The server's name, version and extensions (`GET /v2`).
     /// - Throws: ``ClientError``.
     public func serverMetadata() async throws(ClientError) -> ServerMetadata {
-        try ServerMetadata(json: try await jsonBody(.GET, "/v2"))
+        try decoded(try await jsonBody(.GET, "/v2"), as: ServerMetadata.init(json:))
     }
 
     /// A model's name, versions, platform, inputs and outputs (`GET /v2/models/{model}[/versions/{version}]`).
@@ -226,7 +226,7 @@ public final class InferenceClient: Sendable {
     ///   - version: A version; `nil` lets the server choose.
     /// - Throws: ``ClientError/server(status:message:)`` for an unknown model, or another ``ClientError``.
     public func modelMetadata(_ model: String, version: String? = nil) async throws(ClientError) -> ModelMetadata {
-        try ModelMetadata(json: try await jsonBody(.GET, Self.modelPath(model, version)))
+        try decoded(try await jsonBody(.GET, Self.modelPath(model, version)), as: ModelMetadata.init(json:))
     }
 
     /// A model's configuration (`GET /v2/models/{model}[/versions/{version}]/config`, the model configuration
@@ -247,11 +247,11 @@ public final class InferenceClient: Sendable {
     /// - Parameter readyOnly: Ask for the models ready for inference only (`{"ready": true}`).
     /// - Throws: ``ClientError``.
     public func repositoryIndex(readyOnly: Bool = false) async throws(ClientError) -> [RepositoryModel] {
-        let body = JSON.object(readyOnly ? [("ready", .bool(true))] : []).serialized
-        let json = try await jsonBody(.POST, "/v2/repository/index", body: body)
+        let body = JSONValue.object(readyOnly ? ["ready": .bool(true)] : [:]).jsonText
+        let json = try await jsonBody(.POST, "/v2/repository/index", body: Array(body.utf8))
         guard let entries = json.arrayValue else { throw .decoding("repository index is not a JSON array") }
         var models: [RepositoryModel] = []
-        for entry in entries { models.append(try RepositoryModel(json: entry)) }
+        for entry in entries { models.append(try decoded(entry, as: RepositoryModel.init(json:))) }
         return models
     }
 
@@ -267,8 +267,7 @@ public final class InferenceClient: Sendable {
     ) async throws(ClientError) {
         var parameters = parameters
         if let config { parameters["config"] = .string(config) }
-        let body =
-            parameters.isEmpty ? [] : JSON.object([("parameters", try JSONTensorCoding.encode(parameters))]).serialized
+        let body = try JSONTensorCoding.parametersBody(parameters)
         try Self.checkStatus(try await send(.POST, "/v2/repository/models/\(Self.escape(model))/load", body: body))
     }
 
@@ -283,8 +282,7 @@ public final class InferenceClient: Sendable {
     ) async throws(ClientError) {
         var parameters = parameters
         if unloadDependents { parameters["unload_dependents"] = true }
-        let body =
-            parameters.isEmpty ? [] : JSON.object([("parameters", try JSONTensorCoding.encode(parameters))]).serialized
+        let body = try JSONTensorCoding.parametersBody(parameters)
         try Self.checkStatus(try await send(.POST, "/v2/repository/models/\(Self.escape(model))/unload", body: body))
     }
 
@@ -305,13 +303,7 @@ public final class InferenceClient: Sendable {
             guard version == nil else { throw .invalidRequest("a statistics version needs a model name") }
             path = "/v2/models/stats"
         }
-        let json = try await jsonBody(.GET, path)
-        guard let entries = json["model_stats"]?.arrayValue else {
-            throw .decoding("statistics response has no 'model_stats' array")
-        }
-        var statistics: [ModelStatistics] = []
-        for entry in entries { statistics.append(try ModelStatistics(json: entry)) }
-        return statistics
+        return try decoded(try await jsonBody(.GET, path), as: ModelStatistics.decodeResponse)
     }
 
     // MARK: - Inference
@@ -448,11 +440,11 @@ public final class InferenceClient: Sendable {
         }
     }
 
-    func jsonBody(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil) async throws(ClientError) -> JSON {
+    func jsonBody(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil) async throws(ClientError) -> JSONValue {
         let response = try await send(method, path, body: body)
         try Self.checkStatus(response)
         do {
-            return try JSON.parse(response.body)
+            return try JSONParser.parse(response.body, maximumDepth: JSONTensorCoding.maximumDepth)
         } catch {
             throw .decoding("response of \(method.rawValue) \(path) is not valid JSON: \(error)")
         }
@@ -468,7 +460,9 @@ public final class InferenceClient: Sendable {
     /// The message of an error body: the `error` member of `{"error": "..."}`, else the body's text (at most 1000
     /// characters), else an empty string.
     static func errorMessage(_ body: [UInt8]) -> String {
-        if let json = try? JSON.parse(body), let message = json["error"]?.stringValue {
+        if let json = try? JSONParser.parse(body, maximumDepth: JSONTensorCoding.maximumDepth),
+            let message = json["error"]?.stringValue
+        {
             return message
         }
         return String(String(decoding: body, as: UTF8.self).prefix(1000))

@@ -61,7 +61,7 @@ package enum GRPCInferRequestDecoder {
                     throw .badRequest(
                         "input '\(name)' has no contents: give its elements in 'contents' or in raw_input_contents")
                 }
-                try TypedTensorContents.append(
+                try appendTyped(
                     tensor.contents, name: name, datatype: datatype, shape: shape, maximumElements: maximumElements,
                     to: &body)
             } else {
@@ -104,7 +104,7 @@ package enum GRPCInferRequestDecoder {
         _ size: Int, name: String, datatype: DataType, shape: [Int], maximumElements: Int
     ) throws(ServingError) {
         let count = try InferencePlan.elementCount(shape, input: name, maximumElements: maximumElements)
-        guard let elementSize = datatype.byteSize else { return }
+        guard let elementSize = datatype.elementSize else { return }
         let (expected, overflow) = count.multipliedReportingOverflow(by: elementSize)
         guard !overflow, expected == size else {
             throw .badRequest(
@@ -129,6 +129,43 @@ package enum GRPCInferRequestDecoder {
             }
         }
         return JSONObject(members)
+    }
+
+    /// Appends typed contents to `body` in the binary layout.
+    /// - Throws: ``ServingError`` (400) when the field does not fit the datatype, another field is also set, the
+    ///   element count differs from the shape's, passes `maximumElements`, or a value is out of range.
+    static func appendTyped(
+        _ contents: Inference_InferTensorContents, name: String, datatype: DataType, shape: [Int],
+        maximumElements: Int, to body: inout [UInt8]
+    ) throws(ServingError) {
+        do {
+            let (field, given) = try TypedTensorContents.elementCount(contents, datatype: datatype)
+            let expected = try InferencePlan.elementCount(shape, input: name, maximumElements: maximumElements)
+            guard given == expected else {
+                throw ServingError.badRequest(
+                    "input '\(name)' has shape \(shape), which holds \(expected) element\(expected == 1 ? "" : "s"), "
+                        + "but '\(field)' has \(given)")
+            }
+            try BinaryTensorLayout.append(try TypedTensorContents.tensorData(contents, datatype: datatype), to: &body)
+        } catch let problem as TypedTensorContents.Problem {
+            switch problem {
+            case .noField:
+                throw .badRequest(
+                    "input '\(name)' is \(datatype), which has no typed contents field; send it in raw_input_contents")
+            case .otherField(let field, let other):
+                throw .badRequest(
+                    "input '\(name)' is \(datatype), whose elements go in '\(field)', but '\(other)' is set")
+            case .outOfRange(let index, let value, let range):
+                throw .badRequest(
+                    "input '\(name)': element \(index) is \(value), outside the range of \(datatype) (\(range))")
+            }
+        } catch is BinaryTensorLayout.Problem {
+            throw .badRequest("input '\(name)': a BYTES element is larger than 4 GiB")
+        } catch let error as ServingError {
+            throw error
+        } catch {
+            throw .internal("input '\(name)': \(error)")
+        }
     }
 }
 #endif

@@ -9,14 +9,6 @@ import Testing
     /// The UTF-8 bytes of a string.
     func utf8(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    /// Encodes one input in binary form and returns the bytes after the JSON header.
-    func binaryPayload(_ data: TensorData, shape: [Int]) throws -> [UInt8] {
-        let request = InferRequest(inputs: [InferInput(name: "x", shape: shape, data: data)])
-        let encoded = try request.encode()
-        let jsonLength = try #require(encoded.jsonLength)
-        return Array(encoded.body[jsonLength...])
-    }
-
     /// The error a throwing call raises, or `nil` (recorded as an issue) if it does not throw.
     func clientError(_ body: () throws -> Void) -> ClientError? {
         do {
@@ -55,22 +47,6 @@ import Testing
             return
         }
         #expect(message.contains(text), "\(message)", sourceLocation: sourceLocation)
-    }
-
-    // MARK: - Data types
-
-    @Test func dataTypeNamesAndSizes() {
-        #expect(
-            DataType.allCases.map(\.rawValue) == [
-                "BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16", "FP32",
-                "FP64",
-                "BYTES", "BF16",
-            ])
-        #expect(DataType.allCases.map(\.elementSize) == [1, 1, 2, 4, 8, 1, 2, 4, 8, 2, 4, 8, nil, 2])
-        #expect(DataType(rawValue: "FP32") == .fp32)
-        #expect(DataType(rawValue: "fp32") == nil)
-        #expect(TensorData.strings(["a", "bc"]).dataType == .bytes)
-        #expect(TensorData.bf16([0]).dataType == .bf16)
     }
 
     // MARK: - Requests, JSON form
@@ -218,30 +194,6 @@ import Testing
         }
     }
 
-    @Test func binaryLayoutOfEveryType() throws {
-        #expect(try binaryPayload(.bool([true, false, true]), shape: [3]) == [1, 0, 1])
-        #expect(try binaryPayload(.uint8([0, 7, 255]), shape: [3]) == [0, 7, 255])
-        #expect(try binaryPayload(.uint16([0x0102, 0xFFFF]), shape: [2]) == [0x02, 0x01, 0xFF, 0xFF])
-        #expect(try binaryPayload(.uint32([0x0102_0304]), shape: [1]) == [0x04, 0x03, 0x02, 0x01])
-        #expect(
-            try binaryPayload(.uint64([0x0102_0304_0506_0708]), shape: [1])
-                == [0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01])
-        #expect(try binaryPayload(.int8([-128, -1, 127]), shape: [3]) == [0x80, 0xFF, 0x7F])
-        #expect(try binaryPayload(.int16([-2, 0x1234]), shape: [2]) == [0xFE, 0xFF, 0x34, 0x12])
-        #expect(try binaryPayload(.int32([-1, 1]), shape: [2]) == [0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0])
-        #expect(try binaryPayload(.int64([-2]), shape: [1]) == [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
-        #expect(try binaryPayload(.fp16([0x3C00, 0xC000]), shape: [2]) == [0x00, 0x3C, 0x00, 0xC0])
-        #expect(try binaryPayload(.fp32([1, -2]), shape: [2]) == [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0])
-        #expect(try binaryPayload(.fp64([1]), shape: [1]) == [0, 0, 0, 0, 0, 0, 0xF0, 0x3F])
-        #expect(try binaryPayload(.bf16([0x3F80, 0xC049]), shape: [2]) == [0x80, 0x3F, 0x49, 0xC0])
-        // BYTES: a 4-byte little-endian length before each element; empty elements keep their prefix.
-        #expect(
-            try binaryPayload(.strings(["ab", "", "é"]), shape: [3])
-                == [2, 0, 0, 0, 0x61, 0x62, 0, 0, 0, 0, 2, 0, 0, 0, 0xC3, 0xA9])
-        #expect(try binaryPayload(.bytes([Array(repeating: 0xAA, count: 300)]), shape: [1]).prefix(4) == [44, 1, 0, 0])
-        #expect(try binaryPayload(.fp32([]), shape: [0, 3]) == [])
-    }
-
     @Test func binarySizeIsReportedPerInput() throws {
         let request = InferRequest(inputs: [
             InferInput(name: "a", shape: [2], data: .strings(["ab", "cde"])),
@@ -254,28 +206,9 @@ import Testing
         #expect(encoded.body.count == encoded.jsonLength! + 13)
     }
 
-    // MARK: - Half-precision conversions
+    // MARK: - Half-precision accessors
 
-    @Test func halfPrecisionConversions() {
-        let halves: [(Float, UInt16)] = [
-            (1, 0x3C00), (-2, 0xC000), (0, 0x0000), (-0.0, 0x8000), (65504, 0x7BFF), (65520, 0x7C00),
-            (.infinity, 0x7C00), (-.infinity, 0xFC00), (0x1p-24, 0x0001), (0x1p-25, 0x0000), (0x1.8p-25, 0x0001),
-            (0x1p-14, 0x0400), (0.1, 0x2E66), (1e-8, 0x0000), (2049, 0x6800), (2051, 0x6802),
-        ]
-        for (value, bits) in halves {
-            #expect(TensorData.fp16(floats: [value]) == .fp16([bits]), "\(value)")
-        }
-        guard case .fp16(let nanBits) = TensorData.fp16(floats: [.nan]) else { return }
-        #expect(nanBits[0] & 0x7C00 == 0x7C00 && nanBits[0] & 0x3FF != 0)
-
-        let bfloats: [(Float, UInt16)] = [
-            (1, 0x3F80), (-2, 0xC000), (0.1, 0x3DCD), (3.140625, 0x4049), (.infinity, 0x7F80),
-            (Float(bitPattern: 0x3F80_8000), 0x3F80), (Float(bitPattern: 0x3F81_8000), 0x3F82),
-            (.greatestFiniteMagnitude, 0x7F80),
-        ]
-        for (value, bits) in bfloats {
-            #expect(TensorData.bf16(floats: [value]) == .bf16([bits]), "\(value)")
-        }
+    @Test func halfPrecisionAccessors() {
         let tensor = InferTensor(name: "h", shape: [4], data: .fp16([0x3C00, 0x0001, 0x7BFF, 0xFC00]))
         #expect(tensor.floats == [1, 0x1p-24, 65504, -.infinity])
         #expect(InferTensor(name: "b", shape: [1], data: .bf16([0x4049])).floats == [3.140625])
@@ -401,6 +334,25 @@ import Testing
             #"{"model_name":"m","outputs":[{"name":"y","shape":[3],"datatype":"FP64","data":[NaN,Infinity,-Infinity]}]}"#
         let values = try #require(try InferResponse(decoding: utf8(json)).outputs["y"]?.doubles)
         #expect(values[0].isNaN && values[1] == .infinity && values[2] == -.infinity)
+    }
+
+    /// The client now reads JSON with the server's reader: integer outputs must be integer literals (its old reader
+    /// also took `3.0`), and nested `data` may still go 512 levels deep (the server's own limit for requests is 64).
+    @Test func jsonResponseReadWithTheSharedReader() throws {
+        let integral = #"{"model_name":"m","outputs":[{"name":"y","shape":[2],"datatype":"INT64","data":[3,-4]}]}"#
+        #expect(try InferResponse(decoding: utf8(integral)).outputs["y"]?.int64s == [3, -4])
+        expectDecodingError("element 0 is not a valid INT64 value") {
+            _ = try InferResponse(
+                decoding: utf8(
+                    #"{"model_name":"m","outputs":[{"name":"y","shape":[1],"datatype":"INT64","data":[3.0]}]}"#))
+        }
+        let depth = 100
+        let shape = Array(repeating: "1", count: depth).joined(separator: ",")
+        let data = String(repeating: "[", count: depth) + "0.5" + String(repeating: "]", count: depth)
+        let nested =
+            #"{"model_name":"m","outputs":[{"name":"y","shape":["# + shape + #"],"datatype":"FP32","data":"#
+            + data + "}]}"
+        #expect(try InferResponse(decoding: utf8(nested)).outputs["y"]?.floats == [0.5])
     }
 
     // MARK: - Response decoding errors

@@ -104,7 +104,6 @@ struct DynamicBatchingQueueTests {
             config: "max_batch_size: 4\ndynamic_batching { max_queue_delay_microseconds: 0 }")
         let server = await ServerFixtures.server(repository)
         let engine = server.engine
-        let metrics = server.metrics
         let clock = ContinuousClock()
         let start = clock.now
         // 10 million iterations would take many minutes; the 300 ms timeout ends the request and terminates its run.

@@ -127,7 +127,7 @@ struct DynamicBatchingTests {
                 let strings = DatatypeCase.strings
                 return LittleEndian.strings((0..<count).map { strings[(request * 2 + $0) % strings.count] })
             }
-            let size = datatype.datatype.byteSize!
+            let size = datatype.datatype.elementSize!
             return (0..<count).flatMap { element -> [UInt8] in
                 let source = (request * 2 + element) % 6
                 return Array(datatype.binary[(source * size)..<((source + 1) * size)])

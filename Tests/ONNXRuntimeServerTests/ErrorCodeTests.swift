@@ -1,3 +1,4 @@
+#if Server && Client
 import GRPCCore
 import ONNXRuntimeClient
 import ONNXRuntimeServer
@@ -78,3 +79,4 @@ struct ErrorCodeTests {
         #expect(kind == "server")
     }
 }
+#endif

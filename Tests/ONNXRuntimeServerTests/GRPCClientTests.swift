@@ -65,7 +65,7 @@ struct GRPCClientTests {
                 #expect(statistics.count == 1)
                 // The sum and the classification.
                 #expect(statistics[0].inferenceCount == 2)
-                #expect(statistics[0].inferenceStats.success.count == 2)
+                #expect(statistics[0].success.count == 2)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KServeProtocol
 import ONNXRuntime
 import Testing
 

@@ -2,9 +2,9 @@ import Foundation
 import FuzzRequestSupport
 import FuzzSupport
 import KServeGRPCProtocol
-import ONNXRuntimeServing
 import SwiftProtobuf
 
+@testable import ONNXRuntimeServing
 @testable import ONNXRuntimeServingGRPC
 
 /// The distinct output-name lists of the signatures: the decoder depends on the model only through them.
@@ -33,7 +33,7 @@ private func checkDecoded(_ request: InferenceRequest, _ message: Inference_Mode
         guard count <= RequestFixture.maximumElements else {
             FuzzDriver.fail("input '\(input.name)' with shape \(input.shape) passed the element limit")
         }
-        if let size = input.datatype.byteSize, range.count != count * size {
+        if let size = input.datatype.elementSize, range.count != count * size {
             FuzzDriver.fail("input '\(input.name)' has \(range.count) bytes for \(count) \(input.datatype) elements")
         }
     }

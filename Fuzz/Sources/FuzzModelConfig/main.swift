@@ -1,6 +1,9 @@
 import Foundation
 import FuzzSupport
-import ONNXRuntimeServing
+
+// The JSON reader and writer and the configuration's JSON are package API of the library.
+@testable import KServeProtocol
+@testable import ONNXRuntimeServing
 
 /// Parses the input as a `config.pbtxt` (bytes that are not UTF-8 are repaired, as a file read as text would be).
 /// Any text must give a configuration or a `ModelConfigError`; a configuration must render as JSON (the config

@@ -84,41 +84,5 @@ enum GRPCModelConfig {
         case .bf16: .typeBf16
         }
     }
-
-    /// A model version's ``ModelStatistics`` as `inference.ModelStatistics`.
-    static func statistics(_ statistics: ModelStatistics) -> Inference_ModelStatistics {
-        .with {
-            $0.name = statistics.name
-            $0.version = statistics.version
-            $0.lastInference = statistics.lastInference
-            $0.inferenceCount = statistics.inferenceCount
-            $0.executionCount = statistics.executionCount
-            $0.inferenceStats = .with {
-                $0.success = duration(statistics.success)
-                $0.fail = duration(statistics.fail)
-                $0.queue = duration(statistics.queue)
-                $0.computeInput = duration(statistics.computeInput)
-                $0.computeInfer = duration(statistics.computeInfer)
-                $0.computeOutput = duration(statistics.computeOutput)
-                $0.cacheHit = Inference_StatisticDuration()
-                $0.cacheMiss = Inference_StatisticDuration()
-            }
-            $0.batchStats = statistics.batches.map { batch in
-                .with {
-                    $0.batchSize = UInt64(batch.batchSize)
-                    $0.computeInput = duration(batch.computeInput)
-                    $0.computeInfer = duration(batch.computeInfer)
-                    $0.computeOutput = duration(batch.computeOutput)
-                }
-            }
-        }
-    }
-
-    private static func duration(_ value: ModelStatistics.Duration) -> Inference_StatisticDuration {
-        .with {
-            $0.count = value.count
-            $0.ns = value.ns
-        }
-    }
 }
 #endif

@@ -36,11 +36,10 @@ struct KServeGRPCService: Sendable {
     func serverMetadata(_ request: Inference_ServerMetadataRequest) async throws(RPCError)
         -> Inference_ServerMetadataResponse
     {
-        .with {
-            $0.name = engine.configuration.serverName
-            $0.version = engine.configuration.serverVersion
-            $0.extensions = ServerExtensions.names(access: access)
-        }
+        ServerMetadata(
+            name: engine.configuration.serverName, version: engine.configuration.serverVersion,
+            extensions: ServerExtensions.names(access: access)
+        ).message
     }
 
     func modelMetadata(_ request: Inference_ModelMetadataRequest) async throws(RPCError)
@@ -49,21 +48,10 @@ struct KServeGRPCService: Sendable {
         let (name, version) = try Self.model(request.name, request.version)
         let model = try Self.call { () throws(ServingError) in try engine.model(name, version: version) }
         let versions = version.map { [$0] } ?? engine.loadedVersions(of: name)
-        return .with {
-            $0.name = name
-            $0.versions = versions.map(String.init)
-            $0.platform = ModelConfig.platformName
-            $0.inputs = model.signature.inputs.map(Self.tensorMetadata)
-            $0.outputs = model.signature.outputs.map(Self.tensorMetadata)
-        }
-    }
-
-    private static func tensorMetadata(_ spec: TensorSpec) -> Inference_ModelMetadataResponse.TensorMetadata {
-        .with {
-            $0.name = spec.name
-            $0.datatype = spec.datatype.rawValue
-            $0.shape = spec.shape.map(Int64.init)
-        }
+        return ModelMetadata(
+            name: name, versions: versions.map(String.init), platform: ModelConfig.platformName,
+            inputs: model.signature.inputs.map(\.metadata), outputs: model.signature.outputs.map(\.metadata)
+        ).message
     }
 
     // MARK: - Inference
@@ -135,7 +123,7 @@ struct KServeGRPCService: Sendable {
             let (name, version) = try Self.checkedModel(request.name, request.version)
             return try engine.statistics(model: name, version: version)
         }
-        return .with { $0.modelStats = statistics.map(GRPCModelConfig.statistics) }
+        return .with { $0.modelStats = statistics.map(\.message) }
     }
 
     // MARK: - Model repository
@@ -144,16 +132,7 @@ struct KServeGRPCService: Sendable {
         -> Inference_RepositoryIndexResponse
     {
         let entries = await engine.repositoryIndex(readyOnly: request.ready)
-        return .with {
-            $0.models = entries.map { entry in
-                .with {
-                    $0.name = entry.name
-                    $0.version = entry.version ?? ""
-                    $0.state = entry.state?.rawValue ?? ""
-                    $0.reason = entry.reason
-                }
-            }
-        }
+        return .with { $0.models = entries.map(\.message) }
     }
 
     func repositoryModelLoad(_ request: Inference_RepositoryModelLoadRequest) async throws(RPCError)

@@ -75,11 +75,10 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
 
     private func serverMetadata() -> Response {
         HTTPMessages.json(
-            .object([
-                "name": .string(engine.configuration.serverName),
-                "version": .string(engine.configuration.serverVersion),
-                "extensions": .array(extensions.map(JSONValue.string)),
-            ]))
+            ServerMetadata(
+                name: engine.configuration.serverName, version: engine.configuration.serverVersion,
+                extensions: extensions
+            ).json)
     }
 
     private func modelReady(_ context: Context) throws -> Response {

@@ -116,16 +116,13 @@ public final class InferenceEngine: Sendable {
 
     /// The model metadata (`$metadata_model_response`).
     /// - Throws: as ``model(_:version:)``.
-    public func metadata(model name: String, version: Int?) throws(ServingError) -> JSONValue {
+    package func metadata(model name: String, version: Int?) throws(ServingError) -> JSONValue {
         let model = try table.resolve(name, version: version)
         let versions = version.map { [$0] } ?? (table.loadedVersions(name) ?? []).map(\.version)
-        return .object([
-            "name": .string(name),
-            "versions": .array(versions.map { .string(String($0)) }),
-            "platform": .string(ModelConfig.platformName),
-            "inputs": .array(model.signature.inputs.map(\.json)),
-            "outputs": .array(model.signature.outputs.map(\.json)),
-        ])
+        return ModelMetadata(
+            name: name, versions: versions.map { String($0) }, platform: ModelConfig.platformName,
+            inputs: model.signature.inputs.map(\.metadata), outputs: model.signature.outputs.map(\.metadata)
+        ).json
     }
 
     // MARK: - Inference
@@ -209,7 +206,7 @@ public final class InferenceEngine: Sendable {
     ///   - parameters: The request's `parameters`; `config` and `file:` overrides are not supported.
     /// - Throws: 400 when not in explicit mode, for unsupported parameters, or when the model fails to load (the
     ///   index keeps the reason); 404 when the repository has no such model.
-    public func loadModel(_ name: String, parameters: JSONObject? = nil) async throws(ServingError) {
+    package func loadModel(_ name: String, parameters: JSONObject? = nil) async throws(ServingError) {
         try checkExplicit("load")
         for key in parameters?.keys ?? [] where key == "config" || key.hasPrefix("file:") {
             throw .badRequest(

@@ -10,7 +10,7 @@ extension InferenceRequest {
     ///   - inputs: The inputs; `.binary` data refers to ranges of `body`.
     ///   - outputs: The requested outputs; `nil` for all of them.
     ///   - body: The bytes binary inputs refer to.
-    public init(id: String?, parameters: JSONObject?, inputs: [Input], outputs: [Output]?, body: [UInt8]) {
+    package init(id: String?, parameters: JSONObject?, inputs: [Input], outputs: [Output]?, body: [UInt8]) {
         self.id = id
         self.parameters = parameters
         self.inputs = inputs
@@ -27,7 +27,7 @@ extension InferenceRequest.Input {
     ///   - shape: The shape the client gives.
     ///   - parameters: The input's parameters.
     ///   - data: Where the elements are.
-    public init(
+    package init(
         name: String, datatype: DataType, shape: [Int], parameters: JSONObject = JSONObject(),
         data: InferenceRequest.TensorData
     ) {
@@ -44,7 +44,7 @@ extension InferenceRequest.Output {
     /// - Parameters:
     ///   - name: The output name.
     ///   - parameters: The output's parameters.
-    public init(named name: String, parameters: JSONObject = JSONObject()) {
+    package init(named name: String, parameters: JSONObject = JSONObject()) {
         self.name = name
         self.parameters = parameters
     }

@@ -6,7 +6,7 @@
 /// is checked later, before any tensor is allocated (see ``ModelSignature``).
 public struct InferenceRequest: Sendable {
     /// Where an input's elements are.
-    public enum TensorData: Sendable, Hashable {
+    package enum TensorData: Sendable, Hashable {
         /// In the JSON `data` field, flat or nested.
         case json(JSONValue)
         /// In the binary part of the body, at this byte range of ``InferenceRequest/body``.
@@ -22,9 +22,9 @@ public struct InferenceRequest: Sendable {
         /// The element datatype.
         public var datatype: DataType
         /// The input's parameters (such as `binary_data_size`).
-        public var parameters: JSONObject
+        package var parameters: JSONObject
         /// The elements.
-        public var data: TensorData
+        package var data: TensorData
     }
 
     /// One requested output (`$request_output`).
@@ -32,13 +32,13 @@ public struct InferenceRequest: Sendable {
         /// The output name.
         public var name: String
         /// The output's parameters (such as `binary_data`).
-        public var parameters: JSONObject
+        package var parameters: JSONObject
     }
 
     /// The request identifier, returned in the response.
     public var id: String?
     /// The request-level parameters (such as `binary_data_output`), if any were given.
-    public var parameters: JSONObject?
+    package var parameters: JSONObject?
     /// The inputs, in request order.
     public var inputs: [Input]
     /// The requested outputs; `nil` means all of them.

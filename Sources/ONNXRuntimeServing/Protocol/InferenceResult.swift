@@ -33,12 +33,12 @@ public struct InferenceResult: Sendable, Hashable {
     /// The request's identifier, if it had one.
     public var id: String?
     /// The request-level parameters, echoed.
-    public var parameters: JSONObject?
+    package var parameters: JSONObject?
     /// The outputs, in the order they were requested (or the model's order when all were).
     public var outputs: [Output]
 
     /// Creates a result.
-    public init(modelName: String, modelVersion: String, id: String?, parameters: JSONObject?, outputs: [Output]) {
+    package init(modelName: String, modelVersion: String, id: String?, parameters: JSONObject?, outputs: [Output]) {
         self.modelName = modelName
         self.modelVersion = modelVersion
         self.id = id

@@ -15,13 +15,9 @@ public struct TensorSpec: Sendable, Hashable, CustomStringConvertible {
         self.shape = shape
     }
 
-    /// The `$metadata_tensor` JSON object: `{"name", "datatype", "shape"}`.
-    public var json: JSONValue {
-        .object([
-            "name": .string(name),
-            "datatype": .string(datatype.rawValue),
-            "shape": .array(shape.map { .number(.int(Int64($0))) }),
-        ])
+    /// The tensor as model metadata reports it (`$metadata_tensor`).
+    public var metadata: TensorMetadata {
+        TensorMetadata(name: name, datatype: datatype.rawValue, shape: shape)
     }
 
     /// A short description for logs and messages, such as `x: FP32 [-1, 3]`.

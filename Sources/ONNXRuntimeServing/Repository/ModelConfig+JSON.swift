@@ -2,7 +2,7 @@
 extension ModelConfig {
     /// The configuration in Triton's JSON form (the model configuration extension's `GET .../config` body): the
     /// protobuf JSON mapping of `ModelConfig`, with proto field names and numbers as JSON numbers.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var object: JSONObject = [
             "name": .string(name),
             "platform": .string(Self.platformName),

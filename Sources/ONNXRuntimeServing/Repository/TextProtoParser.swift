@@ -1,5 +1,5 @@
 #if Server
-/// Tokenizer and recursive-descent parser for ``TextProtoMessage``.
+/// Tokenizer and recursive-descent parser for `TextProtoMessage`.
 struct TextProtoParser {
     enum TokenKind: Equatable {
         case identifier(String)

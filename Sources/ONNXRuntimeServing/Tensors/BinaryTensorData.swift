@@ -9,37 +9,28 @@ enum BinaryTensorData {
     static func checkSize(_ bytes: ArraySlice<UInt8>, datatype: DataType, shape: [Int], count: Int, name: String)
         throws(ServingError)
     {
-        if let size = datatype.byteSize {
-            let (expected, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow, expected == bytes.count else {
+        do {
+            try BinaryTensorLayout.checkSize(bytes, datatype: datatype, count: count)
+        } catch {
+            switch error {
+            case .size(let expected, let actual):
                 throw .badRequest(
-                    "input '\(name)' has shape \(shape) of \(datatype), which takes \(overflow ? "too many" : "\(expected)") "
-                        + "bytes, but 'binary_data_size' is \(bytes.count)")
-            }
-            return
-        }
-        var offset = bytes.startIndex
-        var elements = 0
-        while offset < bytes.endIndex {
-            guard bytes.endIndex - offset >= 4 else {
+                    "input '\(name)' has shape \(shape) of \(datatype), which takes "
+                        + "\(expected.map { "\($0)" } ?? "too many") bytes, but 'binary_data_size' is \(actual)")
+            case .truncatedLength(let element):
                 throw .badRequest(
-                    "input '\(name)': BYTES element \(elements) is truncated: its 4-byte length prefix is cut off")
-            }
-            let length = Int(readLength(bytes, at: offset))
-            offset += 4
-            guard bytes.endIndex - offset >= length else {
+                    "input '\(name)': BYTES element \(element) is truncated: its 4-byte length prefix is cut off")
+            case .overrun(let element, let length, let remaining):
                 throw .badRequest(
-                    "input '\(name)': BYTES element \(elements) says it has \(length) bytes, but only "
-                        + "\(bytes.endIndex - offset) remain")
+                    "input '\(name)': BYTES element \(element) says it has \(length) bytes, but only "
+                        + "\(remaining) remain")
+            case .elementCount(let found, let orMore, let expected):
+                throw .badRequest(
+                    "input '\(name)' has shape \(shape), which holds \(expected) element\(expected == 1 ? "" : "s"), "
+                        + "but its binary data holds \(found)\(orMore ? " or more" : "") BYTES elements")
+            case .elementTooLarge:
+                throw .internal("input '\(name)': unexpected binary data check")
             }
-            offset += length
-            elements += 1
-            guard elements <= count else { break }
-        }
-        guard elements == count else {
-            throw .badRequest(
-                "input '\(name)' has shape \(shape), which holds \(count) element\(count == 1 ? "" : "s"), but its "
-                    + "binary data holds \(elements)\(elements > count ? " or more" : "") BYTES elements")
         }
     }
 
@@ -54,7 +45,7 @@ enum BinaryTensorData {
                 strings.reserveCapacity(count)
                 var offset = bytes.startIndex
                 for index in 0..<count {
-                    let length = Int(readLength(bytes, at: offset))
+                    let length = Int(BinaryTensorLayout.readLength(bytes, at: offset))
                     offset += 4
                     guard let text = String(validating: bytes[offset..<(offset + length)], as: UTF8.self) else {
                         throw ServingError.badRequest(
@@ -80,21 +71,6 @@ enum BinaryTensorData {
         } catch {
             throw .internal("input '\(name)': could not create the tensor: \(error)")
         }
-    }
-
-    /// Reads a 4-byte little-endian length.
-    static func readLength(_ bytes: ArraySlice<UInt8>, at offset: Int) -> UInt32 {
-        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-            | UInt32(bytes[offset + 3]) << 24
-    }
-
-    /// Appends a 4-byte little-endian length.
-    static func appendLength(_ length: Int, to bytes: inout [UInt8]) {
-        let value = UInt32(truncatingIfNeeded: length)
-        bytes.append(UInt8(truncatingIfNeeded: value))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 24))
     }
 }
 #endif

@@ -99,7 +99,7 @@ enum InferenceResponseEncoder {
         if datatype == .bytes {
             for text in try Tensor<String>(value).scalars {
                 let utf8 = Array(text.utf8)
-                BinaryTensorData.appendLength(utf8.count, to: &binary)
+                BinaryTensorLayout.appendLength(utf8.count, to: &binary)
                 binary.append(contentsOf: utf8)
             }
             return

@@ -37,7 +37,7 @@ enum TensorBatching {
                 return try Tensor(strings, shape: shape).value
             }
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(parts.reduce(0) { $0 + ($1.elementCount * (datatype.byteSize ?? 1)) })
+            bytes.reserveCapacity(parts.reduce(0) { $0 + ($1.elementCount * (datatype.elementSize ?? 1)) })
             for part in parts {
                 try part.withUnsafeRawBytes { bytes.append(contentsOf: $0) }
             }
@@ -82,7 +82,7 @@ enum TensorBatching {
                 }
                 return pieces
             }
-            let rowBytes = rowElements * (datatype.byteSize ?? 1)
+            let rowBytes = rowElements * (datatype.elementSize ?? 1)
             try value.withUnsafeRawBytes { raw in
                 var offset = 0
                 for count in rows {

@@ -1,4 +1,5 @@
 import Foundation
+import KServeProtocol
 import ONNXRuntime
 
 // Decoding of the case files in Tests/Models (format: Tests/Models/README.md) and building run inputs from them.

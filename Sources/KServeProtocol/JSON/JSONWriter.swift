@@ -1,22 +1,21 @@
-#if Server
 /// Writes compact JSON into a byte array.
 ///
 /// Floating-point numbers are written with the shortest text that reads back to the same value (`Float` values as
 /// `Float`, so `0.1` stays `0.1`); non-finite values are written as `NaN`, `Infinity` and `-Infinity`, as Python's
 /// `json` module does, since JSON itself has no spelling for them.
-public struct JSONWriter: Sendable {
+package struct JSONWriter: Sendable {
     /// The JSON written so far, as UTF-8.
-    public private(set) var bytes: [UInt8]
+    package private(set) var bytes: [UInt8]
 
     /// A writer with an empty buffer.
     /// - Parameter capacity: Bytes to reserve up front.
-    public init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
     /// Writes a value.
-    public mutating func write(_ value: JSONValue) {
+    package mutating func write(_ value: JSONValue) {
         switch value {
         case .null: writeRaw("null")
         case .bool(let flag): writeRaw(flag ? "true" : "false")
@@ -42,7 +41,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes a number.
-    public mutating func write(_ number: JSONNumber) {
+    package mutating func write(_ number: JSONNumber) {
         switch number {
         case .int(let value): write(int: value)
         case .uint(let value): write(uint: value)
@@ -51,17 +50,17 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes a signed integer.
-    public mutating func write(int value: Int64) {
+    package mutating func write(int value: Int64) {
         bytes.append(contentsOf: String(value).utf8)
     }
 
     /// Writes an unsigned integer.
-    public mutating func write(uint value: UInt64) {
+    package mutating func write(uint value: UInt64) {
         bytes.append(contentsOf: String(value).utf8)
     }
 
     /// Writes a `Double` with the shortest text that reads back to it.
-    public mutating func write(double value: Double) {
+    package mutating func write(double value: Double) {
         if let special = Self.nonFinite(value.isNaN, value.isInfinite, value.sign) {
             writeRaw(special)
             return
@@ -70,7 +69,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes a `Float` with the shortest text that reads back to it as a `Float`.
-    public mutating func write(float value: Float) {
+    package mutating func write(float value: Float) {
         if let special = Self.nonFinite(value.isNaN, value.isInfinite, value.sign) {
             writeRaw(special)
             return
@@ -79,12 +78,12 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes a Boolean.
-    public mutating func write(bool value: Bool) {
+    package mutating func write(bool value: Bool) {
         writeRaw(value ? "true" : "false")
     }
 
     /// Writes a string with the escapes JSON requires.
-    public mutating func write(string: String) {
+    package mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
@@ -106,17 +105,17 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes text that is already valid JSON (punctuation, literals).
-    public mutating func writeRaw(_ text: StaticString) {
+    package mutating func writeRaw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// Writes one punctuation byte such as `,` or `]`.
-    public mutating func writeRaw(byte: UInt8) {
+    package mutating func writeRaw(byte: UInt8) {
         bytes.append(byte)
     }
 
     /// Writes `"key":`.
-    public mutating func write(key: String) {
+    package mutating func write(key: String) {
         write(string: key)
         bytes.append(UInt8(ascii: ":"))
     }
@@ -129,4 +128,3 @@ public struct JSONWriter: Sendable {
         return nil
     }
 }
-#endif

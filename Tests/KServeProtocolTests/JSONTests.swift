@@ -1,6 +1,5 @@
-#if Server && Client
 import Foundation
-import ONNXRuntimeServing
+import KServeProtocol
 import Testing
 
 @Suite("JSON parser and writer")
@@ -99,5 +98,55 @@ struct JSONTests {
         writer.write(double: .nan)
         #expect(String(decoding: writer.bytes, as: UTF8.self) == "0.1,0.1,Infinity,-Infinity,NaN")
     }
+
+    // MARK: - Where the server's and the client's old readers differed
+
+    @Test("integer accessors take integer literals only: 3.0 is not an integer (the client's old reader took it)")
+    func integersAreLiterals() throws {
+        #expect(try JSONParser.parse("3").int64Value == 3)
+        #expect(try JSONParser.parse("3.0").int64Value == nil)
+        #expect(try JSONParser.parse("3e0").int64Value == nil)
+        #expect(try JSONParser.parse("18446744073709551615").uint64Value == 18_446_744_073_709_551_615)
+        #expect(try JSONParser.parse("-1").uint64Value == nil)
+        #expect(try JSONParser.parse("9223372036854775808").int64Value == nil)
+        #expect(try JSONParser.parse("9223372036854775807").intValue == 9_223_372_036_854_775_807)
+    }
+
+    @Test("bytes that are not UTF-8 inside a string read as U+FFFD, as the server always did")
+    func invalidUTF8InStrings() throws {
+        let text: [UInt8] = [0x22, 0x61, 0xFF, 0x62, 0x22]  // "a\xFFb"
+        #expect(try JSONParser.parse(text) == .string("a\u{FFFD}b"))
+        let escaped: [UInt8] = [0x22, 0x5C, 0x6E, 0xC3, 0x22]  // "\n" then a lone lead byte
+        #expect(try JSONParser.parse(escaped) == .string("\n\u{FFFD}"))
+    }
+
+    @Test("a caller may allow deeper nesting than the default (the client reads up to 512 levels)")
+    func deeperNestingOnRequest() throws {
+        let deep = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(deep) }
+        _ = try JSONParser.parse(Array(deep.utf8), maximumDepth: 512)
+        let deeper = "[" + deep + "]"
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array(deeper.utf8), maximumDepth: 512) }
+    }
+
+    @Test(
+        "a Float written in its shortest form reads back exactly through Double (the client's old reader parsed Float directly)"
+    )
+    func floatsReadBackThroughDouble() throws {
+        var values: [Float] = [
+            0.1, 1 / 3, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, 16_777_216,
+            16_777_215, 3.4028235e38, 1.17549435e-38, 1.4e-45, 7.006492e-45, 8.507059e37, 2.3509886e-38, -0.0,
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let value = Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &generator))
+            if value.isFinite { values.append(value) }
+        }
+        for value in values {
+            var writer = JSONWriter()
+            writer.write(float: value)
+            let read = try #require(try JSONParser.parse(writer.bytes).doubleValue)
+            #expect(Float(read).bitPattern == value.bitPattern, "\(value)")
+        }
+    }
 }
-#endif

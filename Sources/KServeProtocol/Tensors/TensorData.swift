@@ -1,13 +1,12 @@
-#if Client
 /// The elements of a tensor, flat in row-major order, typed by the protocol's ``DataType``.
 ///
-/// Half-precision types are carried as their 16-bit patterns so the client works on every platform (`Float16` is not
-/// available on all of them) and round-trips every value, NaN payloads included; ``fp16(floats:)`` and
-/// ``bf16(floats:)`` build them from `Float`s and ``InferTensor/floats`` reads them back.
+/// Half-precision types are carried as their 16-bit patterns so that every platform can hold them (`Float16` is not
+/// available on all of them) and every value round-trips, NaN payloads included; ``fp16(floats:)`` and
+/// ``bf16(floats:)`` build them from `Float`s (the client's `InferTensor.floats` reads them back).
 ///
 /// ```swift
-/// let x = InferTensor(name: "x", shape: [2, 3], data: .fp32([1, 2, 3, 4, 5, 6]))
-/// let words = InferTensor(name: "a", shape: [2], data: .strings(["hello", "wörld"]))
+/// let x = TensorData.fp32([1, 2, 3, 4, 5, 6])
+/// let words = TensorData.strings(["hello", "wörld"])
 /// ```
 public enum TensorData: Sendable, Hashable {
     /// `BOOL` elements.
@@ -40,17 +39,20 @@ public enum TensorData: Sendable, Hashable {
     case bf16([UInt16])
 
     /// `BYTES` elements from strings, each stored as its UTF-8 bytes.
+    /// - Parameter values: The strings.
     public static func strings(_ values: [String]) -> TensorData {
         .bytes(values.map { Array($0.utf8) })
     }
 
     /// `FP16` elements from `Float`s, each rounded to the nearest half-precision value (ties to even; out-of-range
     /// values become infinities).
+    /// - Parameter values: The values to round.
     public static func fp16(floats values: [Float]) -> TensorData {
         .fp16(values.map(HalfConversion.halfBits(from:)))
     }
 
     /// `BF16` elements from `Float`s, each rounded to the nearest bfloat16 value (ties to even).
+    /// - Parameter values: The values to round.
     public static func bf16(floats values: [Float]) -> TensorData {
         .bf16(values.map(HalfConversion.bfloat16Bits(from:)))
     }
@@ -98,9 +100,9 @@ public enum TensorData: Sendable, Hashable {
 
 /// Conversions between `Float` and the two 16-bit floating-point formats, written out so they behave the same on
 /// every platform.
-enum HalfConversion {
+package enum HalfConversion {
     /// The `Float` with the value of an IEEE 754 binary16 bit pattern (exact; NaN payloads kept).
-    static func float(fromHalfBits bits: UInt16) -> Float {
+    package static func float(fromHalfBits bits: UInt16) -> Float {
         let sign = UInt32(bits & 0x8000) << 16
         let exponent = UInt32(bits >> 10) & 0x1F
         let mantissa = UInt32(bits & 0x3FF)
@@ -118,7 +120,7 @@ enum HalfConversion {
 
     /// The binary16 bit pattern nearest to `value` (round to nearest, ties to even; overflow to infinity; NaN stays
     /// NaN with the top payload bits kept and the quiet bit set).
-    static func halfBits(from value: Float) -> UInt16 {
+    package static func halfBits(from value: Float) -> UInt16 {
         let bits = value.bitPattern
         let sign = UInt16(truncatingIfNeeded: bits >> 16) & 0x8000
         let exponent = Int((bits >> 23) & 0xFF)
@@ -147,16 +149,15 @@ enum HalfConversion {
     }
 
     /// The `Float` with the value of a bfloat16 bit pattern (exact).
-    static func float(fromBFloat16Bits bits: UInt16) -> Float {
+    package static func float(fromBFloat16Bits bits: UInt16) -> Float {
         Float(bitPattern: UInt32(bits) << 16)
     }
 
     /// The bfloat16 bit pattern nearest to `value` (round to nearest, ties to even; NaN stays a quiet NaN).
-    static func bfloat16Bits(from value: Float) -> UInt16 {
+    package static func bfloat16Bits(from value: Float) -> UInt16 {
         let bits = value.bitPattern
         if value.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x0040 }
         let rounding = 0x7FFF + ((bits >> 16) & 1)
         return UInt16(truncatingIfNeeded: (bits &+ rounding) >> 16)
     }
 }
-#endif

@@ -1,22 +1,21 @@
-#if Server
 /// Parses JSON text into ``JSONValue``, keeping integers exact and limiting nesting depth.
 ///
 /// Besides standard JSON it accepts the tokens `NaN`, `Infinity` and `-Infinity` (as Python's `json` module writes
 /// them), so float tensors holding those values can travel in JSON form.
-public struct JSONParser {
+package struct JSONParser {
     /// A syntax error, with the byte offset where it was found.
-    public struct Error: Swift.Error, Sendable, Hashable, CustomStringConvertible {
+    package struct Error: Swift.Error, Sendable, Hashable, CustomStringConvertible {
         /// What was wrong.
-        public var message: String
+        package var message: String
         /// The byte offset in the input.
-        public var offset: Int
+        package var offset: Int
 
         /// A short description for logs and messages.
-        public var description: String { "invalid JSON at byte \(offset): \(message)" }
+        package var description: String { "invalid JSON at byte \(offset): \(message)" }
     }
 
     /// The deepest nesting of arrays and objects accepted; deeper input is rejected rather than risking the stack.
-    public static let defaultMaximumDepth = 64
+    package static let defaultMaximumDepth = 64
 
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
@@ -32,7 +31,7 @@ public struct JSONParser {
     ///   - bytes: UTF-8 JSON text.
     ///   - maximumDepth: The deepest nesting accepted.
     /// - Throws: ``Error`` for malformed input.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int = defaultMaximumDepth)
+    package static func parse(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int = defaultMaximumDepth)
         throws(Error) -> JSONValue
     {
         var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
@@ -47,7 +46,7 @@ public struct JSONParser {
 
     /// Parses JSON text held in a byte collection.
     /// - Throws: ``Error`` for malformed input.
-    public static func parse(_ bytes: some ContiguousBytesCollection, maximumDepth: Int = defaultMaximumDepth)
+    package static func parse(_ bytes: some ContiguousBytesCollection, maximumDepth: Int = defaultMaximumDepth)
         throws(Error) -> JSONValue
     {
         let result: Result<JSONValue, Error> = bytes.withContiguousBytes { raw in
@@ -58,7 +57,7 @@ public struct JSONParser {
 
     /// Parses JSON text held in a string.
     /// - Throws: ``Error`` for malformed input.
-    public static func parse(_ text: String, maximumDepth: Int = defaultMaximumDepth) throws(Error) -> JSONValue {
+    package static func parse(_ text: String, maximumDepth: Int = defaultMaximumDepth) throws(Error) -> JSONValue {
         try parse(Array(text.utf8), maximumDepth: maximumDepth)
     }
 
@@ -356,4 +355,3 @@ public struct JSONParser {
         (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16, uppercase: true)
     }
 }
-#endif

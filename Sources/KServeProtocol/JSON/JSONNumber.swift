@@ -1,6 +1,5 @@
-#if Server
 /// A JSON number, kept exact: integer literals as `Int64` or `UInt64`, everything else as `Double`.
-public enum JSONNumber: Sendable, Hashable {
+package enum JSONNumber: Sendable, Hashable {
     /// An integer literal that fits in `Int64`.
     case int(Int64)
     /// A non-negative integer literal above `Int64.max` that fits in `UInt64`.
@@ -9,13 +8,13 @@ public enum JSONNumber: Sendable, Hashable {
     case double(Double)
 
     /// Whether the literal was an integer that fits in 64 bits.
-    public var isInteger: Bool {
+    package var isInteger: Bool {
         if case .double = self { return false }
         return true
     }
 
     /// The value as `Int64`, if it is an integer literal in range.
-    public var int64Value: Int64? {
+    package var int64Value: Int64? {
         switch self {
         case .int(let value): value
         case .uint(let value): Int64(exactly: value)
@@ -24,7 +23,7 @@ public enum JSONNumber: Sendable, Hashable {
     }
 
     /// The value as `UInt64`, if it is a non-negative integer literal in range.
-    public var uint64Value: UInt64? {
+    package var uint64Value: UInt64? {
         switch self {
         case .int(let value): UInt64(exactly: value)
         case .uint(let value): value
@@ -33,7 +32,7 @@ public enum JSONNumber: Sendable, Hashable {
     }
 
     /// The value as `Double` (integers above 2^53 are rounded).
-    public var doubleValue: Double {
+    package var doubleValue: Double {
         switch self {
         case .int(let value): Double(value)
         case .uint(let value): Double(value)
@@ -41,4 +40,3 @@ public enum JSONNumber: Sendable, Hashable {
         }
     }
 }
-#endif
