@@ -41,10 +41,12 @@ let package = Package(
         .plugin(name: "install-onnxruntime", targets: ["InstallRuntime"]),
     ],
     traits: [
-        .trait(name: "Client", description: "The ONNXRuntimeClient library: REST and gRPC clients for KServe V2 servers."),
+        .trait(
+            name: "Client", description: "The ONNXRuntimeClient library: REST and gRPC clients for KServe V2 servers."),
         .trait(
             name: "Server",
-            description: "The KServe V2 / Triton server (ONNXRuntimeServing, ONNXRuntimeServer) and the ort command line."
+            description:
+                "The KServe V2 / Triton server (ONNXRuntimeServing, ONNXRuntimeServer) and the ort command line."
         ),
         .default(enabledTraits: []),
     ],

@@ -4,7 +4,7 @@ import Foundation
 import ONNXRuntime
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// `ort bench MODEL`: latency percentiles and throughput of a model, with generated or given inputs.

@@ -4,9 +4,9 @@ import Foundation
 import ONNXRuntimeServer
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 extension ORTCommand {

@@ -101,6 +101,6 @@ public struct ValueSummary: Sendable, Encodable {
 }
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 #endif

@@ -9,10 +9,10 @@ import Testing
 @testable import ONNXRuntimeServer
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// `ServerConfiguration.busyPoll` (`ort serve --busy-poll-us`): answers stay right, a loop that polls after an

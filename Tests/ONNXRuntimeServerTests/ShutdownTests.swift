@@ -7,7 +7,7 @@ import ServiceLifecycle
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Graceful shutdown: in process through a `ServiceGroup`, and the real `ort serve` executable with SIGTERM.

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// SIGTERM while `ort serve` (the real executable) is busy: requests already accepted complete with correct results,

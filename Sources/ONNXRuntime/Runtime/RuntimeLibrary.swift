@@ -2,11 +2,11 @@ import CONNXRuntime
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// The ONNX Runtime shared library: where it is found and which version is loaded.

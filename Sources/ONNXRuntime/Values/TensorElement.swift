@@ -10,7 +10,7 @@ public protocol TrivialTensorElement: TensorElement, BitwiseCopyable {}
 extension Float: TrivialTensorElement { public static var elementType: ElementType { .float32 } }
 extension Double: TrivialTensorElement { public static var elementType: ElementType { .float64 } }
 #if arch(x86_64) || arch(arm64)
-    extension Float16: TrivialTensorElement { public static var elementType: ElementType { .float16 } }
+extension Float16: TrivialTensorElement { public static var elementType: ElementType { .float16 } }
 #endif
 extension BFloat16: TrivialTensorElement { public static var elementType: ElementType { .bfloat16 } }
 extension Int8: TrivialTensorElement { public static var elementType: ElementType { .int8 } }

@@ -5,11 +5,11 @@ import NIOHTTPTypes
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Keeps an event loop's thread awake for a short while after it answers a request, watching the loop's

@@ -4,7 +4,7 @@ import ONNXRuntimeServing
 import Synchronization
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// Plain HTTP requests to a server on a real socket (for tests with servers in another process or a service group

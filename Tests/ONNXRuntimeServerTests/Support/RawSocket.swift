@@ -2,7 +2,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A plain TCP connection for tests that must misbehave in ways an HTTP client library never does: half a body,
