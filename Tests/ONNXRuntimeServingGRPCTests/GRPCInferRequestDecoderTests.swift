@@ -11,7 +11,9 @@ import Testing
 /// `ModelInferRequest` messages, or the fuzzer would start from garbage. Expected bytes are written out by hand.
 @Suite("gRPC request decoder and its fuzz seeds")
 struct GRPCInferRequestDecoderTests {
-    static let corpus = TestFiles.root.appendingPathComponent("Fuzz/Corpus/grpc-infer-request")
+    /// `Fuzz/Corpus/grpc-infer-request/`, found from this file (Tests/ONNXRuntimeServingGRPCTests/).
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fuzz/Corpus/grpc-infer-request")
 
     static func seed(_ name: String) throws -> Inference_ModelInferRequest {
         try Inference_ModelInferRequest(serializedBytes: [UInt8](Data(contentsOf: corpus.appendingPathComponent(name))))
