@@ -1,21 +1,21 @@
 #if Server
 /// A model location that ``ModelDirectoryLayout/detect(at:)`` cannot serve: missing, empty, ambiguous or unreadable.
-public struct ModelDirectoryError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ModelDirectoryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The path that was looked at.
-    public var path: String
+    package var path: String
     /// What is wrong with it.
-    public var message: String
+    package var message: String
 
     /// Creates an error.
     /// - Parameters:
     ///   - path: The path that was looked at.
     ///   - message: What is wrong with it, as the end of a sentence that starts with the path.
-    public init(path: String, _ message: String) {
+    package init(path: String, _ message: String) {
         self.path = path
         self.message = message
     }
 
     /// The error as `<path> <message>`.
-    public var description: String { "\(path) \(message)" }
+    package var description: String { "\(path) \(message)" }
 }
 #endif

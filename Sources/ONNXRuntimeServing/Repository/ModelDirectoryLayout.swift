@@ -12,7 +12,7 @@ import Foundation
 /// 5. a Triton model repository: one folder per model, each a Triton model directory.
 ///
 /// Hidden entries and entries whose names are not valid model names (such as `lost+found`) are ignored.
-public enum ModelDirectoryLayout: Sendable, Hashable {
+package enum ModelDirectoryLayout: Sendable, Hashable {
     /// One `.onnx` file, served as version 1 under a name given elsewhere.
     case file(String)
     /// A Triton model directory (`<directory>/<version>/model.onnx`, optional `config.pbtxt`), served under a name
@@ -22,14 +22,14 @@ public enum ModelDirectoryLayout: Sendable, Hashable {
     case repository(String)
 
     /// The most directory entries looked at; a model directory is small, so a larger one is a mistake.
-    public static let maxEntries = 10_000
+    package static let maxEntries = 10_000
 
     /// Works out how `path` is laid out.
     /// - Parameter path: A `.onnx` file or a directory.
     /// - Returns: The layout found.
     /// - Throws: ``ModelDirectoryError`` when `path` does not exist, is empty, holds several `.onnx` files and
     ///   nothing says which one to serve, or holds nothing that looks like a model.
-    public static func detect(at path: String) throws(ModelDirectoryError) -> ModelDirectoryLayout {
+    package static func detect(at path: String) throws(ModelDirectoryError) -> ModelDirectoryLayout {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -5,9 +5,9 @@
 /// A name is 1 to 255 characters from `A-Z a-z 0-9 _ - .`, not starting with `.` (so `.`, `..` and hidden entries
 /// are impossible), with no `/`, `\`, `%` or control characters. A version is a positive decimal integer without
 /// leading zeros, as in Triton's repository layout.
-public enum ModelName {
+package enum ModelName {
     /// Whether `name` is a valid model name.
-    public static func isValid(_ name: String) -> Bool {
+    package static func isValid(_ name: String) -> Bool {
         let utf8 = name.utf8
         guard !utf8.isEmpty, utf8.count <= 255, utf8.first != UInt8(ascii: ".") else { return false }
         return utf8.allSatisfy { byte in
@@ -22,7 +22,7 @@ public enum ModelName {
 
     /// Checks a model name from a request.
     /// - Throws: ``ServingError`` (400) saying what a valid name looks like.
-    public static func validate(_ name: String) throws(ServingError) -> String {
+    package static func validate(_ name: String) throws(ServingError) -> String {
         guard isValid(name) else {
             throw .badRequest(
                 "invalid model name \(quoted(name)): names are 1-255 characters from A-Z a-z 0-9 _ - . and do not "
@@ -32,7 +32,7 @@ public enum ModelName {
     }
 
     /// Parses a version directory name: a positive integer without leading zeros; anything else is not a version.
-    public static func version(fromDirectoryName text: String) -> Int? {
+    package static func version(fromDirectoryName text: String) -> Int? {
         guard let first = text.utf8.first, first != UInt8(ascii: "0"), text.utf8.count <= 18,
             text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else { return nil }
@@ -41,7 +41,7 @@ public enum ModelName {
 
     /// Parses a version from a request path.
     /// - Throws: ``ServingError`` (400) if it is not a positive integer.
-    public static func validateVersion(_ text: String) throws(ServingError) -> Int {
+    package static func validateVersion(_ text: String) throws(ServingError) -> Int {
         guard let version = version(fromDirectoryName: text) else {
             throw .badRequest(
                 "invalid model version \(quoted(text)): versions are positive integers without leading zeros")

@@ -5,50 +5,50 @@ import Foundation
 ///
 /// Model names come only from directory listings (and from `--model NAME=PATH`); a name from a request is looked up
 /// among them and never used to build a path.
-public struct ModelRepository: Sendable {
+package struct ModelRepository: Sendable {
     /// What one scan found.
-    public struct Scan: Sendable {
+    package struct Scan: Sendable {
         /// The models found, by name.
-        public var sources: [String: ModelSource] = [:]
+        package var sources: [String: ModelSource] = [:]
         /// Names found in more than one place, with the message explaining it; these cannot be loaded.
-        public var conflicts: [String: String] = [:]
+        package var conflicts: [String: String] = [:]
         /// Directory entries skipped because their names are not valid model names.
-        public var skipped: [String] = []
+        package var skipped: [String] = []
     }
 
     /// A model's files, read and checked: its configuration and the versions its policy selects.
-    public struct Description: Sendable {
+    package struct Description: Sendable {
         /// The configuration from `config.pbtxt`, or the default one.
-        public var config: ModelConfig
+        package var config: ModelConfig
         /// The `config.pbtxt` path, if there is one.
-        public var configFile: String?
+        package var configFile: String?
         /// The versions to load and the model file of each.
-        public var versions: [Int: String]
+        package var versions: [Int: String]
         /// Versions the policy asks for that cannot be loaded, with the reason.
-        public var missing: [Int: String]
+        package var missing: [Int: String]
     }
 
     /// Repository root directories.
-    public let roots: [String]
+    package let roots: [String]
     /// Single-file models by name.
-    public let files: [String: String]
+    package let files: [String: String]
     /// Triton model directories (`<directory>/<version>/model.onnx`) served under a given name, whatever the
     /// directory is called (KServe's `/mnt/models` with `--model-name`).
-    public let directories: [String: String]
+    package let directories: [String: String]
 
     /// Creates a repository view.
     /// - Parameters:
     ///   - roots: Repository directories, each holding one directory per model.
     ///   - files: Single `.onnx` files by model name.
     ///   - directories: Model directories by model name.
-    public init(roots: [String], files: [String: String] = [:], directories: [String: String] = [:]) {
+    package init(roots: [String], files: [String: String] = [:], directories: [String: String] = [:]) {
         self.roots = roots
         self.files = files
         self.directories = directories
     }
 
     /// Lists the models in every repository, the single-file models and the named model directories.
-    public func scan() -> Scan {
+    package func scan() -> Scan {
         var scan = Scan()
         var places: [String: [String]] = [:]
         for root in roots {
@@ -81,7 +81,7 @@ public struct ModelRepository: Sendable {
 
     /// Reads a model's configuration and picks its versions.
     /// - Throws: ``ModelConfigError`` for a broken configuration or a model with no versions.
-    public static func describe(_ source: ModelSource) throws(ModelConfigError) -> Description {
+    package static func describe(_ source: ModelSource) throws(ModelConfigError) -> Description {
         switch source.location {
         case .file(let path):
             return Description(
@@ -133,7 +133,7 @@ public struct ModelRepository: Sendable {
     }
 
     /// A summary of a model's files (names, sizes, modification times) that changes whenever a reload is due.
-    public static func fingerprint(_ source: ModelSource) -> String {
+    package static func fingerprint(_ source: ModelSource) -> String {
         switch source.location {
         case .file(let path):
             return stat(path)

@@ -1,8 +1,8 @@
 #if Server
 /// Where a model comes from: a directory in a model repository, or a single `.onnx` file.
-public struct ModelSource: Sendable, Hashable, CustomStringConvertible {
+package struct ModelSource: Sendable, Hashable, CustomStringConvertible {
     /// The location on disk.
-    public enum Location: Sendable, Hashable {
+    package enum Location: Sendable, Hashable {
         /// A model directory in Triton's layout: `<directory>/<version>/model.onnx` and an optional
         /// `<directory>/config.pbtxt`.
         case directory(String)
@@ -11,18 +11,18 @@ public struct ModelSource: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The model name.
-    public var name: String
+    package var name: String
     /// The location on disk.
-    public var location: Location
+    package var location: Location
 
     /// Creates a source.
-    public init(name: String, location: Location) {
+    package init(name: String, location: Location) {
         self.name = name
         self.location = location
     }
 
     /// A short description for logs and messages.
-    public var description: String {
+    package var description: String {
         switch location {
         case .directory(let path): "\(name) (\(path))"
         case .file(let path): "\(name) (file \(path))"

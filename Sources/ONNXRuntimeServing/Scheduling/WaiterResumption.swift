@@ -9,9 +9,9 @@ import ONNXRuntime
 /// hand-offs back through it (see `InstancePool.release`), so that no loop runs other connections' requests for
 /// long while its own sockets go unread. Without a finder (the default), waiters resume wherever the instance was
 /// released.
-public enum WaiterResumption {
+package enum WaiterResumption {
     /// Runs a closure on one particular thread (an event loop), soon.
-    public typealias Resumer = @Sendable (@escaping @Sendable () -> Void) -> Void
+    package typealias Resumer = @Sendable (@escaping @Sendable () -> Void) -> Void
 
     /// Holds the finder in a class: a closure kept directly in a generic container gains a reabstraction thunk each
     /// time it is stored back through the container's `inout` access, and calling it grew slower with every request
@@ -25,7 +25,7 @@ public enum WaiterResumption {
 
     /// Sets how to reach the calling thread: `current` returns, on a thread the server runs tasks on, a function
     /// that runs a closure on that thread, and `nil` elsewhere. Set it before serving; a later call replaces it.
-    public static func install(_ current: @escaping @Sendable () -> Resumer?) {
+    package static func install(_ current: @escaping @Sendable () -> Resumer?) {
         let finder = Finder(current)
         Self.finder.withLock { $0 = finder }
     }
