@@ -99,6 +99,51 @@ import Testing
         }
     }
 
+    /// Many async runs whose session, inputs and options exist only inside the awaiting task, most of them cancelled
+    /// mid-run: whoever drops the last reference to a session, it must not be ORT's callback thread (one of the
+    /// session's own intra-op threads, whose pool ReleaseSession would destroy from inside). Before the fix this crashed
+    /// the test process (SIGFPE, SIGABRT, heap corruption) in most runs of this test.
+    @Test func asyncRunsWhoseSessionIsDroppedMeanwhileEndSafely() async throws {
+        final class Sessions: Sendable {
+            // Weak references, to wait until every session has been released (and ORT is done with it).
+            let weak = Mutex<[WeakSession]>([])
+            struct WeakSession: @unchecked Sendable { weak var session: Session? }
+            var alive: Int { weak.withLock { $0.filter { $0.session != nil }.count } }
+        }
+        let sessions = Sessions()
+        for round in 0..<10 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<12 {
+                    // Every third run finishes on its own; the others are cancelled while ORT runs them.
+                    let iterations: Int64 = index.isMultiple(of: 3) ? 10 : 1_000_000_000
+                    group.addTask { [x] in
+                        let task = Task {
+                            let session = try Session(
+                                path: Fixtures.model("slow_loop"), options: SessionOptions(intraOpThreads: 2))
+                            sessions.weak.withLock { $0.append(Sessions.WeakSession(session: session)) }
+                            return try await session.run(
+                                ["iterations": try Tensor<Int64>(scalar: iterations), "x": x],
+                                options: RunOptions(tag: "dropped-\(round)-\(index)"))
+                        }
+                        try await Task.sleep(for: .milliseconds(10 + 5 * index))
+                        task.cancel()
+                        switch await task.result {
+                        case .success(let outputs): #expect(outputs["y"] != nil)
+                        case .failure(let error as ORTError): #expect(error.code == .cancelled)
+                        case .failure(let error): Issue.record("unexpected error \(error)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        // The runs have returned; wait until every session is released too, so a crash shows up in this test.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while sessions.alive > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(sessions.alive == 0)
+        #expect(sessions.weak.withLock { $0.count } == 120)
+    }
+
     @Test func cancellingAlreadyCancelledTaskThrowsAtOnce() async throws {
         let session = try Session(path: Fixtures.model("bad_shape"))
         let task = Task {

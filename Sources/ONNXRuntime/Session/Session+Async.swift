@@ -34,12 +34,18 @@ extension Session {
 }
 
 /// One asynchronous run: owns the output array ORT fills and keeps inputs, names and options alive until ORT calls
-/// back. It is retained (as the callback context) from `start` until the callback.
+/// back. It is retained (as the callback context) from `start` until the run is completed on a Dispatch thread.
+///
+/// ORT calls back on one of the session's own intra-op threads, so nothing Swift owns may be released there: if that
+/// release were the last reference to the session, `ReleaseSession` would destroy the thread pool from inside one of
+/// its own threads: a thread cannot join itself, so the pool is freed while that thread still runs in it (SIGFPE in
+/// ORT's scheduler, failed assertions, heap corruption). The callback therefore only forwards ORT's plain pointers to a Dispatch thread,
+/// which takes the reference, delivers the result and drops it.
 final class PendingRun: @unchecked Sendable {
-    // @unchecked: `outputs` is written by ORT on its thread before the callback and read only in the callback; all
-    // other properties are immutable, and set before `start` hands the run to ORT. ORT's queueing orders `start`
-    // before the callback; ThreadSanitizer cannot see that (ORT is not instrumented), so the hand-off is annotated
-    // for it (CThreadSanitizer, no-ops in normal builds).
+    // @unchecked: `outputs` is written by ORT on its thread before the callback and read only when the run is
+    // completed; all other properties are immutable, and set before `start` hands the run to ORT. ORT's queueing orders
+    // `start` before the callback, and the callback before the completion; ThreadSanitizer cannot see the first (ORT
+    // is not instrumented), so that hand-off is annotated for it (CThreadSanitizer, no-ops in normal builds).
     typealias Deliver = @Sendable (Result<RunOutputs, ORTError>) -> Void
 
     let session: Session
@@ -103,24 +109,43 @@ final class PendingRun: @unchecked Sendable {
         takeDelivery()?(result)
     }
 
-    /// Where the callback drops its reference: never on ORT's own worker thread. If that reference were the last one
-    /// to the session, ReleaseSession would tear down the intra-op pool from inside one of its own threads.
-    static let releaseQueue = DispatchQueue(label: "swift-onnxruntime.async-run-release")
+    /// What ORT's callback passes on: plain pointers, no Swift references.
+    struct Completion: @unchecked Sendable {
+        // @unchecked: raw pointers handed from ORT's thread to the completing thread, each used by one thread at a time.
+        let context: UnsafeMutableRawPointer
+        let outputs: UnsafeMutablePointer<OpaquePointer?>?
+        let count: Int
+        let status: OpaquePointer?
+    }
 
+    /// Called by ORT on one of the session's intra-op threads when the run has finished. It must not touch, retain or
+    /// release any Swift object (see the type's documentation): it only queues the completion.
     static let callback: OrtRunAsyncCallback = { context, outputs, count, status in
         guard let context else { return }
         CThreadSanitizer_acquire(context)  // pairs with the release in `start`
-        let run = Unmanaged<PendingRun>.fromOpaque(context).takeRetainedValue()
+        let completion = Completion(context: context, outputs: outputs, count: count, status: status)
+        CThreadSanitizer_release(context)  // pairs with the acquire in `complete`
+        DispatchQueue.global().async { PendingRun.complete(completion) }
+    }
+
+    /// Completes a run off ORT's threads: takes the reference `start` gave ORT, delivers the result, and drops the
+    /// reference here, where releasing the session (if this was the last reference) is safe.
+    static func complete(_ completion: Completion) {
+        CThreadSanitizer_acquire(completion.context)
+        let run = Unmanaged<PendingRun>.fromOpaque(completion.context).takeRetainedValue()
         let deliver = run.takeDelivery()
         let session = run.session
-        if let status {
+        if let status = completion.status {
             // On failure ORT may still have filled some outputs; release them.
-            for index in 0..<count { if let value = outputs?[index] { session.api.table.pointee.ReleaseValue(value) } }
+            for index in 0..<completion.count {
+                if let value = completion.outputs?[index] { session.api.table.pointee.ReleaseValue(value) }
+            }
             deliver?(.failure(session.runError(status)))
         } else {
             deliver?(
-                .success(session.wrapOutputs(UnsafeBufferPointer(start: outputs, count: count), run.plan.selection)))
+                .success(
+                    session.wrapOutputs(
+                        UnsafeBufferPointer(start: completion.outputs, count: completion.count), run.plan.selection)))
         }
-        releaseQueue.async { withExtendedLifetime(run) {} }
     }
 }
