@@ -105,7 +105,14 @@ struct ModelConfigParserTests {
                 "inside the model's folder", 1
             ),
             ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] optional: true } ]", "optional inputs", 1),
-            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] format: FORMAT_NCHW } ]", "FORMAT_NCHW", 1),
+            (
+                "input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] format: FORMAT_NCHW } ]",
+                "input 'x' has format FORMAT_NCHW, which needs 3 dims (besides the batch dimension), got 1", 1
+            ),
+            (
+                "input [ { name: \"x\" data_type: TYPE_FP32 dims: [3, 2, 2] format: FORMAT_CHW } ]",
+                "input format 'FORMAT_CHW' is not supported; use one of FORMAT_NONE, FORMAT_NHWC, FORMAT_NCHW", 1
+            ),
             ("instance_group [ { kind: KIND_GPU } ]", "KIND_GPU", 1),
             ("instance_group [ { count: 1 gpus: [0] } ]", "'gpus' is not supported", 1),
             ("dynamic_batching { priority_levels: 2 }", "priorities", 1),
@@ -182,6 +189,21 @@ struct ModelConfigParserTests {
             return
         }
         #expect(e.fields.first?.value == .identifier("TRUE_ENUM"))
+    }
+
+    @Test("an image input's format (Triton's densenet and inception examples) is kept and reported")
+    func imageFormat() throws {
+        let config = try parse(
+            """
+            max_batch_size: 0
+            input [ { name: "data_0" data_type: TYPE_FP32 format: FORMAT_NCHW dims: [ 3, 224, 224 ] },
+                    { name: "image" data_type: TYPE_UINT8 format: FORMAT_NHWC dims: [ 299, 299, 3 ] } ]
+            output [ { name: "fc6_1" data_type: TYPE_FP32 dims: [ 1000 ] } ]
+            """)
+        #expect(config.inputs.map(\.format) == [.nchw, .nhwc])
+        #expect(config.outputs.map(\.format) == [ModelConfig.TensorConfig.Format.none])
+        let inputs = config.json["input"]?.arrayValue ?? []
+        #expect(inputs.map { $0["format"] } == [.string("FORMAT_NCHW"), .string("FORMAT_NHWC")])
     }
 
     @Test("the configuration's JSON form names every field as Triton does")

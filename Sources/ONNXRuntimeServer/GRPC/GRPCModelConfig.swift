@@ -23,7 +23,12 @@ enum GRPCModelConfig {
                 .with {
                     $0.name = tensor.name
                     $0.dataType = dataType(tensor.datatype)
-                    $0.format = Inference_ModelInput.Format.none
+                    $0.format =
+                        switch tensor.format {
+                        case .none: Inference_ModelInput.Format.none
+                        case .nhwc: .nhwc
+                        case .nchw: .nchw
+                        }
                     $0.dims = tensor.dims.map(Int64.init)
                 }
             }

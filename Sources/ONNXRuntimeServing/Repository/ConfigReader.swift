@@ -136,6 +136,7 @@ struct ConfigReader {
         var datatype: DataType?
         var dims: [Int] = []
         var labelFilename: String?
+        var format = ModelConfig.TensorConfig.Format.none
         for inner in body.fields {
             switch inner.name {
             case "name": name = try string(inner)
@@ -151,10 +152,14 @@ struct ConfigReader {
             case "dims":
                 dims.append(try int(inner, minimum: -1))
             case "format" where isInput:
-                let format = try identifier(inner)
-                guard format == "FORMAT_NONE" else {
-                    throw error(inner, "input format '\(format)' is not supported; only FORMAT_NONE is")
+                let text = try identifier(inner)
+                guard let value = ModelConfig.TensorConfig.Format(rawValue: text) else {
+                    throw error(
+                        inner,
+                        "input format '\(text)' is not supported; use one of "
+                            + ModelConfig.TensorConfig.Format.allCases.map(\.rawValue).joined(separator: ", "))
                 }
+                format = value
             case "reshape":
                 throw error(
                     inner,
@@ -180,8 +185,15 @@ struct ConfigReader {
         }
         guard let name, !name.isEmpty else { throw error(field, "\(kind) has no 'name'") }
         guard let datatype else { throw error(field, "\(kind) '\(name)' has no 'data_type'") }
+        // As Triton: an image layout names three dims (channels, height, width in some order) besides the batch.
+        guard format == .none || dims.count == 3 else {
+            throw error(
+                field,
+                "input '\(name)' has format \(format.rawValue), which needs 3 dims (besides the batch dimension), "
+                    + "got \(dims.count)")
+        }
         return ModelConfig.TensorConfig(
-            name: name, datatype: datatype, dims: dims, line: field.line, labelFilename: labelFilename)
+            name: name, datatype: datatype, dims: dims, line: field.line, labelFilename: labelFilename, format: format)
     }
 
     private func instanceGroup(_ field: Field) throws(ModelConfigError) -> ModelConfig.InstanceGroup {

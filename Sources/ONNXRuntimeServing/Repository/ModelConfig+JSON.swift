@@ -40,7 +40,7 @@ extension ModelConfig {
         .object([
             "name": .string(tensor.name),
             "data_type": .string(tensor.datatype.configName),
-            "format": .string("FORMAT_NONE"),
+            "format": .string(tensor.format.rawValue),
             "dims": .array(tensor.dims.map(integer)),
             "is_shape_tensor": .bool(false),
             "allow_ragged_batch": .bool(false),

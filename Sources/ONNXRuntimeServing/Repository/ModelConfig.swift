@@ -6,6 +6,17 @@
 public struct ModelConfig: Sendable, Hashable {
     /// An `input` or `output` entry.
     public struct TensorConfig: Sendable, Hashable {
+        /// An input's data layout (`format`), as Triton's image clients read it from the configuration to lay out
+        /// pixels. The server passes tensors through unchanged whatever the format says.
+        public enum Format: String, Sendable, Hashable, CaseIterable {
+            /// `FORMAT_NONE`: no particular layout.
+            case none = "FORMAT_NONE"
+            /// `FORMAT_NHWC`: height, width, channels (three dims besides the batch dimension).
+            case nhwc = "FORMAT_NHWC"
+            /// `FORMAT_NCHW`: channels, height, width (three dims besides the batch dimension).
+            case nchw = "FORMAT_NCHW"
+        }
+
         /// The tensor name.
         public var name: String
         /// The datatype (`data_type`).
@@ -17,14 +28,20 @@ public struct ModelConfig: Sendable, Hashable {
         /// An output's class labels file (`label_filename`), relative to the model's folder: one label per line, for
         /// the classification extension.
         public var labelFilename: String?
+        /// An input's data layout (`format`); ``Format/none`` for outputs.
+        public var format: Format
 
         /// Creates an entry.
-        public init(name: String, datatype: DataType, dims: [Int], line: Int = 0, labelFilename: String? = nil) {
+        public init(
+            name: String, datatype: DataType, dims: [Int], line: Int = 0, labelFilename: String? = nil,
+            format: Format = .none
+        ) {
             self.name = name
             self.datatype = datatype
             self.dims = dims
             self.line = line
             self.labelFilename = labelFilename
+            self.format = format
         }
     }
 
