@@ -5,22 +5,63 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
     /// The output names, in order.
     public let names: [String]
     /// The output values, in order.
-    public let values: [Value]
+    public var values: [Value] {
+        switch storage {
+        case .one(let value): [value]
+        case .many(let values): values
+        }
+    }
+
+    /// The values. A single output (the common case) is held directly, so a run allocates no array for it.
+    let storage: Storage
+
+    enum Storage: Sendable {
+        case one(Value)
+        case many([Value])
+    }
+
+    init(names: [String], values: [Value]) {
+        self.names = names
+        self.storage = values.count == 1 ? .one(values[0]) : .many(values)
+    }
+
+    init(names: [String], single value: Value) {
+        self.names = names
+        self.storage = .one(value)
+    }
 
     /// The first position (always 0).
     public var startIndex: Int { 0 }
     /// One past the last position.
-    public var endIndex: Int { values.count }
+    public var endIndex: Int {
+        switch storage {
+        case .one: 1
+        case .many(let values): values.count
+        }
+    }
 
     /// The name and value at a position.
     public subscript(position: Int) -> (name: String, value: Value) {
-        (names[position], values[position])
+        (names[position], value(at: position))
+    }
+
+    /// The value at a position.
+    @inline(__always)
+    func value(at position: Int) -> Value {
+        switch storage {
+        case .one(let value):
+            precondition(position == 0, "Index out of range")
+            return value
+        case .many(let values):
+            return values[position]
+        }
     }
 
     /// The value of the output with this name, if it was requested.
     public subscript(name: String) -> Value? {
+        if case .one(let value) = storage { return names[0] == name ? value : nil }
         guard let index = names.firstIndex(of: name) else { return nil }
-        return values[index]
+        return value(at: index)
     }
 
     /// The output with this name as a typed tensor.
@@ -59,32 +100,49 @@ extension Session {
     ) throws(ORTError) -> RunOutputs {
         // The C arrays ORT needs live on the stack, and the output selection for "all outputs" is precomputed, so a
         // run allocates only the output values themselves and the array that holds them.
-        let selection = try selectOutputs(outputNames)
+        if let outputNames {
+            return try run(inputs, selection: selectOutputs(outputNames), options: options)
+        }
+        return try run(inputs, selection: allOutputs, options: options)
+    }
+
+    /// The synchronous run path: checks the feeds into stack arrays, runs, and wraps the outputs.
+    func run(
+        _ inputs: [String: any ValueConvertible], selection: OutputSelection, options: RunOptions?
+    ) throws(ORTError) -> RunOutputs {
         let inputCount = inputs.count
         let outputCount = selection.positions.count
-        return try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: max(inputCount, 1)) {
-            (names) throws(ORTError) -> RunOutputs in
-            try withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: max(inputCount, 1)) {
-                (values) throws(ORTError) -> RunOutputs in
-                try withUnsafeTemporaryAllocation(of: Unmanaged<Value>.self, capacity: max(inputCount, 1)) {
-                    (retained) throws(ORTError) -> RunOutputs in
-                    try withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: max(outputCount, 1)) {
-                        (results) throws(ORTError) -> RunOutputs in
-                        var filled = 0
-                        defer { for index in 0..<filled { retained[index].release() } }
-                        try fill(names: names, values: values, retained: retained, filled: &filled, from: inputs)
-                        results.initialize(repeating: nil)
-                        let status = selection.namePointers.withUnsafeBufferPointer { outputNames in
-                            api.table.pointee.Run(
-                                handle, options?.handle, names.baseAddress,
-                                UnsafeRawPointer(values.baseAddress!).assumingMemoryBound(to: OpaquePointer?.self),
-                                inputCount, outputNames.baseAddress, outputCount, results.baseAddress)
-                        }
-                        try runCheck(status, options: options)
-                        return wrapOutputs(UnsafeBufferPointer(rebasing: results[0..<outputCount]), selection)
-                    }
-                }
+        // One stack block for the four arrays (input names, input handles, the values kept alive, output handles),
+        // all pointer-sized: one allocation and one closure instead of four nested ones.
+        let slots = 3 * inputCount + max(outputCount, 1)
+        return try withUnsafeTemporaryAllocation(of: UnsafeRawPointer?.self, capacity: slots) {
+            (block) throws(ORTError) -> RunOutputs in
+            let base = UnsafeMutableRawPointer(block.baseAddress!)
+            let stride = MemoryLayout<UnsafeRawPointer?>.stride
+            let names = UnsafeMutableBufferPointer(
+                start: base.bindMemory(to: UnsafePointer<CChar>?.self, capacity: inputCount), count: inputCount)
+            let values = UnsafeMutableBufferPointer(
+                start: (base + inputCount * stride).bindMemory(to: OpaquePointer?.self, capacity: inputCount),
+                count: inputCount)
+            let retained = UnsafeMutableBufferPointer(
+                start: (base + 2 * inputCount * stride).bindMemory(to: Value.self, capacity: inputCount),
+                count: inputCount)
+            let results = UnsafeMutableBufferPointer(
+                start: (base + 3 * inputCount * stride).bindMemory(to: OpaquePointer?.self, capacity: outputCount),
+                count: outputCount)
+            var filled = 0
+            // Released one by one: cheaper than the generic array destroy for the one or two values of a run.
+            defer { for index in 0..<filled { (retained.baseAddress! + index).deinitialize(count: 1) } }
+            try fill(names: names, values: values, retained: retained, filled: &filled, from: inputs)
+            results.initialize(repeating: nil)
+            let status = selection.namePointers.withUnsafeBufferPointer { outputNames in
+                api.table.pointee.Run(
+                    handle, options?.handle, names.baseAddress,
+                    UnsafeRawPointer(values.baseAddress).map { $0.assumingMemoryBound(to: OpaquePointer?.self) },
+                    inputCount, outputNames.baseAddress, outputCount, results.baseAddress)
             }
+            try runCheck(status, options: options)
+            return wrapOutputs(UnsafeBufferPointer(results), selection)
         }
     }
 
@@ -132,10 +190,10 @@ extension Session {
         retainedValues.reserveCapacity(inputs.count)
         try names.withUnsafeMutableBufferPointer { (names) throws(ORTError) in
             try values.withUnsafeMutableBufferPointer { (values) throws(ORTError) in
-                try withUnsafeTemporaryAllocation(of: Unmanaged<Value>.self, capacity: max(inputs.count, 1)) {
+                try withUnsafeTemporaryAllocation(of: Value.self, capacity: max(inputs.count, 1)) {
                     (retained) throws(ORTError) in
                     var filled = 0
-                    defer { for index in 0..<filled { retainedValues.append(retained[index].takeRetainedValue()) } }
+                    defer { for index in 0..<filled { retainedValues.append((retained.baseAddress! + index).move()) } }
                     try fill(names: names, values: values, retained: retained, filled: &filled, from: inputs)
                 }
             }
@@ -145,29 +203,30 @@ extension Session {
 
     /// Checks names, types and shapes against the model, before ORT sees them, and writes the C arrays for Run.
     ///
-    /// Each value fed is retained into `retained` (its first `filled` entries), whatever its `ValueConvertible`
-    /// conformance does, so that it outlives the run; the caller releases them.
+    /// Each value fed is kept in `retained` (its first `filled` entries are initialized), whatever its
+    /// `ValueConvertible` conformance does, so that it outlives the run; the caller deinitializes them.
     func fill(
         names: UnsafeMutableBufferPointer<UnsafePointer<CChar>?>, values: UnsafeMutableBufferPointer<OpaquePointer?>,
-        retained: UnsafeMutableBufferPointer<Unmanaged<Value>>, filled: inout Int,
-        from inputs: [String: any ValueConvertible]
+        retained: UnsafeMutableBufferPointer<Value>, filled: inout Int, from inputs: [String: any ValueConvertible]
     ) throws(ORTError) {
-        var index = 0
         var given = 0
+        let requiredCount = self.inputs.count
         for (name, convertible) in inputs {
             guard let position = feedPosition(name) else {
                 throw ORTError(.unknownInput, "model has no input named '\(name)'; \(expectedInputsText)")
             }
+            // The getter's +1 is checked, then moved into `retained`: no further retain. If the check throws, the
+            // value is released here and never enters `retained`.
             let value = convertible.value
-            retained[index] = Unmanaged.passRetained(value)
-            filled = index + 1
             try checkFeed(value, at: position)
-            if position < self.inputs.count { given += 1 }
+            let index = filled
             names[index] = feedNames.pointers[position]
             values[index] = value.handle
-            index += 1
+            (retained.baseAddress! + index).initialize(to: consume value)
+            filled = index + 1
+            if position < requiredCount { given += 1 }
         }
-        if given < self.inputs.count {
+        if given < requiredCount {
             let missing = self.inputs.filter { inputs[$0.name] == nil && !$0.isOptional }
             if !missing.isEmpty {
                 throw ORTError(
@@ -183,20 +242,15 @@ extension Session {
     @inline(__always)
     func checkFeed(_ value: Value, at position: Int) throws(ORTError) {
         // Read in place (no copies of the shape arrays): a tensor this package made, against the precomputed need.
-        if value.knownTensor != nil, feedRequirements[position] != nil,
-            value.knownTensor!.elementType == feedRequirements[position]!.elementType,
-            feedRequirements[position]!.accepts(value.knownTensor!.shape)
-        {
-            return
-        }
+        if value.matchesKnownTensor(feedRequirements, at: position) { return }
         try check(value, against: feedInfo[position])  // also builds the detailed message
     }
 
     /// The position of a feedable name. A few names are compared directly, which is cheaper than hashing them.
     @inline(__always)
     func feedPosition(_ name: String) -> Int? {
-        if feedInfo.count <= 8 {
-            for position in feedInfo.indices where feedInfo[position].name == name { return position }
+        if feedNameList.count <= 8 {
+            for position in feedNameList.indices where feedNameList[position] == name { return position }
             return nil
         }
         return feedIndex[name]
@@ -297,16 +351,20 @@ extension Session {
         return error.context("run failed")
     }
 
+    /// Takes ownership of the output handles ORT returned; an output ORT did not produce is left out, with its name.
     func wrapOutputs(_ results: UnsafeBufferPointer<OpaquePointer?>, _ selection: OutputSelection) -> RunOutputs {
-        var values: [Value] = []
-        values.reserveCapacity(results.count)
+        if results.count == 1, let result = results[0] {
+            return RunOutputs(names: selection.names, single: Value(adopting: result, api: api))
+        }
         var complete = true
-        for result in results {
-            guard let result else {
-                complete = false
-                continue
+        // Allocated at its final size at once, rather than grown by appends.
+        let values = [Value](unsafeUninitializedCapacity: results.count) { buffer, count in
+            count = 0
+            for case let result? in results {
+                (buffer.baseAddress! + count).initialize(to: Value(adopting: result, api: api))
+                count += 1
             }
-            values.append(Value(adopting: result, api: api))
+            complete = count == results.count
         }
         guard complete else {
             // ORT leaves an output empty only if it was not produced; keep names and values aligned.
@@ -317,23 +375,68 @@ extension Session {
     }
 }
 
-/// What a tensor input accepts, precomputed per session so a run compares plain integers.
-struct FeedRequirement: Sendable {
-    let elementType: ElementType
-    /// Fixed sizes per axis, -1 where any size is allowed; `nil` when the rank is not enforced.
-    let dimensions: [Int]?
+/// What each tensor input accepts, precomputed per session so that a run compares plain integers.
+///
+/// Held in flat, trivially-typed memory written once in init, so that checking a feed reads it in place without
+/// any reference counting.
+final class FeedRequirements: @unchecked Sendable {
+    // @unchecked: the memory is written only in init and only read afterwards; it is freed in deinit.
+    /// Per feed position: the element type a tensor must have; `nil` for a non-tensor feed.
+    private let elementTypes: UnsafeMutableBufferPointer<ElementType?>
+    /// Per feed position: the rank enforced, or -1 when the rank is not enforced.
+    private let ranks: UnsafeMutableBufferPointer<Int>
+    /// Per feed position: where its dimensions start in `dimensions`.
+    private let starts: UnsafeMutableBufferPointer<Int>
+    /// Every enforced dimension, position after position: a fixed size, or -1 where any size is allowed.
+    private let dimensions: UnsafeMutableBufferPointer<Int>
 
-    init?(_ info: ValueInfo) {
-        guard case .tensor(let tensor) = info.type else { return nil }
-        elementType = tensor.elementType
-        dimensions = tensor.rank == 0 ? nil : tensor.shape.map { $0.value ?? -1 }
+    init(_ feeds: [ValueInfo]) {
+        var types: [ElementType?] = []
+        var ranks: [Int] = []
+        var starts: [Int] = []
+        var dimensions: [Int] = []
+        for info in feeds {
+            starts.append(dimensions.count)
+            guard case .tensor(let tensor) = info.type else {
+                types.append(nil)
+                ranks.append(-1)
+                continue
+            }
+            types.append(tensor.elementType)
+            // ORT reports rank 0 both for scalars and for inputs declared without a shape, so rank 0 is not enforced.
+            ranks.append(tensor.rank == 0 ? -1 : tensor.rank)
+            if tensor.rank > 0 { dimensions += tensor.shape.map { $0.value ?? -1 } }
+        }
+        func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
+            _ = buffer.initialize(from: array)
+            return buffer
+        }
+        self.elementTypes = copy(types)
+        self.ranks = copy(ranks)
+        self.starts = copy(starts)
+        self.dimensions = copy(dimensions)
     }
 
+    deinit {
+        elementTypes.deallocate()
+        ranks.deallocate()
+        starts.deallocate()
+        dimensions.deallocate()
+    }
+
+    /// Whether a tensor of this element type and shape fits the feed at `position`.
     @inline(__always)
-    func accepts(_ shape: [Int]) -> Bool {
-        guard let dimensions else { return true }
-        guard dimensions.count == shape.count else { return false }
-        for axis in 0..<shape.count where dimensions[axis] >= 0 && dimensions[axis] != shape[axis] { return false }
+    func accepts(_ elementType: ElementType, _ shape: [Int], at position: Int) -> Bool {
+        guard let wanted = elementTypes[position], wanted == elementType else { return false }
+        let rank = ranks[position]
+        guard rank >= 0 else { return true }
+        guard shape.count == rank else { return false }
+        let start = starts[position]
+        for axis in 0..<rank {
+            let fixed = dimensions[start + axis]
+            if fixed >= 0 && fixed != shape[axis] { return false }
+        }
         return true
     }
 }

@@ -36,8 +36,10 @@ public final class Session: @unchecked Sendable {
     /// Feedable names (inputs, then overridable initializers) to their position, and their names as C strings.
     let feedIndex: [String: Int]
     let feedInfo: [ValueInfo]
+    /// The feedable names alone, in feed order (compared directly for small models, without copying `ValueInfo`s).
+    let feedNameList: [String]
     /// Per feed position, what a tensor must look like (nil for non-tensor feeds).
-    let feedRequirements: [FeedRequirement?]
+    let feedRequirements: FeedRequirements
     let feedNames: NameTable
     let outputIndex: [String: Int]
     let outputNames: NameTable
@@ -139,7 +141,8 @@ public final class Session: @unchecked Sendable {
         self.overridableInitializers = initializers
         self.metadata = metadata
         self.feedInfo = inputs + initializers
-        self.feedRequirements = feedInfo.map(FeedRequirement.init)
+        self.feedNameList = feedInfo.map(\.name)
+        self.feedRequirements = FeedRequirements(feedInfo)
         self.feedIndex = Dictionary(
             feedInfo.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.feedNames = NameTable(feedInfo.map(\.name))

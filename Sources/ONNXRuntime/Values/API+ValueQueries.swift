@@ -53,7 +53,8 @@ extension API {
             table.pointee.ReleaseStatus(status)
             return nil
         }
-        guard ElementType(rawType) == elementType else { return nil }
+        // Compared as raw codes: the element type is known, so there is no need to map ORT's code back to a case.
+        guard rawType.rawValue == elementType.raw.rawValue else { return nil }
         var count = 1
         for axis in 0..<rank { count *= Int(dims![axis]) }
         return count

@@ -24,8 +24,16 @@ public final class Value: @unchecked Sendable, ValueConvertible {
     let api: API
     /// Whoever owns the memory under a tensor that wraps memory ORT did not allocate; `nil` when ORT allocated it.
     let owner: AnyObject?
+    /// The element type, when this package created the tensor and so knows it (and the shape) without asking ORT.
+    let knownElementType: ElementType?
+    /// The shape, meaningful only when `knownElementType` is set. Kept apart from the element type so that checks
+    /// read it in place, without copying an optional tuple (and retaining the array) on every run.
+    let knownShape: [Int]
+
     /// Element type and shape, when this package created the tensor and so knows them without asking ORT.
-    let knownTensor: (elementType: ElementType, shape: [Int])?
+    var knownTensor: (elementType: ElementType, shape: [Int])? {
+        knownElementType.map { ($0, knownShape) }
+    }
 
     /// Takes ownership of an `OrtValue`.
     init(
@@ -35,7 +43,8 @@ public final class Value: @unchecked Sendable, ValueConvertible {
         self.handle = handle
         self.api = api
         self.owner = owner
-        self.knownTensor = knownTensor
+        self.knownElementType = knownTensor?.elementType
+        self.knownShape = knownTensor?.shape ?? []
     }
 
     deinit {
@@ -68,7 +77,7 @@ public final class Value: @unchecked Sendable, ValueConvertible {
     ///
     /// The corresponding C function is `GetValueType`.
     public var kind: Kind {
-        if knownTensor != nil { return .tensor }
+        if knownElementType != nil { return .tensor }
         var type = ONNX_TYPE_UNKNOWN
         if let status = api.table.pointee.GetValueType(handle, &type) {
             api.table.pointee.ReleaseStatus(status)
@@ -114,15 +123,23 @@ public final class Value: @unchecked Sendable, ValueConvertible {
         return try api.tensorShapeAndType(handle)
     }
 
+    /// Whether this is a tensor this package made whose element type and shape `requirement` accepts; `false` when
+    /// the type is not known without asking ORT (the caller then checks the slow way).
+    @inline(__always)
+    func matchesKnownTensor(_ requirements: FeedRequirements, at position: Int) -> Bool {
+        guard let knownElementType else { return false }
+        return requirements.accepts(knownElementType, knownShape, at: position)
+    }
+
     /// Throws unless this is a tensor of the given element type; returns its element count without allocating.
     func expectTensorCount(of elementType: ElementType) throws(ORTError) -> Int {
-        if let knownTensor, knownTensor.elementType == elementType { return knownTensor.shape.reduce(1, *) }
+        if knownElementType == elementType { return knownShape.reduce(1, *) }
         return try api.expectTensorCount(handle, of: elementType)
     }
 
     /// Throws unless this is a tensor of the given element type.
     func expectTensor(of elementType: ElementType) throws(ORTError) -> [Int] {
-        if let knownTensor, knownTensor.elementType == elementType { return knownTensor.shape }
+        if knownElementType == elementType { return knownShape }
         return try api.expectTensor(handle, of: elementType)
     }
 
