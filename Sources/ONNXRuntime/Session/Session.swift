@@ -141,11 +141,12 @@ public final class Session: @unchecked Sendable {
         self.overridableInitializers = initializers
         self.metadata = metadata
         self.feedInfo = inputs + initializers
-        self.feedNameList = feedInfo.map(\.name)
+        let feedNameList = feedInfo.map(\.name)
+        self.feedNameList = feedNameList
         self.feedRequirements = FeedRequirements(feedInfo)
         self.feedIndex = Dictionary(
-            feedInfo.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.feedNames = NameTable(feedInfo.map(\.name))
+            feedNameList.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        self.feedNames = NameTable(feedNameList)
         self.outputIndex = Dictionary(
             outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.outputNames = NameTable(outputs.map(\.name))

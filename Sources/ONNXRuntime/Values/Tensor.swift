@@ -135,11 +135,7 @@ extension Tensor where Element: TrivialTensorElement {
     {
         let count = self.count
         // A tensor's data pointer is fixed for its lifetime; GetTensorMutableData only fails for non-tensors.
-        var data: UnsafeMutableRawPointer?
-        if count > 0, let status = value.api.table.pointee.GetTensorMutableData(value.handle, &data) {
-            value.api.table.pointee.ReleaseStatus(status)
-            data = nil
-        }
+        let data = count == 0 ? nil : value.api.tensorDataIfAny(value.handle)
         return try body(UnsafeBufferPointer(start: data?.assumingMemoryBound(to: Element.self), count: count))
     }
 

@@ -76,6 +76,17 @@ extension API {
         return data
     }
 
+    /// The tensor's data pointer, or `nil` where ``tensorData(_:)`` would throw, without building the error (for hot
+    /// paths that already know the handle is a tensor).
+    func tensorDataIfAny(_ handle: OpaquePointer) -> UnsafeMutableRawPointer? {
+        var data: UnsafeMutableRawPointer?
+        if let status = table.pointee.GetTensorMutableData(handle, &data) {
+            table.pointee.ReleaseStatus(status)
+            return nil
+        }
+        return data
+    }
+
     /// Runs `fill` on a freshly created handle, releasing the handle if `fill` throws.
     func initialize<E: Error>(_ handle: OpaquePointer, _ fill: (OpaquePointer) throws(E) -> Void) throws(E) {
         do {
