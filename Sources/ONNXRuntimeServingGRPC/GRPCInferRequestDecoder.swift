@@ -146,7 +146,13 @@ package enum GRPCInferRequestDecoder {
                     "input '\(name)' has shape \(shape), which holds \(expected) element\(expected == 1 ? "" : "s"), "
                         + "but '\(field)' has \(given)")
             }
-            try BinaryTensorLayout.append(try TypedTensorContents.tensorData(contents, datatype: datatype), to: &body)
+            if datatype == .bytes {
+                // Straight from each element's Data: tensorData would copy every element into an array first.
+                try BinaryTensorLayout.appendBytesElements(contents.bytesContents, to: &body)
+            } else {
+                try BinaryTensorLayout.append(
+                    try TypedTensorContents.tensorData(contents, datatype: datatype), to: &body)
+            }
         } catch let problem as TypedTensorContents.Problem {
             switch problem {
             case .noField:

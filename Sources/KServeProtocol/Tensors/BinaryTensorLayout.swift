@@ -116,13 +116,21 @@ package enum BinaryTensorLayout {
         case .fp16(let bits), .bf16(let bits): appendLittleEndian(bits, to: &out)
         case .fp32(let values): appendLittleEndian(values.map(\.bitPattern), to: &out)
         case .fp64(let values): appendLittleEndian(values.map(\.bitPattern), to: &out)
-        case .bytes(let values):
-            out.reserveCapacity(out.count + values.reduce(0) { $0 + 4 + $1.count })
-            for value in values {
-                guard UInt32(exactly: value.count) != nil else { throw .elementTooLarge(length: value.count) }
-                appendLength(value.count, to: &out)
-                out.append(contentsOf: value)
-            }
+        case .bytes(let values): try appendBytesElements(values, to: &out)
+        }
+    }
+
+    /// Appends BYTES elements, each as its 4-byte length and its bytes, from any byte collections (arrays, or the
+    /// `Data` of typed gRPC contents without copying them to arrays first).
+    /// - Throws: ``Problem/elementTooLarge(length:)`` for an element of 4 GiB or more.
+    package static func appendBytesElements<Element: Collection<UInt8>>(_ values: [Element], to out: inout [UInt8])
+        throws(Problem)
+    {
+        out.reserveCapacity(out.count + values.reduce(0) { $0 + 4 + $1.count })
+        for value in values {
+            guard UInt32(exactly: value.count) != nil else { throw .elementTooLarge(length: value.count) }
+            appendLength(value.count, to: &out)
+            out.append(contentsOf: value)
         }
     }
 
