@@ -1,5 +1,6 @@
 #if Server && Client
 import Foundation
+import ONNXRuntime
 import ONNXRuntimeServing
 import Synchronization
 import Testing
@@ -57,7 +58,7 @@ struct ShutdownUnderLoadTests {
 
         // A stream of small requests on fresh connections before, during and after the signal.
         let fastBody = Array(#"{"inputs":[{"name":"x","shape":[2,3],"datatype":"INT32","data":[3,4,5,6,7,8]}]}"#.utf8)
-        let outcomes = Mutex<[Outcome]>([])
+        let outcomes = Locked<[Outcome]>([])
         // Stopped by a flag, not by cancelling the task: cancelling a task inside `URLSession.data(for:)` while the
         // request completes can deadlock Foundation on Linux (the task's status lock against the session's queue;
         // seen under ThreadSanitizer's timing).

@@ -1,6 +1,5 @@
 #if Server
 import ONNXRuntime
-import Synchronization
 import Testing
 
 @testable import ONNXRuntimeServing
@@ -11,8 +10,8 @@ import Testing
 struct InstanceHandOffTests {
     /// A value shared by the test's tasks.
     final class Shared<Value: Sendable>: Sendable {
-        let value: Mutex<Value>
-        init(_ value: Value) { self.value = Mutex(value) }
+        let value: Locked<Value>
+        init(_ value: Value) { self.value = Locked(value) }
     }
     typealias Counter = Shared<Int>
 

@@ -106,7 +106,7 @@ import Testing
     @Test func asyncRunsWhoseSessionIsDroppedMeanwhileEndSafely() async throws {
         final class Sessions: Sendable {
             // Weak references, to wait until every session has been released (and ORT is done with it).
-            let weak = Mutex<[WeakSession]>([])
+            let weak = Locked<[WeakSession]>([])
             struct WeakSession: @unchecked Sendable { weak var session: Session? }
             var alive: Int { weak.withLock { $0.filter { $0.session != nil }.count } }
         }

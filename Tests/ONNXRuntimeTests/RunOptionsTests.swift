@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 @testable import ONNXRuntime
@@ -40,7 +39,7 @@ import Testing
         let options = try RunOptions(tag: "long")
         // Several million iterations would take minutes; termination must end the run long before.
         let iterations = try Tensor<Int64>(scalar: 5_000_000)
-        let outcome = Mutex<Result<RunOutputs, ORTError>?>(nil)
+        let outcome = Locked<Result<RunOutputs, ORTError>?>(nil)
         let finished = DispatchSemaphore(value: 0)
         let start = Date()
         let thread = Thread { [x] in

@@ -1,7 +1,7 @@
 #if Server && Client
 import Foundation
+import ONNXRuntime
 import ONNXRuntimeServing
-import Synchronization
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -62,7 +62,7 @@ enum LiveHTTP {
 
 /// Collects a child process's output as it arrives.
 final class OutputCollector: Sendable {
-    private let text = Mutex("")
+    private let text = Locked("")
 
     func attach(_ pipe: Pipe) {
         pipe.fileHandleForReading.readabilityHandler = { [self] handle in
