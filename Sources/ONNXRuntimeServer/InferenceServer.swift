@@ -32,13 +32,22 @@ public struct InferenceServer: Sendable {
     public let metrics: PrometheusMetrics
     /// The server's logger.
     public let logger: Logger
+    /// The log settings the logging extension reads and changes, if the logger follows them (its handler is a
+    /// ``LiveLogHandler`` over them); without them the server has no logging extension.
+    public let logSettings: LogSettings?
     /// The event loops' polling after answers (``ServerConfiguration/busyPoll``), shared by REST and gRPC.
     let busyPolling: BusyPolling?
 
     /// Creates a server; nothing is loaded or bound until it runs.
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    /// - Parameters:
+    ///   - configuration: How the server listens and what it serves.
+    ///   - logger: The server's logger.
+    ///   - logSettings: The settings `logger`'s ``LiveLogHandler`` follows, for Triton's logging extension
+    ///     (`/v2/logging`); `nil` leaves the extension out.
+    public init(configuration: ServerConfiguration, logger: Logger, logSettings: LogSettings? = nil) {
         self.configuration = configuration
         self.logger = logger
+        self.logSettings = logSettings
         let metrics = PrometheusMetrics()
         self.metrics = metrics
         self.engine = InferenceEngine(
@@ -53,7 +62,8 @@ public struct InferenceServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
-        KServeRoutes(engine: engine, access: configuration.repositoryAccess).register(on: router)
+        KServeRoutes(engine: engine, access: configuration.repositoryAccess, logSettings: logSettings).register(
+            on: router)
         return router
     }
 
@@ -134,7 +144,8 @@ public struct InferenceServer: Sendable {
     public func makeGRPCService(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> GRPCServerService {
         let access = GRPCRepositoryAccess(access: configuration.repositoryAccess)
         let routes = GRPCRoutes(
-            service: KServeGRPCService(engine: engine, access: configuration.repositoryAccess, logger: logger),
+            service: KServeGRPCService(
+                engine: engine, access: configuration.repositoryAccess, logger: logger, logSettings: logSettings),
             health: GRPCHealthService(engine: engine), access: access)
         return GRPCServerService(
             host: configuration.host, port: configuration.grpcPort ?? 0, routes: routes,

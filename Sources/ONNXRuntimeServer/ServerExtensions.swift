@@ -2,11 +2,12 @@
 /// The protocol extensions a server lists in its metadata (REST `GET /v2` and gRPC `ServerMetadata`).
 enum ServerExtensions {
     /// The extension names: classification, binary tensor data, the model repository (unless its API is disabled),
-    /// statistics and model configuration.
-    static func names(access: RepositoryAccess) -> [String] {
+    /// statistics, model configuration, and logging when the server's logger follows live settings.
+    static func names(access: RepositoryAccess, logging: Bool) -> [String] {
         var names = ["classification", "binary_tensor_data"]
         if access != .disabled { names.append("model_repository") }
         names += ["statistics", "model_configuration"]
+        if logging { names.append("logging") }
         return names
     }
 }

@@ -163,6 +163,28 @@ public struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     public var logLevel: LogLevel = .info
 
+    /// Triton's verbose level (`--log-verbose`): 1 adds debug messages, 2 or more trace messages too.
+    @Option(
+        name: .customLong("log-verbose"),
+        help: ArgumentHelp("Verbose logging, as Triton's flag: 1 for debug, 2 for trace too.", valueName: "level"))
+    public var logVerbose: Int?
+
+    /// Whether INFO messages are logged (`--log-info`, as Triton's flag).
+    @Option(name: .customLong("log-info"), help: "Log INFO messages (true or false).")
+    public var logInfo: Bool?
+
+    /// Whether WARNING messages are logged (`--log-warning`, as Triton's flag).
+    @Option(name: .customLong("log-warning"), help: "Log WARNING messages (true or false).")
+    public var logWarning: Bool?
+
+    /// Whether ERROR messages are logged (`--log-error`, as Triton's flag).
+    @Option(name: .customLong("log-error"), help: "Log ERROR messages (true or false).")
+    public var logError: Bool?
+
+    /// The time stamp format (`--log-format`, as Triton's flag).
+    @Option(name: .customLong("log-format"), help: "default or ISO8601.")
+    public var logFormat: LogFormat = .default
+
     /// The bearer token the repository endpoints require (`--repository-token`).
     @Option(
         name: .customLong("repository-token"),
@@ -184,6 +206,14 @@ public struct Serve: AsyncParsableCommand {
         case poll
         /// Load only the models asked for.
         case explicit
+    }
+
+    /// The log time stamp formats, as command-line words (Triton's).
+    public enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+        /// `2026-12-06T21:37:34+0000`.
+        case `default`
+        /// `2026-12-06T21:37:34.020Z`.
+        case iso8601 = "ISO8601"
     }
 
     /// The log levels, as command-line words.
@@ -245,6 +275,9 @@ public struct Serve: AsyncParsableCommand {
         if tlsClientCA != nil && tlsCertificate == nil {
             throw ValidationError("--tls-client-ca needs --tls-certificate and --tls-private-key")
         }
+        if let logVerbose, logVerbose < 0 {
+            throw ValidationError("--log-verbose must be 0 or more, got \(logVerbose)")
+        }
         if disableRepositoryAPI && repositoryToken != nil {
             throw ValidationError("--repository-token and --disable-repository-api exclude each other")
         }
@@ -254,7 +287,8 @@ public struct Serve: AsyncParsableCommand {
 
     /// Runs the server until SIGTERM or SIGINT, then drains requests in progress and returns (exit status 0).
     public func run() async throws {
-        let logger = makeLogger()
+        let logSettings = self.logSettings()
+        let logger = Logger(label: "ort.serve") { LiveLogHandler(label: $0, settings: logSettings) }
         let configuration = try serverConfiguration()
         // Without a usable runtime no model can load: say so once and stop, instead of serving nothing.
         let runtime: RuntimeLibrary.Info
@@ -279,7 +313,7 @@ public struct Serve: AsyncParsableCommand {
                     metadata: ["path": "\(path)", "model-name": "\(modelName)"])
             }
         }
-        try await InferenceServer(configuration: configuration, logger: logger).run()
+        try await InferenceServer(configuration: configuration, logger: logger, logSettings: logSettings).run()
         logger.info("stopped")
     }
 
@@ -381,15 +415,16 @@ public struct Serve: AsyncParsableCommand {
         return layout
     }
 
-    private func makeLogger() -> Logger {
-        let level = Logger.Level(rawValue: logLevel.rawValue) ?? .info
-        var logger = Logger(label: "ort.serve") { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        logger.logLevel = level
-        return logger
+    /// The log settings these options describe: `--log-level`, then Triton's `--log-*` flags over it. The server
+    /// changes them while it runs through the logging extension.
+    public func logSettings() -> LogSettings {
+        var values = LogSettings.Values(minimumLevel: Logger.Level(rawValue: logLevel.rawValue) ?? .info)
+        if let logVerbose { values.verboseLevel = max(0, logVerbose) }
+        if let logInfo { values.info = logInfo }
+        if let logWarning { values.warning = logWarning }
+        if let logError { values.error = logError }
+        values.format = logFormat == .iso8601 ? .iso8601 : .default
+        return LogSettings(values)
     }
 }
 #endif

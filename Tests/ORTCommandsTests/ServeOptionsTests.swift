@@ -31,5 +31,28 @@ import Testing
         _ = try Serve.parse(["--model", "m=model.onnx", "--grpc-port", "8000", "--no-grpc"])
         _ = try Serve.parse(["--model", "m=model.onnx", "--grpc-port", "0", "--http-port", "0"])
     }
+
+    @Test("--log-level, then Triton's --log-verbose/--log-info/--log-warning/--log-error/--log-format over it")
+    func logSettings() throws {
+        let base = ["--model", "m=model.onnx"]
+        #expect(try Serve.parse(base).logSettings().values == LogSettings.Values())
+        #expect(
+            try Serve.parse(base + ["--log-level", "warning"]).logSettings().values
+                == LogSettings.Values(info: false))
+        #expect(
+            try Serve.parse(base + ["--log-level", "debug"]).logSettings().values
+                == LogSettings.Values(verboseLevel: 1))
+        let triton = try Serve.parse(
+            base + [
+                "--log-verbose", "3", "--log-info", "false", "--log-warning", "true", "--log-error", "false",
+                "--log-format", "ISO8601",
+            ])
+        #expect(
+            triton.logSettings().values
+                == LogSettings.Values(info: false, warning: true, error: false, verboseLevel: 3, format: .iso8601))
+        for bad in [["--log-verbose", "-1"], ["--log-info", "yes"], ["--log-format", "iso8601"]] {
+            #expect(throws: (any Error).self) { try Serve.parse(base + bad) }
+        }
+    }
 }
 #endif

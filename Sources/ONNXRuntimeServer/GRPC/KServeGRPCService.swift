@@ -14,6 +14,8 @@ struct KServeGRPCService: Sendable {
     let engine: InferenceEngine
     let access: RepositoryAccess
     let logger: Logger
+    /// The live log settings, for the logging extension.
+    var logSettings: LogSettings? = nil
 
     // MARK: - Health and metadata
 
@@ -38,7 +40,7 @@ struct KServeGRPCService: Sendable {
     {
         ServerMetadata(
             name: engine.configuration.serverName, version: engine.configuration.serverVersion,
-            extensions: ServerExtensions.names(access: access)
+            extensions: ServerExtensions.names(access: access, logging: logSettings != nil)
         ).message
     }
 

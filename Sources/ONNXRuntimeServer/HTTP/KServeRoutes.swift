@@ -7,9 +7,11 @@ import ONNXRuntimeServing
 struct KServeRoutes<Context: RequestContext>: Sendable {
     let engine: InferenceEngine
     let access: RepositoryAccess
+    /// The live log settings, for the logging extension.
+    let logSettings: LogSettings?
 
     /// The extensions listed in the server metadata.
-    var extensions: [String] { ServerExtensions.names(access: access) }
+    var extensions: [String] { ServerExtensions.names(access: access, logging: logSettings != nil) }
 
     func register(on router: Router<Context>) {
         router.get("/v2/health/live") { _, _ in
@@ -20,6 +22,13 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
             return HTTPMessages.json(.object(["ready": .bool(ready)]), status: ready ? .ok : .serviceUnavailable)
         }
         router.get("/v2") { _, _ in serverMetadata() }
+        if let logSettings {
+            router.get("/v2/logging") { _, _ in HTTPMessages.json(logSettings.json) }
+            router.post("/v2/logging") { request, _ in
+                try logSettings.update(json: .object(try await HTTPMessages.jsonObject(of: request)))
+                return HTTPMessages.json(logSettings.json)
+            }
+        }
 
         router.get("/v2/models/stats") { _, _ in
             HTTPMessages.json(ModelStatistics.responseJSON(try engine.statistics(model: nil, version: nil)))
