@@ -48,10 +48,12 @@ public struct InferenceServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.logSettings = logSettings
-        let metrics = PrometheusMetrics()
+        let summaries = configuration.metrics.summaryLatencies
+        let metrics = PrometheusMetrics(summaryQuantiles: summaries ? configuration.metrics.summaryQuantiles : nil)
         self.metrics = metrics
         self.engine = InferenceEngine(
-            configuration: configuration.serving, logger: logger, metrics: ServingMetrics(factory: metrics.factory))
+            configuration: configuration.serving, logger: logger,
+            metrics: ServingMetrics(factory: metrics.factory, latencySummaries: summaries))
         self.busyPolling = configuration.busyPoll.flatMap { $0 > .zero ? BusyPolling(budget: $0) : nil }
     }
 

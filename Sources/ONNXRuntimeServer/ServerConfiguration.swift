@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     public var busyPoll: Duration?
     /// TLS for the REST and gRPC endpoints (`nil`, the default: plaintext). The metrics endpoint stays plain HTTP.
     public var tls: ServerTLS?
+    /// Triton's `--metrics-config` settings: latency summaries (off by default).
+    public var metrics = MetricsConfiguration()
 
     /// The default port, as Triton's HTTP port.
     public static let defaultPort = 8000

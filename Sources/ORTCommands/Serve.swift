@@ -163,6 +163,14 @@ public struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     public var logLevel: LogLevel = .info
 
+    /// Triton's `--metrics-config` settings (`summary_latencies=true`, `summary_quantiles=0.5:0.05,...`).
+    @Option(
+        name: .customLong("metrics-config"),
+        help: ArgumentHelp(
+            "A metrics setting, as Triton's: summary_latencies=true, summary_quantiles=q:e,... (repeatable).",
+            valueName: "key=value"))
+    public var metricsConfig: [String] = []
+
     /// Triton's verbose level (`--log-verbose`): 1 adds debug messages, 2 or more trace messages too.
     @Option(
         name: .customLong("log-verbose"),
@@ -275,6 +283,11 @@ public struct Serve: AsyncParsableCommand {
         if tlsClientCA != nil && tlsCertificate == nil {
             throw ValidationError("--tls-client-ca needs --tls-certificate and --tls-private-key")
         }
+        do {
+            _ = try MetricsConfiguration(settings: metricsConfig)
+        } catch {
+            throw ValidationError("--metrics-config: \(error.message)")
+        }
         if let logVerbose, logVerbose < 0 {
             throw ValidationError("--log-verbose must be 0 or more, got \(logVerbose)")
         }
@@ -351,6 +364,11 @@ public struct Serve: AsyncParsableCommand {
             repositoryAccess: access, metricsPort: allowMetrics ? metricsPort : nil,
             readTimeout: readTimeout > 0 ? .milliseconds(Int64((readTimeout * 1000).rounded())) : nil)
         configuration.busyPoll = busyPollMicroseconds > 0 ? .microseconds(busyPollMicroseconds) : nil
+        do {
+            configuration.metrics = try MetricsConfiguration(settings: metricsConfig)
+        } catch {
+            throw ValidationError("--metrics-config: \(error.message)")
+        }
         if let tlsCertificate, let tlsPrivateKey {
             do {
                 configuration.tls = try ServerTLS(

@@ -54,5 +54,16 @@ import Testing
             #expect(throws: (any Error).self) { try Serve.parse(base + bad) }
         }
     }
+
+    @Test("--metrics-config takes Triton's settings; a bad one is refused")
+    func metricsConfig() throws {
+        let base = ["--model", "m=model.onnx"]
+        #expect(try !Serve.parse(base).serverConfiguration(environment: [:]).metrics.summaryLatencies)
+        let on = try Serve.parse(
+            base + ["--metrics-config", "summary_latencies=true", "--metrics-config", "summary_quantiles=0.9:0.01"])
+        let metrics = try on.serverConfiguration(environment: [:]).metrics
+        #expect(metrics == MetricsConfiguration(summaryLatencies: true, summaryQuantiles: [.init(0.9, error: 0.01)]))
+        #expect(throws: (any Error).self) { try Serve.parse(base + ["--metrics-config", "summary_latencies=1"]) }
+    }
 }
 #endif

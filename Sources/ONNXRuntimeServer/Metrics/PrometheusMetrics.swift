@@ -17,25 +17,39 @@ public final class PrometheusMetrics: Sendable {
     /// The registry holding every series.
     public let registry: PrometheusCollectorRegistry
 
+    /// The latency summaries (Triton's `nv_inference_*_summary_us`), when they are on.
+    let summaries: LatencySummaries?
+
     /// The media type of ``exposition()``: the Prometheus text format 0.0.4.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// Creates the metrics of one server.
-    /// - Parameter registry: The registry to record into; a new one by default.
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    /// - Parameters:
+    ///   - registry: The registry to record into; a new one by default.
+    ///   - summaryQuantiles: The quantiles of the latency summaries that swift-metrics `Timer`s named
+    ///     `*_summary_us` record into; `nil` (the default) leaves such timers to swift-prometheus (histograms).
+    public init(
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        summaryQuantiles: [MetricsConfiguration.Quantile]? = nil
+    ) {
         self.registry = registry
+        self.summaries = summaryQuantiles.map { quantiles in
+            LatencySummaries(targets: quantiles.map { .init(quantile: $0.quantile, error: $0.error) })
+        }
     }
 
     /// A swift-metrics factory that records into ``registry`` and gives the serving core's metrics Triton's help
     /// texts: pass it to `ServingMetrics(factory:)`, or as `factory:` to swift-metrics' `Counter`, `Gauge` or `Timer`
     /// to add series to this server's endpoint.
     public var factory: any MetricsFactory {
-        HelpTextFactory(registry: registry, helpTexts: ServingMetrics.helpTexts)
+        HelpTextFactory(registry: registry, helpTexts: ServingMetrics.helpTexts, summaries: summaries)
     }
 
-    /// Every metric in the Prometheus text format: the registry's series, then the process metrics.
+    /// Every metric in the Prometheus text format: the registry's series, the latency summaries, then the process
+    /// metrics.
     public func exposition() -> [UInt8] {
         var buffer = registry.emitToBuffer()
+        summaries?.write(into: &buffer)
         ProcessMetrics.write(ProcessMetrics.samples(), into: &buffer)
         return buffer
     }
@@ -43,10 +57,12 @@ public final class PrometheusMetrics: Sendable {
 
 /// A swift-metrics factory over a Prometheus registry that gives each counter and meter the help text known for its
 /// name (swift-prometheus' own factory registers every series without one, and a registry refuses two help texts for
-/// one name). Other kinds go to swift-prometheus' factory.
+/// one name), and records timers named `*_summary_us` in latency summaries when they are on. Other kinds go to
+/// swift-prometheus' factory.
 private struct HelpTextFactory: MetricsFactory {
     let registry: PrometheusCollectorRegistry
     let helpTexts: [String: String]
+    let summaries: LatencySummaries?
 
     private var plain: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }
 
@@ -71,7 +87,11 @@ private struct HelpTextFactory: MetricsFactory {
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
-        plain.makeTimer(label: label, dimensions: dimensions)
+        if let summaries, label.hasSuffix("_summary_us") {
+            let summary = summaries.summary(name: label, labels: dimensions, help: helpTexts[label] ?? label)
+            return LatencySummaryTimer(summary: summary)
+        }
+        return plain.makeTimer(label: label, dimensions: dimensions)
     }
 
     func destroyCounter(_ handler: any CounterHandler) { plain.destroyCounter(handler) }
@@ -80,6 +100,9 @@ private struct HelpTextFactory: MetricsFactory {
         plain.destroyFloatingPointCounter(handler)
     }
     func destroyRecorder(_ handler: any RecorderHandler) { plain.destroyRecorder(handler) }
-    func destroyTimer(_ handler: any TimerHandler) { plain.destroyTimer(handler) }
+    func destroyTimer(_ handler: any TimerHandler) {
+        if handler is LatencySummaryTimer { return }  // kept, as counters are, for a reloaded version
+        plain.destroyTimer(handler)
+    }
 }
 #endif

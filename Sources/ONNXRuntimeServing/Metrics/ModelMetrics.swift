@@ -25,6 +25,8 @@ final class ModelMetrics: Sendable {
     let computeOutputDuration: Counter
     /// `nv_inference_pending_request_count`: requests that arrived and whose execution has not started.
     let pendingRequests: Meter
+    /// The latency summaries' timers (request, queue, compute input, infer, output), when they are on.
+    let summaries: [Timer]?
 
     /// The metric names, types and help texts, as Triton exposes them.
     enum Name {
@@ -62,6 +64,29 @@ final class ModelMetrics: Sendable {
             "nv_inference_pending_request_count",
             "Instantaneous number of pending requests awaiting execution per-model."
         )
+        /// The latency summaries (`--metrics-config summary_latencies=true`), with Triton 2.51's help texts.
+        static let summaries = [
+            (
+                "nv_inference_request_summary_us",
+                "Summary of inference request duration in microseconds (includes cached requests)"
+            ),
+            (
+                "nv_inference_queue_summary_us",
+                "Summary of inference queuing duration in microseconds (includes cached requests)"
+            ),
+            (
+                "nv_inference_compute_input_summary_us",
+                "Cumulative compute input duration in microseconds (does not include cached requests)"
+            ),
+            (
+                "nv_inference_compute_infer_summary_us",
+                "Cumulative compute inference duration in microseconds (does not include cached requests)"
+            ),
+            (
+                "nv_inference_compute_output_summary_us",
+                "Cumulative inference compute output duration in microseconds (does not include cached requests)"
+            ),
+        ]
         /// Every metric, with its help text.
         static let all = [
             success, failure, inferenceCount, executionCount, requestDuration, queueDuration, computeInputDuration,
@@ -70,7 +95,7 @@ final class ModelMetrics: Sendable {
     }
 
     /// Makes (or finds, after a reload, where the factory keeps series) the series of one model version.
-    init(factory: any MetricsFactory, model: String, version: String) {
+    init(factory: any MetricsFactory, model: String, version: String, latencySummaries: Bool = false) {
         let labels = [("model", model), ("version", version)]
         func counter(_ name: (String, String)) -> Counter {
             Counter(label: name.0, dimensions: labels, factory: factory)
@@ -85,6 +110,9 @@ final class ModelMetrics: Sendable {
         computeInferDuration = counter(Name.computeInferDuration)
         computeOutputDuration = counter(Name.computeOutputDuration)
         pendingRequests = Meter(label: Name.pendingRequests.0, dimensions: labels, factory: factory)
+        summaries =
+            latencySummaries
+            ? Name.summaries.map { Timer(label: $0.0, dimensions: labels, factory: factory) } : nil
     }
 
     /// Records a successful request of `rows` rows that took `total` nanoseconds in the server.
@@ -96,6 +124,12 @@ final class ModelMetrics: Sendable {
         Self.addMicroseconds(computeInputDuration, timings.computeInput)
         Self.addMicroseconds(computeInferDuration, timings.computeInfer)
         Self.addMicroseconds(computeOutputDuration, timings.computeOutput)
+        if let summaries {
+            let durations = [total, timings.queue, timings.computeInput, timings.computeInfer, timings.computeOutput]
+            for (timer, nanoseconds) in zip(summaries, durations) {
+                timer.recordNanoseconds(Int64(clamping: nanoseconds))
+            }
+        }
     }
 
     /// Records one model execution.
