@@ -189,6 +189,13 @@ struct SequenceBatchingTests {
         #expect(model.signature.inputs.map(\.name) == ["INPUT"])
         #expect(model.signature.outputs.map(\.name) == ["OUTPUT", "OUT_CORRID"])
         #expect(model.config.inputs.map(\.name) == ["INPUT"])
+        // The configuration JSON (GET .../config) carries the settings in Triton's field names.
+        let json = model.config.json["sequence_batching"]
+        #expect(json?["direct"]?["max_queue_delay_microseconds"] == .number(.int(0)))
+        #expect(
+            json?["control_input"]?.arrayValue?.first?["control"]?.arrayValue?.first?["data_type"]
+                == .string("TYPE_STRING"))
+        #expect(json?["state"]?.arrayValue?.first?["initial_state"]?.arrayValue?.first?["zero_data"] == .bool(true))
     }
 
     @Test(
