@@ -775,6 +775,66 @@ def build_batch_affine():
     register("batch_affine", model, cases, note="two outputs with a batch dimension; exact results")
 
 
+def build_sequence_controls():
+    """Echoes the sequence batcher's control inputs, for checking the values it feeds by hand: START as int32,
+    END as float32, READY as bool, CORRID as uint64, plus per row the batch's READY count and row count."""
+    c = lambda name, dtype, v, shape=(): init(name, dtype, list(shape), v)  # noqa: E731
+    nodes = [
+        helper.make_node("Identity", ["INPUT"], ["OUTPUT"]),
+        helper.make_node("Identity", ["START"], ["OUT_START"]),
+        helper.make_node("Identity", ["END"], ["OUT_END"]),
+        helper.make_node("Identity", ["READY"], ["OUT_READY"]),
+        helper.make_node("Identity", ["CORRID"], ["OUT_CORRID"]),
+        helper.make_node("Mul", ["INPUT", "zero"], ["zeros"]),
+        helper.make_node("Cast", ["READY"], ["ready_int"], to=TensorProto.INT32),
+        helper.make_node("ReduceSum", ["ready_int", "axis0"], ["ready_sum"], keepdims=1),
+        helper.make_node("Add", ["zeros", "ready_sum"], ["READY_ROWS"]),
+        helper.make_node("Add", ["zeros", "one"], ["ones"]),
+        helper.make_node("ReduceSum", ["ones", "axis0"], ["row_sum"], keepdims=1),
+        helper.make_node("Add", ["zeros", "row_sum"], ["BATCH_ROWS"]),
+    ]
+    inits = [c("zero", "int32", 0), c("one", "int32", 1), c("axis0", "int64", [0], [1])]
+    model = make_model(
+        "sequence_controls", nodes,
+        [tinfo("INPUT", "int32", ["N", 1]), tinfo("START", "int32", ["N", 1]), tinfo("END", "float32", ["N", 1]),
+         tinfo("READY", "bool", ["N", 1]), tinfo("CORRID", "uint64", ["N", 1])],
+        [tinfo("OUTPUT", "int32", ["N", 1]), tinfo("OUT_START", "int32", ["N", 1]),
+         tinfo("OUT_END", "float32", ["N", 1]), tinfo("OUT_READY", "bool", ["N", 1]),
+         tinfo("OUT_CORRID", "uint64", ["N", 1]), tinfo("READY_ROWS", "int32", ["N", 1]),
+         tinfo("BATCH_ROWS", "int32", ["N", 1])],
+        inits, doc="echoes the control inputs; READY_ROWS and BATCH_ROWS: the batch's READY count and rows, per row")
+    i = [[5], [-7]]
+    outputs = {"OUTPUT": T("int32", [2, 1], i), "OUT_START": T("int32", [2, 1], [[11], [10]]),
+               "OUT_END": T("float32", [2, 1], [[-0.5], [0.5]]), "OUT_READY": T("bool", [2, 1], [[True], [False]]),
+               "OUT_CORRID": T("uint64", [2, 1], [[2**64 - 1], [0]]), "READY_ROWS": T("int32", [2, 1], [[1], [1]]),
+               "BATCH_ROWS": T("int32", [2, 1], [[2], [2]])}
+    register("sequence_controls", model, [case("rows", {
+        "INPUT": T("int32", [2, 1], i), "START": T("int32", [2, 1], [[11], [10]]),
+        "END": T("float32", [2, 1], [[-0.5], [0.5]]), "READY": T("bool", [2, 1], [[True], [False]]),
+        "CORRID": T("uint64", [2, 1], [[2**64 - 1], [0]])}, outputs)],
+        note="sequence batching: the control inputs echoed (served with sequence_batching in the tests)")
+
+
+def build_sequence_accumulate():
+    """An accumulator with implicit state: OUTPUT = INPUT + STATE_IN and STATE_OUT = OUTPUT, so a sequence's outputs
+    are the running sums of its inputs (from the initial state); OUT_CORRID echoes a string CORRID."""
+    nodes = [helper.make_node("Add", ["INPUT", "STATE_IN"], ["OUTPUT"]),
+             helper.make_node("Identity", ["OUTPUT"], ["STATE_OUT"]),
+             helper.make_node("Identity", ["CORRID"], ["OUT_CORRID"])]
+    model = make_model(
+        "sequence_accumulate", nodes,
+        [tinfo("INPUT", "int32", ["N", 1]), tinfo("STATE_IN", "int32", ["N", 1]), tinfo("CORRID", "string", ["N", 1])],
+        [tinfo("OUTPUT", "int32", ["N", 1]), tinfo("STATE_OUT", "int32", ["N", 1]),
+         tinfo("OUT_CORRID", "string", ["N", 1])],
+        doc="OUTPUT = INPUT + STATE_IN; STATE_OUT = OUTPUT; OUT_CORRID = CORRID")
+    register("sequence_accumulate", model, [case("two", {
+        "INPUT": T("int32", [2, 1], [[3], [-4]]), "STATE_IN": T("int32", [2, 1], [[10], [100]]),
+        "CORRID": T("string", [2, 1], ["a", "b"])}, {
+        "OUTPUT": T("int32", [2, 1], [[13], [96]]), "STATE_OUT": T("int32", [2, 1], [[13], [96]]),
+        "OUT_CORRID": T("string", [2, 1], ["a", "b"])})],
+        note="sequence batching: implicit state accumulator (served with sequence_batching state in the tests)")
+
+
 def build_batch_slow():
     """y = x after a loop of max(iterations) steps (as slow_loop), batched: for queue and timeout tests."""
     c = lambda name, dtype, v, shape=(): init(name, dtype, list(shape), v)  # noqa: E731
@@ -909,6 +969,8 @@ def build_all():
     build_batch_affine()
     build_batch_slow()
     build_batch_doubled_rows()
+    build_sequence_controls()
+    build_sequence_accumulate()
     return MODELS
 
 

@@ -99,6 +99,59 @@ max_batch_size: 8
 dynamic_batching { preferred_batch_size: [4] max_queue_delay_microseconds: 5000000 }
 CONFIG
 
+# Sequence batching (test_sequence*.py): the control inputs echoed (direct), an implicit-state accumulator with both
+# strategies, and Silero VAD 6.2.3 (a real stateful model, from its PyPI wheel) with its state kept on the server.
+add_model seq_controls Tests/Models/sequence_controls.onnx
+cat >"$repo/seq_controls/config.pbtxt" <<'CONFIG'
+max_batch_size: 4
+sequence_batching {
+  direct { }
+  control_input [
+    { name: "START" control [ { kind: CONTROL_SEQUENCE_START int32_false_true: [ 10, 11 ] } ] },
+    { name: "END" control [ { kind: CONTROL_SEQUENCE_END fp32_false_true: [ -0.5, 0.5 ] } ] },
+    { name: "READY" control [ { kind: CONTROL_SEQUENCE_READY bool_false_true: [ false, true ] } ] },
+    { name: "CORRID" control [ { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_UINT64 } ] }
+  ]
+}
+CONFIG
+for strategy in direct oldest; do
+    add_model "seq_accumulate_$strategy" Tests/Models/sequence_accumulate.onnx
+    if [[ $strategy == direct ]]; then body="direct { }"; else body="oldest { max_candidate_sequences: 3 }"; fi
+    cat >"$repo/seq_accumulate_$strategy/config.pbtxt" <<CONFIG
+max_batch_size: 2
+sequence_batching {
+  $body
+  control_input [ { name: "CORRID" control [ { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_STRING } ] } ]
+  state [ { input_name: "STATE_IN" output_name: "STATE_OUT" data_type: TYPE_INT32 dims: [ 1 ]
+            initial_state { data_type: TYPE_INT32 dims: [ 1 ] zero_data: true name: "zero" } } ]
+}
+CONFIG
+done
+wheels="$state/wheels"
+mkdir -p "$wheels"
+if ! ls "$wheels"/silero_vad-6.2.3-*.whl >/dev/null 2>&1; then
+    echo "== downloading the silero-vad 6.2.3 wheel into $wheels"
+    "$py" -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: --dest "$wheels" \
+        silero-vad==6.2.3
+fi
+mkdir -p "$repo/silero_vad/1"
+"$py" - "$wheels" "$repo/silero_vad/1/model.onnx" <<'PY'
+import glob, os, sys, zipfile
+wheel = sorted(glob.glob(os.path.join(sys.argv[1], "silero_vad-6.2.3-*.whl")))[-1]
+with zipfile.ZipFile(wheel) as archive, open(sys.argv[2], "wb") as sink:
+    sink.write(archive.read("silero_vad/data/silero_vad.onnx"))
+PY
+cat >"$repo/silero_vad/config.pbtxt" <<'CONFIG'
+max_batch_size: 0
+sequence_batching {
+  max_sequence_idle_microseconds: 5000000
+  oldest { max_candidate_sequences: 4 }
+  state [ { input_name: "state" output_name: "stateN" data_type: TYPE_FP32 dims: [ 2, 1, 128 ]
+            initial_state { data_type: TYPE_FP32 dims: [ 2, 1, 128 ] zero_data: true name: "zeros" } } ]
+}
+CONFIG
+loaded+=(seq_controls seq_accumulate_direct seq_accumulate_oldest silero_vad)
+
 # --- Server --------------------------------------------------------------------------------------------------------
 free_port() { "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 port="$(free_port)"
@@ -152,14 +205,14 @@ run_pytest() { # LABEL ARGS...
     ORT_SERVE_URL="$base_url" ORT_SERVE_GRPC_URL="127.0.0.1:$grpc_port" ORT_SERVE_TOKEN="$token" \
         ORT_SERVE_METRICS_URL="http://127.0.0.1:$metrics_port/metrics" \
         ORT_SERVE_MAX_REQUEST_SIZE="$max_request_size" ORT_SERVE_NOT_LOADED="$(IFS=,; echo "${not_loaded[*]}")" \
-        ORT_BINARY="$ort" \
+        ORT_BINARY="$ort" ORT_SERVE_SILERO_MODEL="$repo/silero_vad/1/model.onnx" \
         PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -p no:cacheprovider -rfEs "$@" 2>&1 | tee -a "$results"
     local code=${PIPESTATUS[0]}
     set -e
     return "$code"
 }
 # test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests.
-grpc_tests=(Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py)
+grpc_tests=(Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py Tests/Integration/test_sequence_grpc.py)
 rest_status=0
 grpc_status=0
 run_pytest "Tests/Integration (REST)" Tests/Integration "${grpc_tests[@]/#/--ignore=}" "$@" || rest_status=$?

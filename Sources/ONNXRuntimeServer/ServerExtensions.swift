@@ -1,10 +1,10 @@
 #if Server
 /// The protocol extensions a server lists in its metadata (REST `GET /v2` and gRPC `ServerMetadata`).
 enum ServerExtensions {
-    /// The extension names: classification, binary tensor data, the model repository (unless its API is disabled),
-    /// statistics, model configuration, and logging when the server's logger follows live settings.
+    /// The extension names: classification, sequence, binary tensor data, the model repository (unless its API is
+    /// disabled), statistics, model configuration, and logging when the server's logger follows live settings.
     static func names(access: RepositoryAccess, logging: Bool) -> [String] {
-        var names = ["classification", "binary_tensor_data"]
+        var names = ["classification", "sequence", "binary_tensor_data"]
         if access != .disabled { names.append("model_repository") }
         names += ["statistics", "model_configuration"]
         if logging { names.append("logging") }

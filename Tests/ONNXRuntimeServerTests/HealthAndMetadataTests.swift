@@ -68,7 +68,8 @@ struct HealthAndMetadataTests {
             #expect(
                 body["extensions"]
                     == .strings([
-                        "classification", "binary_tensor_data", "model_repository", "statistics", "model_configuration",
+                        "classification", "sequence", "binary_tensor_data", "model_repository", "statistics",
+                        "model_configuration",
                     ]))
         }
         let repository = try TemporaryRepository()
@@ -77,7 +78,9 @@ struct HealthAndMetadataTests {
             let (_, body) = try await client.getJSON("/v2")
             #expect(
                 body["extensions"]
-                    == .strings(["classification", "binary_tensor_data", "statistics", "model_configuration"]))
+                    == .strings([
+                        "classification", "sequence", "binary_tensor_data", "statistics", "model_configuration",
+                    ]))
         }
     }
 

@@ -88,7 +88,6 @@ struct ModelConfigParserTests {
     @Test(
         "unsupported fields are rejected with a message saying so, and the line",
         arguments: [
-            ("sequence_batching { }", "sequence batching is not supported", 1),
             ("ensemble_scheduling { }", "ensembles are not supported", 1),
             ("\nmodel_warmup [ { name: \"w\" } ]", "model warmup is not supported", 2),
             ("response_cache { enable: true }", "response cache", 1),

@@ -33,7 +33,7 @@ enum ModelLoader {
             throw LoadFailure(error.description)
         }
         let first = sessions[0]
-        let signature: ModelSignature
+        var signature: ModelSignature
         do {
             signature = try ModelSignature.derive(
                 modelInputs: first.inputs, modelOutputs: first.outputs, config: config)
@@ -42,10 +42,15 @@ enum ModelLoader {
             if error.file == nil, error.line > 0 { error.file = configFile }
             throw LoadFailure(error.line > 0 ? error.description : error.message)
         }
+        let folder = configFile.map { ($0 as NSString).deletingLastPathComponent }
+        var sequence: SequenceModel?
+        if let batching = config.sequenceBatching {
+            (sequence, signature) = try SequenceModel.make(batching, full: signature, config: config, folder: folder)
+        }
         return LoadedModel(
             name: name, version: version, config: signature.completing(config), signature: signature, path: path,
-            sessions: sessions, limits: limits, metrics: metrics,
-            labels: try labels(config, folder: configFile.map { ($0 as NSString).deletingLastPathComponent }))
+            sessions: sessions, limits: limits, metrics: metrics, labels: try labels(config, folder: folder),
+            sequence: sequence)
     }
 
     /// The largest labels file read (a label per class; a million short labels fit).

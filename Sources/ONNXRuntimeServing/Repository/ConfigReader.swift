@@ -6,7 +6,6 @@ struct ConfigReader {
 
     /// Fields of `ModelConfig` this server knows but does not implement, with what to say about them.
     static let unsupportedTopLevel: [String: String] = [
-        "sequence_batching": "sequence batching is not supported",
         "ensemble_scheduling": "ensembles are not supported",
         "batch_input": "batch inputs are not supported",
         "batch_output": "batch outputs are not supported",
@@ -68,6 +67,8 @@ struct ConfigReader {
                 config.defaultModelFilename = name
             case "dynamic_batching":
                 config.dynamicBatching = try dynamicBatching(try self.message(field))
+            case "sequence_batching":
+                config.sequenceBatching = try sequenceBatching(try self.message(field))
             case "optimization":
                 config.graphOptimizationLevel = try optimization(try self.message(field))
             case "parameters":
@@ -79,6 +80,11 @@ struct ConfigReader {
                 }
                 throw error(field, "unknown field '\(field.name)' in ModelConfig")
             }
+        }
+        if config.dynamicBatching != nil, config.sequenceBatching != nil {
+            throw ModelConfigError(
+                file: file, line: config.fieldLines["sequence_batching"] ?? 0, column: 0,
+                "a model has one scheduler: give 'dynamic_batching' or 'sequence_batching', not both")
         }
         for (key, list) in [("input", config.inputs), ("output", config.outputs)] {
             var seen: Set<String> = []
@@ -272,6 +278,10 @@ struct ConfigReader {
     }
 
     static let supportedParameters: Set<String> = ["intra_op_thread_count", "inter_op_thread_count"]
+    /// Parameters of Triton's example configurations that configure other backends: accepted and ignored, as
+    /// Triton's ONNX Runtime backend ignores them (`execute_delay_ms` is for Triton's custom sequence backend, and
+    /// `simple_dyna_sequence` has it).
+    static let ignoredParameters: Set<String> = ["execute_delay_ms"]
 
     private func parameter(_ field: Field) throws(ModelConfigError) -> (String, String) {
         let body = try message(field)
@@ -289,6 +299,7 @@ struct ConfigReader {
             }
         }
         guard let key else { throw error(field, "a 'parameters' entry has no 'key'") }
+        if Self.ignoredParameters.contains(key) { return (key, value ?? "") }
         guard Self.supportedParameters.contains(key) else {
             throw error(
                 field,
@@ -303,21 +314,21 @@ struct ConfigReader {
 
     // MARK: - Scalars
 
-    private func string(_ field: Field) throws(ModelConfigError) -> String {
+    func string(_ field: Field) throws(ModelConfigError) -> String {
         guard case .string(let text) = field.value else {
             throw error(field, "'\(field.name)' must be a quoted string")
         }
         return text
     }
 
-    private func identifier(_ field: Field) throws(ModelConfigError) -> String {
+    func identifier(_ field: Field) throws(ModelConfigError) -> String {
         guard case .identifier(let text) = field.value else {
             throw error(field, "'\(field.name)' must be an enum value (a bare word such as TYPE_FP32)")
         }
         return text
     }
 
-    private func int(_ field: Field, minimum: Int) throws(ModelConfigError) -> Int {
+    func int(_ field: Field, minimum: Int) throws(ModelConfigError) -> Int {
         guard case .number(let text) = field.value, let value = Int(text) else {
             throw error(field, "'\(field.name)' must be an integer")
         }
@@ -325,14 +336,14 @@ struct ConfigReader {
         return value
     }
 
-    private func uint64(_ field: Field) throws(ModelConfigError) -> UInt64 {
+    func uint64(_ field: Field) throws(ModelConfigError) -> UInt64 {
         guard case .number(let text) = field.value, let value = UInt64(text) else {
             throw error(field, "'\(field.name)' must be a non-negative integer")
         }
         return value
     }
 
-    private func bool(_ field: Field) throws(ModelConfigError) -> Bool {
+    func bool(_ field: Field) throws(ModelConfigError) -> Bool {
         switch field.value {
         case .identifier("true"), .identifier("True"), .identifier("t"), .number("1"): return true
         case .identifier("false"), .identifier("False"), .identifier("f"), .number("0"): return false
@@ -340,14 +351,14 @@ struct ConfigReader {
         }
     }
 
-    private func message(_ field: Field) throws(ModelConfigError) -> TextProtoMessage {
+    func message(_ field: Field) throws(ModelConfigError) -> TextProtoMessage {
         guard case .message(let message) = field.value else {
             throw error(field, "'\(field.name)' must be a message: \(field.name) { ... }")
         }
         return message
     }
 
-    private func checkSingular(_ message: TextProtoMessage, context: String, repeated: Set<String>)
+    func checkSingular(_ message: TextProtoMessage, context: String, repeated: Set<String>)
         throws(ModelConfigError)
     {
         var seen: Set<String> = []
@@ -358,11 +369,11 @@ struct ConfigReader {
         }
     }
 
-    private func unknown(_ field: Field, in context: String) -> ModelConfigError {
+    func unknown(_ field: Field, in context: String) -> ModelConfigError {
         error(field, "unknown field '\(field.name)' in \(context)")
     }
 
-    private func error(_ field: Field, _ message: String) -> ModelConfigError {
+    func error(_ field: Field, _ message: String) -> ModelConfigError {
         ModelConfigError(file: file, line: field.line, column: field.column, message)
     }
 }

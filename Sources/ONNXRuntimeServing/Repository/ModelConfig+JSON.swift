@@ -17,6 +17,9 @@ extension ModelConfig {
         if let dynamicBatching {
             object["dynamic_batching"] = dynamicBatchingJSON(dynamicBatching)
         }
+        if let sequenceBatching {
+            object["sequence_batching"] = sequenceBatchingJSON(sequenceBatching)
+        }
         if let graphOptimizationLevel {
             object["optimization"] = .object(["graph": .object(["level": integer(graphOptimizationLevel)])])
         }
@@ -85,6 +88,60 @@ extension ModelConfig {
                 "max_queue_size": integer(policy.maxQueueSize),
             ])
         }
+        return .object(object)
+    }
+
+    private func sequenceBatchingJSON(_ batching: SequenceBatching) -> JSONValue {
+        var object: JSONObject = [
+            "max_sequence_idle_microseconds": unsigned(batching.maxSequenceIdleMicroseconds)
+        ]
+        switch batching.strategy {
+        case .direct(let direct):
+            object["direct"] = .object([
+                "max_queue_delay_microseconds": unsigned(direct.maxQueueDelayMicroseconds),
+                "minimum_slot_utilization": .number(.double(Double(direct.minimumSlotUtilization))),
+            ])
+        case .oldest(let oldest):
+            object["oldest"] = .object([
+                "max_candidate_sequences": integer(oldest.maxCandidateSequences),
+                "preferred_batch_size": .array(oldest.preferredBatchSizes.map(integer)),
+                "max_queue_delay_microseconds": unsigned(oldest.maxQueueDelayMicroseconds),
+            ])
+        }
+        object["control_input"] = .array(
+            batching.controlInputs.map { control in
+                var entry: JSONObject = ["kind": .string(control.kind.rawValue)]
+                switch control.values {
+                case .int32(let off, let on):
+                    entry["int32_false_true"] = .array([integer(Int(off)), integer(Int(on))])
+                case .fp32(let off, let on):
+                    entry["fp32_false_true"] = .array([.number(.double(Double(off))), .number(.double(Double(on)))])
+                case .bool(let off, let on):
+                    entry["bool_false_true"] = .array([.bool(off), .bool(on)])
+                case .correlationID(let datatype):
+                    entry["data_type"] = .string(datatype.configName)
+                }
+                return .object(["name": .string(control.name), "control": .array([.object(entry)])])
+            })
+        object["state"] = .array(
+            batching.states.map { state in
+                var entry: JSONObject = [
+                    "input_name": .string(state.inputName), "output_name": .string(state.outputName),
+                    "data_type": .string(state.datatype.configName), "dims": .array(state.dims.map(integer)),
+                ]
+                if let initial = state.initialState {
+                    var value: JSONObject = [
+                        "name": .string(initial.name), "data_type": .string(initial.datatype.configName),
+                        "dims": .array(initial.dims.map(integer)),
+                    ]
+                    switch initial.source {
+                    case .zero: value["zero_data"] = .bool(true)
+                    case .file(let file): value["data_file"] = .string(file)
+                    }
+                    entry["initial_state"] = .array([.object(value)])
+                }
+                return .object(entry)
+            })
         return .object(object)
     }
 

@@ -136,6 +136,8 @@ public struct ModelConfig: Sendable, Hashable {
     public var defaultModelFilename: String = ModelConfig.defaultModelFilename
     /// Dynamic batching settings, if the configuration has `dynamic_batching`.
     public var dynamicBatching: DynamicBatching?
+    /// Sequence batching settings, if the configuration has `sequence_batching`.
+    public var sequenceBatching: SequenceBatching?
     /// `optimization { graph { level } }`: -1 disables graph optimisation, 1 is basic and extended, other values
     /// (and no setting) use all optimisations.
     public var graphOptimizationLevel: Int?

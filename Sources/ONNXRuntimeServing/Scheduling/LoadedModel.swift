@@ -27,10 +27,14 @@ public final class LoadedModel: Sendable {
     let limits: ServingLimits
     /// Joins requests into batches, when the model batches (`max_batch_size > 0`) and has `dynamic_batching`.
     let batcher: DynamicBatcher?
+    /// Runs each sequence's requests in order with its control inputs and implicit state, when the model has
+    /// `sequence_batching`.
+    let sequencer: SequenceBatcher?
 
     init(
         name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
-        sessions: [Session], limits: ServingLimits, metrics: ServingMetrics? = nil, labels: [String: [String]] = [:]
+        sessions: [Session], limits: ServingLimits, metrics: ServingMetrics? = nil, labels: [String: [String]] = [:],
+        sequence: SequenceModel? = nil
     ) {
         self.labels = labels
         self.name = name
@@ -52,6 +56,13 @@ public final class LoadedModel: Sendable {
         } else {
             self.batcher = nil
         }
+        if let sequence {
+            self.sequencer = SequenceBatcher(
+                model: sequence, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize, name: name,
+                version: version, instances: instances, statistics: statistics)
+        } else {
+            self.sequencer = nil
+        }
     }
 
     /// The version as the protocol writes it.
@@ -59,6 +70,12 @@ public final class LoadedModel: Sendable {
 
     /// The number of instances (sessions).
     public var instanceCount: Int { instances.count }
+
+    /// With `sequence_batching`: how many sequences are open (with a slot or candidate place, or in the backlog) and
+    /// how many of them wait in the backlog for a place; `nil` for other models.
+    public var sequenceCounts: (open: Int, backlog: Int)? {
+        sequencer.map { ($0.sequenceCount, $0.backlogCount) }
+    }
 
     /// The statistics so far.
     public var currentStatistics: ModelStatistics { statistics.snapshot }
@@ -110,7 +127,9 @@ public final class LoadedModel: Sendable {
                 deadline = RequestDeadlines.shared.add(cancellation, timeout: timeout)
             }
             let (response, timings) =
-                if let batcher {
+                if let sequencer {
+                    try await executeSequence(request, plan, sequencer, pending, cancellation, encode: encode)
+                } else if let batcher {
                     try await executeBatched(plan, batcher, pending, cancellation, encode: encode)
                 } else {
                     try await execute(plan, pending, cancellation, encode: encode)
@@ -184,6 +203,31 @@ public final class LoadedModel: Sendable {
         let inputs = try plan.makeInputs()
         let prepared = MonotonicClock.since(inputStart)
         let output = try await batcher.submit(plan, inputs: inputs, pending: pending, cancellation: cancellation)
+        var timings = output.timings
+        timings.computeInput += prepared
+        let outputStart = MonotonicClock.now
+        let response = try encode(plan, output.values)
+        timings.computeOutput += MonotonicClock.since(outputStart)
+        return (response, timings)
+    }
+
+    /// Checks a request of a sequence model (its correlation ID, flags, and batch size 1), makes its input tensors,
+    /// and lets the sequence batcher run it.
+    private func executeSequence<Response>(
+        _ request: InferenceRequest, _ plan: InferencePlan, _ sequencer: SequenceBatcher, _ pending: PendingRequest,
+        _ cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
+        let flags = try SequenceFlags(request.parameters)
+        if plan.batching, plan.batchSize != 1 {
+            throw .badRequest(
+                "inference request to model '\(name)' must specify batch-size 1 due to requirements of sequence "
+                    + "batcher")
+        }
+        let inputStart = MonotonicClock.now
+        let inputs = try plan.makeInputs()
+        let prepared = MonotonicClock.since(inputStart)
+        let output = try await sequencer.submit(
+            flags, plan: plan, inputs: inputs, pending: pending, cancellation: cancellation)
         var timings = output.timings
         timings.computeInput += prepared
         let outputStart = MonotonicClock.now
