@@ -135,3 +135,16 @@ def test_dynamic_batching_joins_and_splits_bytes(host_port):
         client.close()
     assert int(after["inference_count"]) - int(before.get("inference_count", 0)) == 4
     assert int(after["execution_count"]) - int(before.get("execution_count", 0)) == 1
+
+
+def test_one_mebibyte_element_over_http_and_grpc(triton, grpc_client):
+    # A 1 MiB element whose bytes cycle through all 256 values (NULs every 256 bytes) beside short and empty ones.
+    big = bytes(range(256)) * 4096
+    assert len(big) == 1 << 20
+    values = np.array([big, b"", b"\xff", b"\x00", b"a", big[:3]], dtype=np.object_).reshape(2, 3)
+    x = httpclient.InferInput("x", [2, 3], "BYTES")
+    x.set_data_from_numpy(values, binary_data=True)
+    assert_bytes(triton.infer("identity_string", [x]).as_numpy("y"), values)
+    g = grpcclient.InferInput("x", [2, 3], "BYTES")
+    g.set_data_from_numpy(values)
+    assert_bytes(grpc_client.infer("identity_string", [g]).as_numpy("y"), values)
