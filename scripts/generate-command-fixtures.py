@@ -4,7 +4,9 @@
 Regenerate with: python scripts/generate-command-fixtures.py   (needs numpy and onnx)
 Writes Tests/ORTCommandsTests/Fixtures/run/: x.npy and x.pb (float32 [2, 3] = [[1, 5, 3], [6, 2, 4]], the .pb named
 "x"), x_int64.npy (the same numbers as int64, a wrong dtype for multi_out), seq.pb (a SequenceProto of float32 [1, 2]
-and [3]) and strings.npy (["ab", "", "héllo"]).
+and [3]), strings.npy (["ab", "", "héllo"]), and byte strings for identity_string ([2, 3] string): bytes.npy (a '|S3'
+array: NULs inside, 0x80-0xFF, an empty element) and bytes.pb (a TensorProto "x" from an object array of bytes, whose
+string_data keeps every element whole, trailing NULs too).
 """
 import os
 
@@ -27,4 +29,8 @@ sequence = onnx.helper.make_sequence(
 with open(os.path.join(OUT, "seq.pb"), "wb") as f:
     f.write(sequence.SerializeToString())
 np.save(os.path.join(OUT, "strings.npy"), np.array(["ab", "", "héllo"]))
+np.save(os.path.join(OUT, "bytes.npy"), np.array([b"\x00\xff", b"a\x00b", b"", b"\x80", b"\xfe\xfd\xfc", b"z"]).reshape(2, 3))
+blobs = np.array([b"\x00", b"a\x00b", b"", b"\xff\xfe", b"\x80abc", b"end\x00\x00"], dtype=object).reshape(2, 3)
+with open(os.path.join(OUT, "bytes.pb"), "wb") as f:
+    f.write(numpy_helper.from_array(blobs, "x").SerializeToString())
 print("wrote", sorted(os.listdir(OUT)))

@@ -15,7 +15,7 @@
 #   model.onnx      a small model for ModelSummary
 #   expected.json   the expected decoded values, computed here with NumPy and ml_dtypes, independently of the
 #                   Swift code: element type, shape and the little-endian bytes of ONNX Runtime's layout as hex
-#                   (strings as a list), or the expected error code
+#                   (strings as a list of text, or byte strings as a list of hex), or the expected error code
 #
 # The expected bytes never come from the files themselves: each tensor's values are written down once below, and
 # both the .pb/.npy file and the expected hex are derived from them by different routes (onnx.helper /
@@ -67,8 +67,11 @@ def pack2(crumbs):
 
 
 def tensor_tree(onnx_type, shape, data):
-    """data: bytes in ORT's layout (little-endian), or a list of str for strings."""
+    """data: bytes in ORT's layout (little-endian), or for strings a list of str (text) or of bytes (byte strings,
+    written as one hex string per element)."""
     if onnx_type == "string":
+        if all(isinstance(s, bytes) for s in data) and data:
+            return {"tensor": {"type": "string", "shape": list(shape), "byteStrings": [s.hex() for s in data]}}
         return {"tensor": {"type": "string", "shape": list(shape), "strings": list(data)}}
     return {"tensor": {"type": onnx_type, "shape": list(shape), "hex": bytes(data).hex()}}
 
@@ -136,6 +139,12 @@ STRINGS = ["", "hello", "wörld ✓", "a\x00b", "emoji 🎉", "trailing\x00"]
 string_tensor = TensorProto(name="strings", data_type=TensorProto.STRING, dims=[3, 2])
 string_tensor.string_data.extend(s.encode() for s in STRINGS)
 add_proto("tensor_string_typed.pb", "tensor", string_tensor, "strings", tensor_tree("string", (3, 2), STRINGS))
+# string_data is `repeated bytes`: elements that are not UTF-8, NULs anywhere, empty elements. numpy_helper.from_array
+# copies the bytes objects of an object array into string_data as they are (trailing NULs included).
+BYTE_STRINGS = [b"\x00", b"a\x00b", b"", b"\xff\xfe", b"\x80abc", b"trailing\x00\x00"]
+add_proto("tensor_string_bytes.pb", "tensor",
+          numpy_helper.from_array(np.array(BYTE_STRINGS, dtype=object).reshape(2, 3), name="blobs"), "blobs",
+          tensor_tree("string", (2, 3), BYTE_STRINGS))
 
 # float8: all 256 bit patterns, as raw_data (via ml_dtypes arrays) and as int32_data (one entry per element).
 FLOAT8 = [
@@ -292,6 +301,11 @@ add_proto("map_string_int64.pb", "map",
                           numpy_helper.from_list([np.int64(1), np.int64(-2)])), "counts",
           {"map": {"keys": tensor_tree("string", (2,), ["a", "bé"]),
                    "values": [tensor_tree("int64", (), le_bytes(np.array(v, dtype=np.int64))) for v in (1, -2)]}})
+add_proto("map_bytes_int64.pb", "map",
+          helper.make_map("blobs", TensorProto.STRING, [b"\xff", b"a\x00"],
+                          numpy_helper.from_list([np.int64(3), np.int64(4)])), "blobs",
+          {"map": {"keys": tensor_tree("string", (2,), [b"\xff", b"a\x00"]),
+                   "values": [tensor_tree("int64", (), le_bytes(np.array(v, dtype=np.int64))) for v in (3, 4)]}})
 add_proto("map_int32_tensors.pb", "map",
           helper.make_map("rows", TensorProto.INT32, [7, -3],
                           helper.make_sequence("", SequenceProto.TENSOR,
@@ -342,7 +356,8 @@ def add_npy(file, array, version=None, onnx_type=None, error=None, allow_pickle=
         if array.dtype.kind == "U":
             entry["value"] = tensor_tree("string", array.shape, [str(s) for s in array.flatten()])
         elif array.dtype.kind == "S":
-            entry["value"] = tensor_tree("string", array.shape, [s.decode() for s in array.flatten()])
+            # NumPy's own elements: bytes with the item's trailing NUL padding removed.
+            entry["value"] = tensor_tree("string", array.shape, [bytes(s) for s in array.flatten()])
         elif array.dtype.kind == "b":
             entry["value"] = tensor_tree("bool", array.shape, bytes(int(v) for v in array.flatten()))
         else:
@@ -382,6 +397,11 @@ add_npy("npy_unicode_v2.npy", np.array(NPY_STRINGS), version=(2, 0))
 add_npy("npy_unicode_v3.npy", np.array(["ü", "日本"]), version=(3, 0))
 add_npy("npy_unicode_be.npy", np.array(["big", "endiän"]).astype(">U6"))
 add_npy("npy_bytes.npy", np.array([b"ab", b"", b"xyz"]))
+# Byte strings that are not UTF-8 (written back as '|S', exactly as numpy.save writes them): NULs inside are kept,
+# trailing ones are NumPy's padding.
+add_npy("npy_bytes_binary.npy", np.array([b"\x00\xff", b"a\x00b", b"", b"\x80\x81\x82", b"\xfe", b"z\x00"]).reshape(2, 3),
+        canonical=True)
+add_npy("npy_bytes_v3.npy", np.array([b"\xc3\x28", b"ok"]), version=(3, 0))
 add_npy("npy_scalar.npy", np.array(3.5, dtype="<f8"), onnx_type="double", canonical=True)
 add_npy("npy_empty.npy", np.zeros((0, 3), dtype="<f4"), onnx_type="float", canonical=True)
 add_npy("npy_rank3.npy", np.arange(24, dtype="<i4").reshape(2, 3, 4), onnx_type="int32", canonical=True)

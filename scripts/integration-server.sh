@@ -87,7 +87,7 @@ identity_models=(
     identity_int32 identity_int64 identity_float16 identity_float32 identity_float64 identity_string
     identity_bfloat16
 )
-loaded=("${identity_models[@]}" add_f32 string_ops bad_shape mnist affine_batched)
+loaded=("${identity_models[@]}" add_f32 string_ops bad_shape mnist affine_batched bytes_batched)
 not_loaded=(scalar_mul)
 for name in "${identity_models[@]}" add_f32 string_ops bad_shape scalar_mul; do
     add_model "$name" "Tests/Models/$name.onnx"
@@ -95,6 +95,11 @@ done
 add_model mnist Examples/MNIST/mnist-mlp.onnx
 add_model affine_batched Tests/Models/batch_affine.onnx
 cat >"$repo/affine_batched/config.pbtxt" <<'CONFIG'
+max_batch_size: 8
+dynamic_batching { preferred_batch_size: [4] max_queue_delay_microseconds: 5000000 }
+CONFIG
+add_model bytes_batched Tests/Models/batch_identity_string.onnx
+cat >"$repo/bytes_batched/config.pbtxt" <<'CONFIG'
 max_batch_size: 8
 dynamic_batching { preferred_batch_size: [4] max_queue_delay_microseconds: 5000000 }
 CONFIG
@@ -211,8 +216,12 @@ run_pytest() { # LABEL ARGS...
     set -e
     return "$code"
 }
-# test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests.
-grpc_tests=(Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py Tests/Integration/test_sequence_grpc.py)
+# test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests; so do
+# test_sequence_grpc.py and test_bytes.py (which drives both tritonclient.http and tritonclient.grpc).
+grpc_tests=(
+    Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py Tests/Integration/test_sequence_grpc.py
+    Tests/Integration/test_bytes.py
+)
 rest_status=0
 grpc_status=0
 run_pytest "Tests/Integration (REST)" Tests/Integration "${grpc_tests[@]/#/--ignore=}" "$@" || rest_status=$?

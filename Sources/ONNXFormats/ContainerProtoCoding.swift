@@ -105,7 +105,7 @@ enum ContainerProtoCoding {
         var name: String?
         var keyType: Int64 = 0
         var integerKeys: [Int64] = []
-        var stringKeys: [String] = []
+        var stringKeys: [[UInt8]] = []
         var decodedValues: [ProtoValue]?
         while !reader.isAtEnd {
             let (field, wireType) = try reader.readTag()
@@ -114,11 +114,8 @@ enum ContainerProtoCoding {
             case 2: keyType = Int64(bitPattern: try reader.readVarint(wireType, field: "key_type"))
             case 3: try reader.appendInt64s(wireType, field: "keys", to: &integerKeys)
             case 4:
-                let range = try reader.readBytes(wireType, field: "string_keys")
-                guard let key = String(validating: reader.bytes(range), as: UTF8.self) else {
-                    throw .malformed("map key \(stringKeys.count) is not valid UTF-8")
-                }
-                stringKeys.append(key)
+                // string_keys is `repeated bytes`: a key is kept byte for byte.
+                stringKeys.append(Array(reader.bytes(try reader.readBytes(wireType, field: "string_keys"))))
             case 5:
                 guard decodedValues == nil else { throw .malformed("a MapProto has two values fields") }
                 do {
@@ -142,7 +139,7 @@ enum ContainerProtoCoding {
             guard stringKeys.count == values.count else {
                 throw .malformed("a MapProto has \(stringKeys.count) keys but \(values.count) values")
             }
-            keys = try Tensor<String>(stringKeys).value
+            keys = try Tensor<[UInt8]>(stringKeys).value
         } else {
             guard stringKeys.isEmpty else { throw .malformed("a map with \(type) keys has string keys too") }
             guard integerKeys.count == values.count else {
@@ -272,8 +269,8 @@ enum ContainerProtoCoding {
         if let name { writer.writeStringField(1, name) }
         writer.writeVarintField(2, keyType.onnxDataType)
         if keyType == .string {
-            for key in try Tensor<String>(keys).scalars {
-                writer.writeStringField(4, key)
+            for key in try Tensor<[UInt8]>(keys).scalars {
+                writer.writeBytesField(4, key)
             }
         } else {
             let bytes = try keys.rawBytes

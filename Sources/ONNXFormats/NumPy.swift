@@ -9,8 +9,8 @@ import ONNXRuntime
 /// ```
 ///
 /// Reading accepts C-order arrays of the dtypes `f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1` in either byte order, `c8`
-/// and `c16` (which ONNX Runtime itself cannot hold), and strings: `U` (UTF-32) and `S` (bytes, read as UTF-8),
-/// with NumPy's trailing NUL padding removed. Fortran-order arrays, object arrays and structured dtypes throw
+/// and `c16` (which ONNX Runtime itself cannot hold), and strings: `U` (UTF-32 text) and `S` (byte strings, any
+/// bytes), with NumPy's trailing NUL padding removed. Fortran-order arrays, object arrays and structured dtypes throw
 /// `ORTError.Code.unsupported`; a file whose header is corrupt, or whose data does not match its header's shape,
 /// throws `ORTError.Code.malformedData`.
 ///
@@ -20,9 +20,10 @@ import ONNXRuntime
 /// - int4 and int2 are written as int8 (`|i1`), uint4 and uint2 as uint8 (`|u1`), one element per byte, unpacked.
 /// - float8e8m0 is written as float32 like the other float8 types.
 ///
-/// Reading such a file back therefore gives a float32, int8 or uint8 tensor, not the original type. Strings are
-/// written as `<U{n}`, where n is the longest string's length in Unicode scalars (at least 1); as in NumPy, trailing
-/// NUL characters of a string are not kept.
+/// Reading such a file back therefore gives a float32, int8 or uint8 tensor, not the original type. String tensors
+/// whose elements are all UTF-8 text are written as `<U{n}`, where n is the longest string's length in Unicode
+/// scalars (at least 1); any other string tensor as byte strings, `|S{n}`, where n is the longest element's length in
+/// bytes (at least 1). As in NumPy, an element's trailing NULs are not kept; a TensorProto `.pb` keeps them.
 public enum NumPy {
     /// A `.npy` format version. They differ only in their header: 1.0 has a 16-bit header length, 2.0 a 32-bit one,
     /// and 3.0 a 32-bit one with a UTF-8 (rather than Latin-1) header.
@@ -198,7 +199,15 @@ public enum NumPy {
                     + "has \(payload.count)")
         }
         switch dtype.kind {
-        case .unicode, .bytes:
+        case .bytes:
+            // `S`: fixed-width byte strings. Like NumPy, drop each item's trailing NUL padding and keep the rest,
+            // whatever its bytes.
+            let items = (0..<count).lazy.map { index in
+                let item = payload[index * dtype.itemSize..<(index + 1) * dtype.itemSize]
+                return item[..<(item.lastIndex { $0 != 0 }.map { $0 + 1 } ?? item.startIndex)]
+            }
+            return try Tensor<[UInt8]>(items, shape: shape).value
+        case .unicode:
             return try Tensor<String>(try decodeStrings(payload, dtype: dtype, count: count), shape: shape).value
         case .bool:
             return try Value(rawBytes: payload.map { $0 == 0 ? 0 : 1 }, elementType: .bool, shape: shape)
@@ -219,14 +228,6 @@ public enum NumPy {
         strings.reserveCapacity(count)
         for index in 0..<count {
             let item = UnsafeRawBufferPointer(rebasing: payload[index * dtype.itemSize..<(index + 1) * dtype.itemSize])
-            if dtype.kind == .bytes {
-                let trimmed = item.prefix(item.count - item.reversed().prefix { $0 == 0 }.count)
-                guard let string = String(validating: trimmed, as: UTF8.self) else {
-                    throw .malformed("byte string \(index) is not valid UTF-8")
-                }
-                strings.append(string)
-                continue
-            }
             var scalars = String.UnicodeScalarView()
             var pendingNULs = 0
             for offset in stride(from: 0, to: item.count, by: 4) {
@@ -308,12 +309,32 @@ public enum NumPy {
         shape.count == 1 ? "(\(shape[0]),)" : "(\(shape.map(String.init).joined(separator: ", ")))"
     }
 
+    /// Byte strings as `|S{n}`: n is the longest element's length (at least 1), shorter elements padded with NUL.
+    private static func encodeByteStrings(_ elements: [[UInt8]]) -> (NumPyDType, [UInt8]) {
+        let length = max(1, elements.map(\.count).max() ?? 1)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(elements.count * length)
+        for element in elements {
+            bytes += element
+            bytes += repeatElement(0, count: length - element.count)
+        }
+        return (NumPyDType(kind: .bytes, itemSize: length), bytes)
+    }
+
     /// The dtype and data bytes for a tensor, widening the types NumPy lacks.
     private static func encodePayload(_ value: Value, elementType: ElementType) throws(ORTError)
         -> (NumPyDType, [UInt8])
     {
         if elementType == .string {
-            let strings = try Tensor<String>(value).scalars
+            let elements = try Tensor<[UInt8]>(value).scalars
+            var strings: [String] = []
+            strings.reserveCapacity(elements.count)
+            for element in elements {
+                guard let string = String(validating: element, as: UTF8.self) else {
+                    return encodeByteStrings(elements)
+                }
+                strings.append(string)
+            }
             let length = max(1, strings.map { $0.unicodeScalars.count }.max() ?? 1)
             var bytes: [UInt8] = []
             bytes.reserveCapacity(strings.count * length * 4)

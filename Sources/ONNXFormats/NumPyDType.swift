@@ -7,7 +7,7 @@ struct NumPyDType: Sendable, Hashable {
         case float, signed, unsigned, bool, complex
         /// `U`: fixed-length UTF-32 strings, padded with NUL.
         case unicode
-        /// `S`: fixed-length byte strings, padded with NUL (read as UTF-8).
+        /// `S`: fixed-length byte strings, padded with NUL (read as bytes, whatever they hold).
         case bytes
     }
 
@@ -48,7 +48,8 @@ struct NumPyDType: Sendable, Hashable {
             throw ORTError(
                 .unsupported,
                 "the array has dtype '\(descr)': an object array holds Python objects, which a .npy file cannot "
-                    + "carry portably; save strings as a 'U' (unicode) array instead")
+                    + "carry portably; save text as a 'U' array, bytes as an 'S' array, or the array as a TensorProto "
+                    + ".pb (onnx.numpy_helper.from_array), which keeps every byte string whole")
         case "V", "M", "m":
             throw ORTError(.unsupported, "the dtype '\(descr)' (void, datetime or timedelta) has no ONNX tensor type")
         default:

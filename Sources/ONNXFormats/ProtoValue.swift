@@ -169,8 +169,8 @@ extension ProtoValue {
             throw ORTError(.typeMismatch, "expected a tensor of map values, got a \(tensor.type.typeString)")
         }
         if elementType == .string {
-            return try Tensor<String>(tensor).scalars.map { (string) throws(ORTError) in
-                try Tensor<String>(scalar: string).value
+            return try Tensor<[UInt8]>(tensor).scalars.map { (element) throws(ORTError) in
+                try Tensor<[UInt8]>(scalar: element).value
             }
         }
         let bytes = try tensor.rawBytes
@@ -208,11 +208,11 @@ extension ProtoValue {
             throw ORTError(.invalidArgument, "ONNX Runtime cannot build an empty map (its value type is unknown)")
         }
         if elementType == .string {
-            var strings: [String] = []
+            var elements: [[UInt8]] = []
             for tensor in tensors {
-                strings.append(contentsOf: try Tensor<String>(tensor).scalars)
+                elements.append(contentsOf: try Tensor<[UInt8]>(tensor).scalars)
             }
-            return try Tensor<String>(strings).value
+            return try Tensor<[UInt8]>(elements).value
         }
         var bytes: [UInt8] = []
         for tensor in tensors {

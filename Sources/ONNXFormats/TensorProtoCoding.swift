@@ -134,8 +134,9 @@ enum TensorProtoCoding {
         guard found == count else {
             throw .malformed("shape \(shape) holds \(count) strings, but string_data has \(found)")
         }
-        var strings: [String] = []
-        strings.reserveCapacity(count)
+        // string_data is `repeated bytes`: each element is copied as it is, from the message into the tensor.
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(count)
         var reader = reader
         while !reader.isAtEnd {
             let (field, wireType) = try reader.readTag()
@@ -143,15 +144,10 @@ enum TensorProtoCoding {
                 try reader.skip(wireType)
                 continue
             }
-            let range = try reader.readBytes(wireType, field: "string_data")
-            guard let string = String(validating: reader.bytes(range), as: UTF8.self) else {
-                throw .malformed(
-                    "string_data element \(strings.count) (bytes \(range.lowerBound)..<\(range.upperBound)) is not "
-                        + "valid UTF-8; ONNX strings are UTF-8, and a Swift String cannot hold other bytes")
-            }
-            strings.append(string)
+            ranges.append(try reader.readBytes(wireType, field: "string_data"))
         }
-        return try Tensor<String>(strings, shape: shape).value
+        let message = reader
+        return try Tensor<[UInt8]>(ranges.lazy.map { message.bytes($0) }, shape: shape).value
     }
 
     private static func decodeRaw(
@@ -238,8 +234,8 @@ enum TensorProtoCoding {
         }
         writer.writeVarintField(2, elementType.onnxDataType)
         if elementType == .string {
-            for string in try Tensor<String>(value).scalars {
-                writer.writeStringField(TensorDataField.stringData.rawValue, string)
+            for element in try Tensor<[UInt8]>(value).scalars {
+                writer.writeBytesField(TensorDataField.stringData.rawValue, element)
             }
         }
         if let name {

@@ -37,8 +37,8 @@ public struct ValueSummary: Sendable, Encodable {
                     max = numbers.max()
                     mean = numbers.reduce(0, +) / Double(numbers.count)
                 }
-            } else if value.elementType == .string, let strings = try? value.tensor(of: String.self).scalars {
-                first = strings.prefix(Self.shownElements).map { "\"\($0)\"" }
+            } else if value.elementType == .string, let elements = try? value.tensor(of: [UInt8].self).scalars {
+                first = elements.prefix(Self.shownElements).map(Self.format)
             } else if let bytes = try? value.rawBytes {
                 first = bytes.prefix(Self.shownElements).map { "0x" + String($0, radix: 16) }
             }
@@ -73,6 +73,25 @@ public struct ValueSummary: Sendable, Encodable {
         case .bool: return convert(Bool.self) { $0 ? 1 : 0 }
         default: return nil
         }
+    }
+
+    /// A string element as `"text"` when it is UTF-8 without control characters, else as a Python bytes literal such
+    /// as `b'\x00\xff'`.
+    static func format(_ element: [UInt8]) -> String {
+        if !element.contains(where: { $0 < 0x20 || $0 == 0x7F }), let text = String(validating: element, as: UTF8.self)
+        {
+            return "\"\(text)\""
+        }
+        var literal = "b'"
+        for byte in element {
+            switch byte {
+            case UInt8(ascii: "\\"): literal += "\\\\"
+            case UInt8(ascii: "'"): literal += "\\'"
+            case 0x20..<0x7F: literal.unicodeScalars.append(Unicode.Scalar(byte))
+            default: literal += "\\x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        return literal + "'"
     }
 
     static func format(_ number: Double) -> String {

@@ -43,7 +43,7 @@ CASES = [
 JSON_CASES = [case for case in CASES if case.json_ok]
 
 # Values JSON cannot carry (non-finite floats, subnormals) and BYTES elements with NUL bytes and characters outside
-# the BMP, for the binary path. (BYTES must be UTF-8: the server keeps them as ONNX string tensors.)
+# the BMP, for the binary path. (BYTES that are not UTF-8 at all are in test_bytes.py.)
 SPECIAL_BINARY = [
     Case("FP16", "identity_float16", _array([np.nan, np.inf, -np.inf, 2.0**-24, -0.0, 65504.0], np.float16)),
     Case("FP32", "identity_float32", _array([np.nan, np.inf, -np.inf, 1e-45, -0.0, 1.0], np.float32)),

@@ -131,17 +131,6 @@ def test_binary_special_values(triton, case):
     assert_same(case, result.as_numpy("y"))
 
 
-def test_bytes_that_are_not_utf8_are_refused(triton):
-    # The server keeps BYTES as ONNX Runtime string tensors (text): it refuses other bytes with a 400 rather than
-    # altering them.
-    values = np.array([b"\xff", b"\xc3", b"", b"\x80", b"a", b"\xfe\x00"], dtype=np.object_).reshape(2, 3)
-    x = httpclient.InferInput("x", [2, 3], "BYTES").set_data_from_numpy(values)
-    with pytest.raises(InferenceServerException) as info:
-        triton.infer("identity_string", [x])
-    assert info.value.status() == "400"
-    assert "UTF-8" in info.value.message()
-
-
 def test_all_outputs_binary_by_default(triton):
     case = CASES[10]  # FP32
     x = httpclient.InferInput("x", [2, 3], "FP32").set_data_from_numpy(case.values)

@@ -89,7 +89,8 @@ struct ExpectedFile: Decodable, Sendable {
     var model: Model
 }
 
-/// A comparable picture of a value: element type, shape and the exact bytes of each tensor.
+/// A comparable picture of a value: element type, shape and the exact bytes of each tensor (for a string tensor, the
+/// bytes of each element as hex, whether the fixture wrote them down as text or as bytes).
 indirect enum Snapshot: Equatable, Sendable, Decodable, CustomStringConvertible {
     case tensor(type: String, shape: [Int], hex: String?, strings: [String]?)
     case sequence([Snapshot])
@@ -97,7 +98,7 @@ indirect enum Snapshot: Equatable, Sendable, Decodable, CustomStringConvertible 
     case optional(Snapshot?)
 
     private enum Keys: String, CodingKey { case tensor, sequence, map, optional }
-    private enum TensorKeys: String, CodingKey { case type, shape, hex, strings }
+    private enum TensorKeys: String, CodingKey { case type, shape, hex, strings, byteStrings }
     private enum MapKeys: String, CodingKey { case keys, values }
 
     init(from decoder: any Decoder) throws {
@@ -108,7 +109,8 @@ indirect enum Snapshot: Equatable, Sendable, Decodable, CustomStringConvertible 
                 type: try tensor.decode(String.self, forKey: .type),
                 shape: try tensor.decode([Int].self, forKey: .shape),
                 hex: try tensor.decodeIfPresent(String.self, forKey: .hex),
-                strings: try tensor.decodeIfPresent([String].self, forKey: .strings))
+                strings: try tensor.decodeIfPresent([String].self, forKey: .strings)?.map { Array($0.utf8).hex }
+                    ?? tensor.decodeIfPresent([String].self, forKey: .byteStrings))
         } else if container.contains(.sequence) {
             self = .sequence(try container.decode([Snapshot].self, forKey: .sequence))
         } else if container.contains(.map) {
@@ -128,7 +130,7 @@ indirect enum Snapshot: Equatable, Sendable, Decodable, CustomStringConvertible 
         }
         if type == .string {
             self = .tensor(
-                type: "string", shape: value.shape, hex: nil, strings: try Tensor<String>(value).scalars)
+                type: "string", shape: value.shape, hex: nil, strings: try Tensor<[UInt8]>(value).scalars.map(\.hex))
         } else {
             self = .tensor(type: type.onnxName, shape: value.shape, hex: try value.rawBytes.hex, strings: nil)
         }

@@ -173,7 +173,23 @@ import Testing
         // One '<U1' element holding 0x110000, beyond Unicode; then a lone surrogate.
         #expect(code(Self.npy(Self.header(descr: "<U1", shape: "(1,)"), [0, 0, 0x11, 0])) == .malformedData)
         #expect(code(Self.npy(Self.header(descr: "<U1", shape: "(1,)"), [0, 0xD8, 0, 0])) == .malformedData)
-        #expect(code(Self.npy(Self.header(descr: "|S1", shape: "(1,)"), [0xFF])) == .malformedData)
+    }
+
+    @Test func byteStringsAreBytes() throws {
+        // '|S2' [b'\xff', b'ab', b'\x00c']: NumPy pads the first with a NUL; any byte is data, only padding goes.
+        let file = Self.npy(Self.header(descr: "|S2", shape: "(3,)"), [0xFF, 0x00, 0x61, 0x62, 0x00, 0x63])
+        let read = try NumPy.readValue(from: file)
+        #expect(try read.tensor(of: [UInt8].self).scalars == [[0xFF], [0x61, 0x62], [0x00, 0x63]])
+        // Written back: not all UTF-8, so '|S2' again, byte for byte the same file (numpy.save's 1.0 header).
+        let written = try NumPy.serialize(read)
+        #expect(written == Self.npy(Self.header(descr: "|S2", shape: "(3,)"), [0xFF, 0x00, 0x61, 0x62, 0x00, 0x63]))
+        // Text stays text ('<U'); an empty byte string widens to '|S1', as NumPy does.
+        let text = try NumPy.serialize(Tensor<[UInt8]>([Array("é".utf8)]).value)
+        #expect(String(decoding: text.prefix(64), as: UTF8.self).contains("'descr': '<U1'"))
+        let blanks = try NumPy.serialize(Tensor<[UInt8]>([[0x80], []]).value)
+        #expect(blanks.suffix(2) == Data([0x80, 0x00]))
+        #expect(String(decoding: blanks.prefix(64), as: UTF8.self).contains("'descr': '|S1'"))
+        #expect(try NumPy.readValue(from: blanks).tensor(of: [UInt8].self).scalars == [[0x80], []])
     }
 
     @Test func stringsKeepInnerButNotTrailingNULs() throws {

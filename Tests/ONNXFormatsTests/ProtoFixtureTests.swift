@@ -81,6 +81,17 @@ import Testing
         #expect(try bfloat16.tensor(of: BFloat16.self).scalars[2].floatValue == 1.5)
         let strings = try ONNXProto.readTensor(from: Fixtures.data("tensor_string_typed.pb")).value
         #expect(try strings.tensor(of: String.self).scalars[3] == "a\u{0}b")
+        // string_data is bytes: written by onnx.numpy_helper from an object array of bytes, read back byte for byte.
+        let blobs = try ONNXProto.readTensor(from: Fixtures.data("tensor_string_bytes.pb")).value
+        #expect(
+            try blobs.tensor(of: [UInt8].self).scalars == [
+                [0x00], [0x61, 0x00, 0x62], [], [0xFF, 0xFE], [0x80, 0x61, 0x62, 0x63],
+                Array("trailing".utf8) + [0x00, 0x00],
+            ])
+        // MapProto string_keys are bytes too.
+        let map = try ONNXProto.readValue(from: Fixtures.data("map_bytes_int64.pb"), as: .map).value
+        guard case .map(let keys, _) = map else { Issue.record("not a map: \(map)"); return }
+        #expect(try keys.tensor(of: [UInt8].self).scalars == [[0xFF], [0x61, 0x00]])
         let bools = try ONNXProto.readTensor(from: Fixtures.data("tensor_bool_typed.pb")).value
         #expect(try bools.tensor(of: Bool.self).scalars == [true, false, true, true, false, false])
     }

@@ -37,8 +37,8 @@ struct ClientDatatypeCase: Sendable, CustomTestStringConvertible {
 
     static var jsonCases: [ClientDatatypeCase] { all.filter(\.json) }
 
-    /// Values only the binary form can carry: NaN, infinities, subnormals; and BYTES elements with NUL bytes and
-    /// characters outside the BMP (valid UTF-8, since the server keeps BYTES as ONNX string tensors).
+    /// Values only the binary form can carry: NaN, infinities, subnormals; and BYTES elements with NUL bytes,
+    /// characters outside the BMP, and bytes that are not UTF-8.
     static let specialBinary: [ClientDatatypeCase] = [
         ClientDatatypeCase(model: "identity_float16", data: .fp16([0x7E00, 0x7C00, 0xFC00, 0x0001, 0x8000, 0x7BFF])),
         ClientDatatypeCase(
@@ -48,6 +48,8 @@ struct ClientDatatypeCase: Sendable, CustomTestStringConvertible {
         ClientDatatypeCase(model: "identity_bfloat16", data: .bf16([0x7FC0, 0x7F80, 0xFF80, 0x0001, 0x8000, 0x3F80])),
         ClientDatatypeCase(
             model: "identity_string", data: .strings(["a\u{0}b", "\u{0}", "", "\u{10FFFF}😀", "\u{7F}\u{80}", "x\u{0}"])),
+        ClientDatatypeCase(
+            model: "identity_string", data: .bytes([[0xFF], [0xC3], [], [0x80, 0x00], [0x61], [0xFE, 0x00]])),
     ]
 }
 
@@ -209,15 +211,20 @@ struct ClientEndToEndTests {
     }
 
     @Test func bytesThatAreNotUTF8() async throws {
-        // The server keeps BYTES as ONNX Runtime string tensors (text), so it refuses bytes that are not UTF-8 with
-        // a 400 instead of altering them.
-        let x = InferInput(
-            name: "x", shape: [2, 3], data: .bytes([[0xFF], [0xC3], [], [0x80], [0x61], [0xFE, 0x00]]))
+        // BYTES are bytes: sent and received as binary data, every byte comes back. Asked for as JSON, which cannot
+        // carry them, the output is a 400 that says to ask for binary data.
+        let elements: [[UInt8]] = [[0xFF], [0xC3], [], [0x80], [0x61], [0xFE, 0x00]]
+        let x = InferInput(name: "x", shape: [2, 3], data: .bytes(elements))
         try await withSharedClient { client async throws in
+            let response = try await client.infer(model: "identity_string", inputs: [x])
+            #expect(response.outputs["y"]?.bytes == elements)
+            #expect(response.outputs["y"]?.strings == nil)
             let message = await ClientChecks.expectServerError([400]) {
-                try await client.infer(model: "identity_string", inputs: [x])
+                try await client.infer(
+                    model: "identity_string", inputs: [x], outputs: [RequestedOutput("y", binary: false)])
             }
-            #expect(message.contains("UTF-8"))
+            #expect(message.contains("not valid UTF-8"), "\(message)")
+            #expect(message.contains("binary_data"), "\(message)")
         }
     }
 

@@ -124,8 +124,9 @@ struct DynamicBatchingTests {
         func data(request: Int, rows: Int) -> [UInt8] {
             let count = rows * 3
             if datatype.datatype == .bytes {
-                let strings = DatatypeCase.strings
-                return LittleEndian.strings((0..<count).map { strings[(request * 2 + $0) % strings.count] })
+                // Byte strings that are not UTF-8: batching joins and splits them as bytes.
+                let elements = DatatypeCase.byteStrings
+                return LittleEndian.byteStrings((0..<count).map { elements[(request * 2 + $0) % elements.count] })
             }
             let size = datatype.datatype.elementSize!
             return (0..<count).flatMap { element -> [UInt8] in

@@ -154,7 +154,7 @@ struct InferenceErrorTests {
         #expect(message.contains("0 or 1"), "\(message)")
     }
 
-    @Test("BYTES binary elements must be complete, counted right, and UTF-8")
+    @Test("BYTES binary elements must be complete and counted right")
     func bytesBinaryErrors() async throws {
         func header(_ size: Int) -> String {
             #"{"inputs":[{"name":"x","shape":[2,3],"datatype":"BYTES","parameters":{"binary_data_size":\#(size)}}]}"#
@@ -172,11 +172,17 @@ struct InferenceErrorTests {
         #expect(status == .badRequest)
         #expect(message.contains("says it has 9 bytes"), "\(message)")
 
-        let invalid = LittleEndian.strings(["a", "b", "c", "d", "e"]) + [1, 0, 0, 0, 0xFF]
+        // A length prefix cut short after complete elements, and one more element than the shape holds.
+        let short = LittleEndian.strings(["a", "b", "c", "d", "e"]) + [1, 0]
         (status, message) = try await send(
-            "identity_string", header(invalid.count), headerLength: header(invalid.count).utf8.count, extra: invalid)
+            "identity_string", header(short.count), headerLength: header(short.count).utf8.count, extra: short)
         #expect(status == .badRequest)
-        #expect(message.contains("not valid UTF-8"), "\(message)")
+        #expect(message.contains("element 5 is truncated"), "\(message)")
+        let seven = LittleEndian.strings(["a", "b", "c", "d", "e", "f", "g"])
+        (status, message) = try await send(
+            "identity_string", header(seven.count), headerLength: header(seven.count).utf8.count, extra: seven)
+        #expect(status == .badRequest)
+        #expect(message.contains("holds 7 or more BYTES elements"), "\(message)")
     }
 
     @Test("a bad Inference-Header-Content-Length header is 400")

@@ -263,10 +263,12 @@ struct SequenceBatchingTests {
             "m", file: "sequence_accumulate", config: Self.accumulate(strategy: "direct { }", batch: 1, idle: 100_000))
         _ = repository
         let abandoned = JSONValue.string("abandoned")
+        // The idle time counts from the first sequence's last activity, which is after this instant (however long
+        // its request takes on a busy machine), so the second sequence cannot start less than 100 ms after it.
+        let started = ContinuousClock.now
         let first = await CoreInference.infer(server.engine, "m", Self.request(5, id: abandoned, start: true))
         #expect(first.status == 200, "\(first.error)")
         // The only slot is taken: a new sequence waits in the backlog until the first one is released for idleness.
-        let started = ContinuousClock.now
         let next = await CoreInference.infer(server.engine, "m", Self.request(2, id: .string("next"), start: true))
         #expect(next.status == 200, "\(next.error)")
         #expect(Self.int(next, "OUTPUT") == 2)

@@ -121,6 +121,54 @@ enum Paths {
         #expect(try times.tensor(of: Float.self).scalars == [2, 10, 6, 12, 4, 8])
     }
 
+    @Test func byteStringsFromNpyAndPbAreWrittenBackWhole() throws {
+        let session = try Session(path: Paths.model("identity_string"))
+        // bytes.npy, written by numpy.save ('|S3'): its elements as NumPy reads them, trailing padding removed.
+        let fromNpy = try InputFiles.load(["x=\(Paths.fixture("bytes.npy"))"], for: session)
+        #expect(
+            try #require(fromNpy["x"]).tensor(of: [UInt8].self).scalars == [
+                [0x00, 0xFF], [0x61, 0x00, 0x62], [], [0x80], [0xFE, 0xFD, 0xFC], [0x7A],
+            ])
+        // bytes.pb, written by onnx.numpy_helper from an object array of bytes: every element whole.
+        let expected: [[UInt8]] = [
+            [0x00], [0x61, 0x00, 0x62], [], [0xFF, 0xFE], [0x80, 0x61, 0x62, 0x63], [0x65, 0x6E, 0x64, 0x00, 0x00],
+        ]
+        let outputs = try session.run(try InputFiles.load([Paths.fixture("bytes.pb")], for: session))
+        #expect(try outputs.tensor("y", of: [UInt8].self).scalars == expected)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ort-run-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pb = try OutputFiles.write(outputs, session: session, to: directory.path, format: .pb)
+        let proto = try ONNXProto.readTensor(from: Data(contentsOf: URL(fileURLWithPath: pb[0])))
+        #expect(proto.name == "y")
+        #expect(try proto.value.tensor(of: [UInt8].self).scalars == expected)
+        // .npy: '|S5' (the longest element), so NumPy reads it back as bytes; as in NumPy, trailing NULs are padding.
+        let npy = try OutputFiles.write(outputs, session: session, to: directory.path, format: .npy)
+        let npyData = try Data(contentsOf: URL(fileURLWithPath: npy[0]))
+        #expect(String(decoding: npyData.prefix(64), as: UTF8.self).contains("'descr': '|S5'"))
+        var unpadded = expected
+        unpadded[0] = []  // b'\x00' is all padding to NumPy
+        unpadded[5] = [0x65, 0x6E, 0x64]
+        #expect(try NumPy.readValue(from: npyData).tensor(of: [UInt8].self).scalars == unpadded)
+        let summary = ValueSummary(name: "y", value: try #require(outputs["y"]))
+        #expect(
+            summary.text
+                == #"y: tensor(string) [2, 3] = [b'\x00', b'a\x00b', "", b'\xff\xfe', b'\x80abc', b'end\x00\x00']"#)
+    }
+
+    @Test func byteStringsThroughTheCommandLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ort-run-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Paths.runORT([
+            "run", Paths.model("identity_string"), "--input", Paths.fixture("bytes.pb"), "--output-dir", directory.path,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let written = try Data(contentsOf: directory.appendingPathComponent("y.pb"))
+        #expect(
+            try ONNXProto.readTensor(from: written).value.tensor(of: [UInt8].self).scalars == [
+                [0x00], [0x61, 0x00, 0x62], [], [0xFF, 0xFE], [0x80, 0x61, 0x62, 0x63], [0x65, 0x6E, 0x64, 0x00, 0x00],
+            ])
+    }
+
     @Test func summariesShowValuesAndStatistics() throws {
         let session = try Session(path: Paths.model("multi_out"))
         let outputs = try session.run(try InputFiles.load([Paths.fixture("x.npy")], for: session))

@@ -33,7 +33,7 @@ public enum TensorData: Sendable, Hashable {
     case fp32([Float])
     /// `FP64` elements.
     case fp64([Double])
-    /// `BYTES` elements, each an arbitrary byte string (UTF-8 text for string tensors).
+    /// `BYTES` elements, each an arbitrary byte string (NULs and bytes that are not UTF-8 included).
     case bytes([[UInt8]])
     /// `BF16` elements as bfloat16 bit patterns (the upper 16 bits of the `Float` with the same value).
     case bf16([UInt16])

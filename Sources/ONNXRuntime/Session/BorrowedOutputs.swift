@@ -89,7 +89,9 @@ public struct BorrowedOutputs: ~Copyable {
         let (elementType, shape) = try tensorType(at: index)
         guard elementType != .string else {
             throw ORTError(
-                .typeMismatch, "output '\(names[index])' is a string tensor, which has no raw bytes")
+                .typeMismatch,
+                "output '\(names[index])' is a string tensor, which has no raw bytes; read it from owned outputs "
+                    + "(PreparedRun.run(_:options:)) as Tensor<[UInt8]> or Tensor<String>")
         }
         let bytes = elementType.byteCount(forElementCount: shape.reduce(1, *)) ?? 0
         let data = bytes == 0 ? nil : try api.tensorData(handle)

@@ -19,7 +19,7 @@ public enum ElementType: Int32, Sendable, Hashable, CaseIterable, CustomStringCo
     case int32 = 6
     /// 64-bit signed integer (`Int64`).
     case int64 = 7
-    /// UTF-8 string (`String`).
+    /// Byte string of any length (`[UInt8]`, or `String` when the bytes are UTF-8 text).
     case string = 8
     /// Boolean, one byte (`Bool`).
     case bool = 9

@@ -23,4 +23,6 @@ extension UInt32: TrivialTensorElement { public static var elementType: ElementT
 extension UInt64: TrivialTensorElement { public static var elementType: ElementType { .uint64 } }
 // Swift's Bool is one byte holding 0 or 1, which is ORT's bool layout.
 extension Bool: TrivialTensorElement { public static var elementType: ElementType { .bool } }
+// ONNX string elements are byte strings: read and write them as `[UInt8]` to keep every byte, or as `String` for text.
 extension String: TensorElement { public static var elementType: ElementType { .string } }
+extension Array: TensorElement where Element == UInt8 { public static var elementType: ElementType { .string } }

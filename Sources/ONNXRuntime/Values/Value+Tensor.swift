@@ -162,7 +162,8 @@ extension Value {
     ) throws(ORTError) {
         let owner = DeallocatingOwner(bytes: bytes, deallocator: deallocator)
         guard elementType != .string else {
-            throw ORTError(.invalidArgument, "string tensors cannot wrap raw memory; use Tensor<String>")
+            throw ORTError(
+                .invalidArgument, "string tensors cannot wrap raw memory; use Tensor<[UInt8]> or Tensor<String>")
         }
         let sizes = try ShapeCheck.sizes(shape, elementType)
         guard sizes.bytes == bytes.count else {
@@ -188,7 +189,8 @@ extension Value {
     /// - Throws: ``ORTError/Code/countMismatch`` or ``ORTError/Code/invalidShape``.
     public convenience init(rawBytes: some Collection<UInt8>, elementType: ElementType, shape: [Int]) throws(ORTError) {
         guard elementType != .string else {
-            throw ORTError(.invalidArgument, "string tensors cannot be made from raw bytes; use Tensor<String>")
+            throw ORTError(
+                .invalidArgument, "string tensors cannot be made from raw bytes; use Tensor<[UInt8]> or Tensor<String>")
         }
         let sizes = try ShapeCheck.sizes(shape, elementType)
         guard sizes.bytes == rawBytes.count else {
@@ -213,7 +215,9 @@ extension Value {
         guard kind == .tensor else { throw ORTError(.typeMismatch, "\(type.typeString) is not a tensor") }
         let (elementType, shape) = try tensorShapeAndType()
         guard elementType != .string else {
-            throw ORTError(.typeMismatch, "a string tensor has no raw bytes; read it as Tensor<String>")
+            throw ORTError(
+                .typeMismatch,
+                "a string tensor has no raw bytes in ORT's layout; read it as Tensor<[UInt8]> or Tensor<String>")
         }
         let count = shape.reduce(1, *)
         let bytes = elementType.byteCount(forElementCount: count) ?? 0

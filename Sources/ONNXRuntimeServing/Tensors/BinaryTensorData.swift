@@ -41,21 +41,14 @@ enum BinaryTensorData {
         do {
             switch datatype {
             case .bytes:
-                var strings: [String] = []
-                strings.reserveCapacity(count)
-                var offset = bytes.startIndex
-                for index in 0..<count {
-                    let length = Int(BinaryTensorLayout.readLength(bytes, at: offset))
-                    offset += 4
-                    guard let text = String(validating: bytes[offset..<(offset + length)], as: UTF8.self) else {
-                        throw ServingError.badRequest(
-                            "input '\(name)': BYTES element \(index) is not valid UTF-8; this server passes BYTES "
-                                + "to ONNX Runtime as string tensors, which hold text")
-                    }
-                    strings.append(text)
-                    offset += length
+                // Each element goes from the body straight into its string-tensor element: any bytes, NULs included.
+                var ranges: [Range<Int>] = []
+                ranges.reserveCapacity(count)
+                try BinaryTensorLayout.forEachBytesElement(bytes, limit: count) { ranges.append($0) }
+                guard ranges.count == count else {
+                    throw ServingError.internal("input '\(name)': \(ranges.count) BYTES elements after the size check")
                 }
-                return try Tensor(strings, shape: shape).value
+                return try Tensor<[UInt8]>(ranges.lazy.map { bytes[$0] }, shape: shape).value
             case .bool:
                 if let bad = bytes.firstIndex(where: { $0 > 1 }) {
                     throw ServingError.badRequest(

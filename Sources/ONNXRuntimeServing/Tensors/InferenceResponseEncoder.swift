@@ -85,7 +85,7 @@ enum InferenceResponseEncoder {
             } else {
                 json.writeRaw(",")
                 json.write(key: "data")
-                try writeJSON(value, datatype: datatype, json: &json)
+                try writeJSON(value, datatype: datatype, name: name, json: &json)
             }
         } catch let error as ServingError {
             throw error
@@ -95,25 +95,44 @@ enum InferenceResponseEncoder {
         json.writeRaw("}")
     }
 
+    /// Appends a tensor in the binary layout: BYTES elements as their exact bytes, each after its 4-byte length.
+    /// - Throws: ``ServingError`` for a BYTES element of 4 GiB or more (its length does not fit the prefix), or the
+    ///   error of reading the tensor.
     static func appendBinary(_ value: Value, datatype: DataType, to binary: inout [UInt8]) throws {
         if datatype == .bytes {
-            for text in try Tensor<String>(value).scalars {
-                let utf8 = Array(text.utf8)
-                BinaryTensorLayout.appendLength(utf8.count, to: &binary)
-                binary.append(contentsOf: utf8)
+            try Tensor<[UInt8]>(value).withUnsafeElements { (elements) throws(ServingError) in
+                binary.reserveCapacity(binary.count + 4 * elements.count + elements.bytes.count)
+                for (index, element) in elements.enumerated() {
+                    guard UInt32(exactly: element.count) != nil else {
+                        throw .internal(
+                            "BYTES element \(index) has \(element.count) bytes, more than a 4-byte length prefix can "
+                                + "say")
+                    }
+                    BinaryTensorLayout.appendLength(element.count, to: &binary)
+                    binary.append(contentsOf: element)
+                }
             }
             return
         }
         try value.withUnsafeRawBytes { raw in binary.append(contentsOf: raw) }
     }
 
-    private static func writeJSON(_ value: Value, datatype: DataType, json: inout JSONWriter) throws {
+    private static func writeJSON(_ value: Value, datatype: DataType, name: String, json: inout JSONWriter) throws {
         json.writeRaw("[")
         defer { json.writeRaw("]") }
         if datatype == .bytes {
-            for (index, text) in try Tensor<String>(value).scalars.enumerated() {
-                if index > 0 { json.writeRaw(",") }
-                json.write(string: text)
+            // A JSON string is text: BYTES that are not UTF-8 can only travel as binary data.
+            try Tensor<[UInt8]>(value).withUnsafeElements { (elements) throws(ServingError) in
+                for (index, element) in elements.enumerated() {
+                    guard let text = String(validating: element, as: UTF8.self) else {
+                        throw .badRequest(
+                            "output '\(name)': BYTES element \(index) is not valid UTF-8, which a JSON string cannot "
+                                + "hold; request the output as binary data (output parameter \"binary_data\": true, "
+                                + "or the request parameter \"binary_data_output\": true)")
+                    }
+                    if index > 0 { json.writeRaw(",") }
+                    json.write(string: text)
+                }
             }
             return
         }

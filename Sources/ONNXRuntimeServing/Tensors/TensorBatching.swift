@@ -3,7 +3,7 @@ import ONNXRuntime
 
 /// Joins the tensors of several requests along the batch dimension (dimension 0), and splits a batch's outputs back
 /// into each request's rows. Every KServe V2 datatype is supported: fixed-size elements are copied as raw bytes,
-/// `BYTES` (string tensors) element by element.
+/// `BYTES` (string tensors) element by element, as bytes (no element need be UTF-8).
 enum TensorBatching {
     /// Concatenates `parts` along dimension 0.
     /// - Parameters:
@@ -32,9 +32,9 @@ enum TensorBatching {
         let shape = [rows] + inner
         do {
             if datatype == .bytes {
-                var strings: [String] = []
-                for part in parts { strings += try Tensor<String>(part).scalars }
-                return try Tensor(strings, shape: shape).value
+                var elements: [[UInt8]] = []
+                for part in parts { elements += try Tensor<[UInt8]>(part).scalars }
+                return try Tensor<[UInt8]>(elements, shape: shape).value
             }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(parts.reduce(0) { $0 + ($1.elementCount * (datatype.elementSize ?? 1)) })
@@ -73,12 +73,13 @@ enum TensorBatching {
             var pieces: [Value] = []
             pieces.reserveCapacity(rows.count)
             if datatype == .bytes {
-                let strings = try Tensor<String>(value).scalars
-                var offset = 0
-                for count in rows {
-                    let end = offset + count * rowElements
-                    pieces.append(try Tensor(strings[offset..<end], shape: [count] + inner).value)
-                    offset = end
+                try Tensor<[UInt8]>(value).withUnsafeElements { elements in
+                    var offset = 0
+                    for count in rows {
+                        let end = offset + count * rowElements
+                        pieces.append(try Tensor<[UInt8]>(elements[offset..<end], shape: [count] + inner).value)
+                        offset = end
+                    }
                 }
                 return pieces
             }

@@ -2,7 +2,7 @@
 import ONNXRuntime
 
 /// The elements of a tensor in a form that can be compared: every floating-point type decoded exactly to `Double`,
-/// every integer type (4-bit and 2-bit ones unpacked) to `Int64` or `UInt64`, and strings as their UTF-8 bytes.
+/// every integer type (4-bit and 2-bit ones unpacked) to `Int64` or `UInt64`, and strings as their bytes.
 ///
 /// The decoding is done here from the raw bytes, so it covers the element types without a Swift counterpart
 /// (bfloat16, the float8 formats, float4e2m1, int4, uint4, complex) the same way as the others.
@@ -13,7 +13,7 @@ public enum TensorContents: Sendable, Hashable {
     case integers([Int64])
     /// Unsigned integer elements.
     case unsigned([UInt64])
-    /// String elements, each as its exact UTF-8 bytes.
+    /// String elements, each as its exact bytes.
     case strings([[UInt8]])
 
     /// Decodes a tensor value.
@@ -24,7 +24,7 @@ public enum TensorContents: Sendable, Hashable {
         }
         let count = value.elementCount
         if elementType == .string {
-            self = .strings(try value.tensor(of: String.self).scalars.map { Array($0.utf8) })
+            self = .strings(try value.tensor(of: [UInt8].self).scalars)
             return
         }
         self = Self.decode(try value.rawBytes, elementType: elementType, count: count)

@@ -14,6 +14,8 @@ struct DatatypeCase: Sendable, CustomTestStringConvertible {
     var model: String { ServerFixtures.identityModels[datatype]! }
 
     static let strings = ["", "hello", "ünïcödé ✓", "quote\"back\\slash", "line\nbreak", "tab\t/"]
+    /// BYTES elements only binary data carries: NULs, bytes that are not UTF-8, an empty element.
+    static let byteStrings: [[UInt8]] = [[], [0x00], [0xFF, 0xFE], [0x61, 0x00, 0x62], [0x80], [0xC3, 0xA9, 0xC3]]
     static let fp16Values: [Float16] = [0, 1.5, -2.25, 65504, 0.00006103515625, -0.5]
     static let fp32Values: [Float] = [0.1, -1.5, .greatestFiniteMagnitude, 1e-7, -0.0, 123.456]
     static let fp64Values: [Double] = [0.1, -1e300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 2.5, -0.0]

@@ -23,6 +23,11 @@ enum LittleEndian {
         }
     }
 
+    /// Byte strings in the binary layout: each a 4-byte little-endian length, then its bytes.
+    static func byteStrings(_ elements: [[UInt8]]) -> [UInt8] {
+        elements.flatMap { bytes([UInt32($0.count)]) + $0 }
+    }
+
     static func decodeStrings(_ bytes: [UInt8]) -> [String] {
         var result: [String] = []
         var offset = 0
