@@ -91,7 +91,10 @@ struct RepositoryTests {
             let (configStatus, configBody) = try await client.postJSON(
                 "/v2/repository/models/add/load", .object(["parameters": .object(["config": .string("{}")])]))
             #expect(configStatus == .badRequest)
-            #expect(configBody["error"]?.stringValue?.contains("'config' is not supported") == true)
+            #expect(
+                configBody["error"]?.stringValue
+                    == "failed to load 'add': the load parameter 'config' is not supported: put the configuration in "
+                    + "the model's config.pbtxt")
             #expect(
                 try await client.postJSON("/v2/repository/index", .object(["ready": .number(.int(1))])).0 == .badRequest
             )
