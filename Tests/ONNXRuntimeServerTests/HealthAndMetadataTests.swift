@@ -152,7 +152,8 @@ struct HealthAndMetadataTests {
             let (status, body) = try await client.getJSON("/v2/models/nope")
             #expect(status == .notFound)
             // Triton's text first (its clients match "Request for unknown model"), then ours.
-            #expect(body["error"]?.stringValue == "Request for unknown model: 'nope' is not found in the model repository")
+            #expect(
+                body["error"]?.stringValue == "Request for unknown model: 'nope' is not found in the model repository")
             let (endpoint, endpointBody) = try await client.getJSON("/v2/nothing/here")
             #expect(endpoint == .notFound)
             #expect(endpointBody["error"]?.stringValue?.contains("no endpoint") == true)

@@ -143,6 +143,13 @@ struct WarmupTests {
                 "batch_size: 1 inputs { key: \"A\" value { data_type: TYPE_FP32 dims: [ 2, 3 ] zero_data: true } }",
                 "model_warmup sample 'sample' failed: missing input 'B'"
             ),
+            // Refused before anything is allocated, as a request would be.
+            (
+                "batch_affine", "max_batch_size: 4",
+                "batch_size: 4 inputs { key: \"x\" value { data_type: TYPE_FP32 dims: [ 1000000000 ] zero_data: true } }",
+                "model_warmup sample 'sample' failed: input 'x' has shape [4, 1000000000], more than the 134217728 "
+                    + "elements this server accepts in one tensor"
+            ),
             // Shapes each input accepts, but which do not broadcast: ONNX Runtime's own failure.
             (
                 "add_f32", "max_batch_size: 0",
@@ -171,6 +178,28 @@ struct WarmupTests {
             #expect(status == .serviceUnavailable)
             let reason = body["error"]?.stringValue ?? ""
             #expect(reason.contains(expected), "\(reason)")
+        }
+    }
+
+    @Test("a sample larger than a request may be fails the load before its file is read")
+    func requestSizeLimit() async throws {
+        let repository = try TemporaryRepository()
+        try repository.add(
+            "m", file: ServerFixtures.model("identity_string"),
+            config: """
+                model_warmup { name: "big" batch_size: 1
+                  inputs { key: "x" value { data_type: TYPE_STRING dims: [ 2, 3 ] input_data_file: "big" } } }
+                """)
+        try writeWarmupFile(repository, "m", "big", LittleEndian.strings(Array(repeating: "0123456789", count: 6)))
+        let server = await ServerFixtures.server(repository, limits: ServingLimits(maxRequestBytes: 64))
+        try await ServerFixtures.withClient(server) { (client) async throws in
+            let (status, body) = try await client.getJSON("/v2/models/m/ready")
+            #expect(status == .serviceUnavailable)
+            let reason = body["error"]?.stringValue ?? ""
+            // 6 elements of 4 + 10 bytes: 84.
+            #expect(
+                reason.contains("model_warmup sample 'big' failed: input 'x' (TYPE_STRING [2, 3]): input_data_file '"))
+            #expect(reason.contains("is larger than the 64 bytes a request may have"), "\(reason)")
         }
     }
 

@@ -311,6 +311,41 @@ struct ModelConfigParserTests {
         #expect(inputs.map { $0["format"] } == [.string("FORMAT_NCHW"), .string("FORMAT_NHWC")])
     }
 
+    @Test("Triton's inception_onnx configuration, word for word, is read with its format and reshapes")
+    func inceptionConfig() throws {
+        // docs/examples/model_repository/inception_onnx/config.pbtxt in Triton's server repository.
+        let config = try ModelConfig.parse(
+            """
+            name: "inception_onnx"
+            platform: "onnxruntime_onnx"
+            max_batch_size: 0
+            input [
+              {
+                name: "input:0"
+                data_type: TYPE_FP32
+                format: FORMAT_NHWC
+                dims: [ 299, 299, 3 ]
+                reshape { shape: [ 1, 299, 299, 3 ] }
+              }
+            ]
+            output [
+              {
+                name: "InceptionV3/Predictions/Softmax:0"
+                data_type: TYPE_FP32
+                dims: [ 1001 ]
+                reshape { shape: [ 1, 1001 ] }
+                label_filename: "inception_labels.txt"
+              }
+            ]
+            """, file: "inception_onnx/config.pbtxt", defaultName: "inception_onnx")
+        #expect(config.inputs.first?.format == .nhwc)
+        #expect(config.inputs.first?.dims == [299, 299, 3])
+        #expect(config.inputs.first?.reshape == [1, 299, 299, 3])
+        #expect(config.outputs.first?.dims == [1001])
+        #expect(config.outputs.first?.reshape == [1, 1001])
+        #expect(config.outputs.first?.labelFilename == "inception_labels.txt")
+    }
+
     @Test("the configuration's JSON form names every field as Triton does")
     func json() throws {
         var config = try parse("max_batch_size: 4\ndynamic_batching { preferred_batch_size: 2 }")

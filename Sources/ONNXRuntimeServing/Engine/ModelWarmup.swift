@@ -8,9 +8,6 @@ import ONNXRuntime
 /// datatypes, shapes, byte counts, `reshape`) and runs straight on each instance's session: not through the queue,
 /// and not counted in the statistics. The first problem fails the load with a reason that names the sample.
 enum ModelWarmup {
-    /// The largest `input_data_file` read (a sample is one request's worth of data).
-    static let maximumFileBytes = 1 << 30
-
     /// Runs every sample of `model.config.warmup` on every instance. Blocking; call it through ``BlockingWork``.
     /// - Parameter folder: The model's directory, where the `warmup/` folder is.
     /// - Throws: ``ModelLoader/LoadFailure`` naming the sample and what went wrong.
@@ -70,10 +67,20 @@ enum ModelWarmup {
                     "input '\(input.name)' is given as \(input.datatype.configName), but the model's is "
                         + spec.datatype.configName)
             }
-            let row = try self.row(input, folder: folder)
+            // The element count against the server's limit first, so that no sample allocates more than a request may.
+            let shape = (batching ? [rows] : []) + input.dims
+            _ = try InferencePlan.elementCount(
+                shape, input: input.name, maximumElements: model.limits.maxTensorElements)
+            let maximumBytes = model.limits.maxRequestBytes
+            let row = try self.row(input, folder: folder, maximumBytes: maximumBytes)
+            // A sample is no larger than a request may be.
+            guard row.count <= (maximumBytes - body.count) / rows else {
+                throw .badRequest(
+                    "the sample's data is larger than the \(maximumBytes) bytes a request may have (--max-request-size)"
+                )
+            }
             let start = body.count
             for _ in 0..<rows { body += row }
-            let shape = (batching ? [rows] : []) + input.dims
             inputs.append(
                 InferenceRequest.Input(
                     name: input.name, datatype: input.datatype, shape: shape, data: .binary(start..<body.count)))
@@ -86,13 +93,12 @@ enum ModelWarmup {
 
     /// The bytes of one row of an input (one request's worth, without the batch dimension), in the binary tensor
     /// data layout.
-    private static func row(_ input: ModelConfig.Warmup.Input, folder: String?) throws(ServingError) -> [UInt8] {
-        let (count, overflow) = input.dims.reduce((1, false)) { partial, dimension in
-            let (product, overflow) = partial.0.multipliedReportingOverflow(by: dimension)
-            return (product, partial.1 || overflow)
-        }
+    private static func row(_ input: ModelConfig.Warmup.Input, folder: String?, maximumBytes: Int)
+        throws(ServingError) -> [UInt8]
+    {
+        // Checked against the server's element limit by the caller.
+        let count = input.dims.reduce(1, *)
         let describe = "input '\(input.name)' (\(input.datatype.configName) \(input.dims))"
-        guard !overflow, count <= maximumFileBytes else { throw .badRequest("\(describe) has too many elements") }
         switch input.data {
         case .zero, .random:
             guard let size = input.datatype.elementSize else {
@@ -109,9 +115,20 @@ enum ModelWarmup {
             guard let folder else { throw .badRequest("\(describe): input_data_file '\(file)' has no model folder") }
             let path = ((folder as NSString).appendingPathComponent(ModelConfig.warmupFolder) as NSString)
                 .appendingPathComponent(file)
-            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
-                let data = size <= maximumFileBytes ? FileManager.default.contents(atPath: path) : nil
-            else {
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+                throw .badRequest("\(describe): cannot read input_data_file '\(path)'")
+            }
+            // The size first, so that a file of the wrong size (or a huge one) is refused without being read.
+            let expected = input.datatype.elementSize.map { count * $0 }
+            if let expected, size != expected {
+                throw .badRequest("\(describe) takes \(expected) bytes, but input_data_file '\(path)' has \(size)")
+            }
+            guard size <= maximumBytes else {
+                throw .badRequest(
+                    "\(describe): input_data_file '\(path)' is larger than the \(maximumBytes) bytes a request may have"
+                )
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
                 throw .badRequest("\(describe): cannot read input_data_file '\(path)'")
             }
             if let elementSize = input.datatype.elementSize, data.count != count * elementSize {
