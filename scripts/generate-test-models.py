@@ -890,6 +890,39 @@ def build_batch_doubled_rows():
              note="output rows do not follow the batch: batches cannot be split back")
 
 
+def build_reshape_batch():
+    """y = (sum of x over axis 1) * scale per row: x [N, 2, 3], scale [N] -> y [N, 3]. For the server's `reshape` tests:
+    clients send x as [N, 6] (dims [6], reshape [2, 3]) and scale as [N, 1] (dims [1], reshape []), and get y as
+    [N, 3, 1] (dims [3, 1], reshape [3])."""
+    nodes = [helper.make_node("ReduceSum", ["x", "axes"], ["sums"], keepdims=0),
+             helper.make_node("Unsqueeze", ["scale", "axes"], ["column"]),
+             helper.make_node("Mul", ["sums", "column"], ["y"])]
+    model = make_model("reshape_batch", nodes,
+                       [tinfo("x", "float32", ["N", 2, 3]), tinfo("scale", "float32", ["N"])],
+                       [tinfo("y", "float32", ["N", 3])], [init("axes", "int64", [1], [1])],
+                       doc="y[n, j] = (x[n, 0, j] + x[n, 1, j]) * scale[n]")
+    x = RNG.grid(12, -40, 40, 8).reshape(2, 2, 3)
+    scale = np.array([2.0, -0.5], dtype=np.float32)
+    y = (x.astype(np.float64).sum(axis=1) * scale.astype(np.float64)[:, None]).astype(np.float32)
+    register("reshape_batch", model,
+             [case("rows2", {"x": T("float32", [2, 2, 3], x), "scale": T("float32", [2], scale)},
+                   {"y": T("float32", [2, 3], y)})],
+             note="for config `reshape` with a batch dimension (and an empty reshape); exact results")
+
+
+def build_reshape_pool():
+    """fc6_1 = the mean of each channel of data_0: [1, 3, 4, 4] -> [1, 3, 1, 1] (GlobalAveragePool), named as
+    Triton's densenet_onnx example, whose configuration serves it as dims [3, 4, 4] and [3] through `reshape`."""
+    model = make_model("reshape_pool", [helper.make_node("GlobalAveragePool", ["data_0"], ["fc6_1"])],
+                       [tinfo("data_0", "float32", [1, 3, 4, 4])], [tinfo("fc6_1", "float32", [1, 3, 1, 1])],
+                       doc="fc6_1[0, c, 0, 0] = mean of data_0[0, c, :, :]")
+    x = RNG.grid(48, -64, 64, 8).reshape(1, 3, 4, 4)
+    means = x.astype(np.float64).mean(axis=(2, 3)).reshape(1, 3, 1, 1).astype(np.float32)
+    register("reshape_pool", model,
+             [case("image", {"data_0": T("float32", [1, 3, 4, 4], x)}, {"fc6_1": T("float32", [1, 3, 1, 1], means)})],
+             note="densenet_onnx-style `reshape` without batching; exact results")
+
+
 def build_bad_shape():
     model = make_model("bad_shape", [helper.make_node("Mul", ["x", "three"], ["y"])],
                        [tinfo("x", "float32", [2, 3])], [tinfo("y", "float32", [2, 3])],
@@ -971,6 +1004,8 @@ def build_all():
     build_batch_doubled_rows()
     build_sequence_controls()
     build_sequence_accumulate()
+    build_reshape_batch()
+    build_reshape_pool()
     return MODELS
 
 

@@ -87,7 +87,7 @@ identity_models=(
     identity_int32 identity_int64 identity_float16 identity_float32 identity_float64 identity_string
     identity_bfloat16
 )
-loaded=("${identity_models[@]}" add_f32 string_ops bad_shape mnist affine_batched bytes_batched)
+loaded=("${identity_models[@]}" add_f32 string_ops bad_shape mnist affine_batched bytes_batched reshape_warm)
 not_loaded=(scalar_mul)
 for name in "${identity_models[@]}" add_f32 string_ops bad_shape scalar_mul; do
     add_model "$name" "Tests/Models/$name.onnx"
@@ -157,6 +157,27 @@ sequence_batching {
 CONFIG
 loaded+=(seq_controls seq_accumulate_direct seq_accumulate_oldest silero_vad)
 
+# reshape (Triton's semantics: clients see dims, the model reshape.shape) and model_warmup, with dynamic batching.
+add_model reshape_warm Tests/Models/reshape_batch.onnx
+mkdir -p "$repo/reshape_warm/warmup"
+"$py" -c 'import struct, sys; sys.stdout.buffer.write(struct.pack("<6f", 1, 2, 3, 4, 5, 6))' \
+    >"$repo/reshape_warm/warmup/x.raw"
+cat >"$repo/reshape_warm/config.pbtxt" <<'CONFIG'
+max_batch_size: 4
+input [ { name: "x" data_type: TYPE_FP32 dims: [ 6 ] reshape { shape: [ 2, 3 ] } },
+        { name: "scale" data_type: TYPE_FP32 dims: [ 1 ] reshape: { shape: [ ] } } ]
+output [ { name: "y" data_type: TYPE_FP32 dims: [ 3, 1 ] reshape { shape: [ 3 ] } } ]
+dynamic_batching { max_queue_delay_microseconds: 100000 }
+model_warmup [
+  { name: "zeros" batch_size: 4 count: 2
+    inputs { key: "x" value { data_type: TYPE_FP32 dims: [ 6 ] zero_data: true } }
+    inputs { key: "scale" value { data_type: TYPE_FP32 dims: [ 1 ] random_data: true } } },
+  { name: "from_file" batch_size: 1
+    inputs { key: "x" value { data_type: TYPE_FP32 dims: [ 6 ] input_data_file: "x.raw" } }
+    inputs { key: "scale" value { data_type: TYPE_FP32 dims: [ 1 ] zero_data: true } } }
+]
+CONFIG
+
 # --- Server --------------------------------------------------------------------------------------------------------
 free_port() { "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 port="$(free_port)"
@@ -217,10 +238,11 @@ run_pytest() { # LABEL ARGS...
     return "$code"
 }
 # test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests; so do
-# test_sequence_grpc.py and test_bytes.py (which drives both tritonclient.http and tritonclient.grpc).
+# test_sequence_grpc.py, test_config_features_grpc.py and test_bytes.py (which drives both tritonclient.http and
+# tritonclient.grpc).
 grpc_tests=(
     Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py Tests/Integration/test_sequence_grpc.py
-    Tests/Integration/test_bytes.py
+    Tests/Integration/test_config_features_grpc.py Tests/Integration/test_bytes.py
 )
 rest_status=0
 grpc_status=0

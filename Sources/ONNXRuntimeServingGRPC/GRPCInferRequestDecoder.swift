@@ -91,6 +91,7 @@ package enum GRPCInferRequestDecoder {
             }
         }
         let requestParameters = try parameters(message.parameters)
+        try InferenceRequest.checkReservedParameters(requestParameters, grpc: true)
         return InferenceRequest(
             id: message.id.isEmpty ? nil : message.id,
             parameters: requestParameters.isEmpty ? nil : requestParameters, inputs: inputs, outputs: outputs,

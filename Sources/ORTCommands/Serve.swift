@@ -159,6 +159,14 @@ public struct Serve: AsyncParsableCommand {
         help: "Report ready only when every model meant to be loaded is (true), or once loading is done (false).")
     public var strictReadiness: Bool = true
 
+    /// The server name the server metadata reports (`--server-name`).
+    @Option(
+        name: .customLong("server-name"),
+        help: ArgumentHelp(
+            "The name the server metadata reports (GET /v2, ServerMetadata). Triton's example clients "
+                + "(simple_*_health_metadata.py) expect 'triton'.", valueName: "name"))
+    public var serverName: String = "swift-onnxruntime"
+
     /// The lowest level logged (`--log-level`).
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     public var logLevel: LogLevel = .info
@@ -350,7 +358,7 @@ public struct Serve: AsyncParsableCommand {
             repositories: roots, models: files,
             controlMode: ModelControlMode(rawValue: controlMode.rawValue) ?? .none, startupModels: loadModels,
             pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness,
-            modelDirectories: directories)
+            serverName: serverName, modelDirectories: directories)
         let access: RepositoryAccess
         if disableRepositoryAPI {
             access = .disabled

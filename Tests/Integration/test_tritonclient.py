@@ -34,7 +34,7 @@ def test_server_metadata(triton):
     metadata = triton.get_server_metadata()
     assert isinstance(metadata["name"], str) and metadata["name"]
     assert isinstance(metadata["version"], str) and metadata["version"]
-    for extension in ("binary_tensor_data", "model_repository", "statistics", "model_configuration"):
+    for extension in ("binary_tensor_data", "model_repository", "statistics", "model_configuration", "parameters"):
         assert extension in metadata["extensions"]
 
 
@@ -87,6 +87,8 @@ def test_unknown_model_metadata_raises(triton):
     with pytest.raises(InferenceServerException) as info:
         triton.get_model_metadata("no_such_model")
     assert info.value.status() == "404"
+    # Triton's text, which its example clients match (simple_http_health_metadata.py).
+    assert info.value.message().startswith("Request for unknown model: 'no_such_model' is not found")
 
 
 # MARK: - Inference, every datatype

@@ -101,6 +101,7 @@ struct GRPCServerTests {
             #expect(server.name == "onnxruntime-swift" || !server.name.isEmpty)
             #expect(server.extensions.contains("model_repository"))
             #expect(server.extensions.contains("statistics"))
+            #expect(server.extensions.contains("parameters"))
 
             let metadata = try await client.modelMetadata(.with { $0.name = "add_f32" })
             #expect(metadata.name == "add_f32")

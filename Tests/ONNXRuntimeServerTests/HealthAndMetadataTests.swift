@@ -69,7 +69,7 @@ struct HealthAndMetadataTests {
                 body["extensions"]
                     == .strings([
                         "classification", "sequence", "binary_tensor_data", "model_repository", "statistics",
-                        "model_configuration",
+                        "model_configuration", "parameters",
                     ]))
         }
         let repository = try TemporaryRepository()
@@ -80,6 +80,7 @@ struct HealthAndMetadataTests {
                 body["extensions"]
                     == .strings([
                         "classification", "sequence", "binary_tensor_data", "statistics", "model_configuration",
+                        "parameters",
                     ]))
         }
     }
@@ -151,7 +152,9 @@ struct HealthAndMetadataTests {
         try await ServerFixtures.withClient(server) { (client) async throws in
             let (status, body) = try await client.getJSON("/v2/models/nope")
             #expect(status == .notFound)
-            #expect(body["error"]?.stringValue == "unknown model 'nope': it is not in the model repository")
+            // Triton's text first (its clients match "Request for unknown model"), then ours.
+            #expect(
+                body["error"]?.stringValue == "Request for unknown model: 'nope' is not found in the model repository")
             let (endpoint, endpointBody) = try await client.getJSON("/v2/nothing/here")
             #expect(endpoint == .notFound)
             #expect(endpointBody["error"]?.stringValue?.contains("no endpoint") == true)

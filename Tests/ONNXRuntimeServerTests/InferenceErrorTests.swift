@@ -81,6 +81,36 @@ struct InferenceErrorTests {
         #expect(message.contains(expected), "\(message)")
     }
 
+    @Test(
+        "the parameters extension: custom parameters are accepted, 'triton_' ones refused with Triton's text",
+        arguments: [
+            (#"{"my_int":42,"my_text":"a","my_flag":true,"my_real":1.5,"headers":"h"}"#, nil),
+            (#"{"triton_enable_empty_final_response":true}"#, "triton_enable_empty_final_response"),
+            (#"{"triton_x":1}"#, "triton_x"),
+        ] as [(String, String?)])
+    func requestParameters(_ parameters: String, _ refused: String?) async throws {
+        // Input and output parameters are not checked (Triton does not check them either).
+        let body =
+            #"{"parameters":\#(parameters),"inputs":[{"name":"x","shape":[2,3],"datatype":"INT32","#
+            + #""parameters":{"triton_in":1,"mine":"v"},"data":[1,2,3,4,5,6]}],"#
+            + #""outputs":[{"name":"y","parameters":{"triton_out":true,"mine":7}}]}"#
+        let server = try await ServerFixtures.shared()
+        try await ServerFixtures.withClient(server) { (client) async throws in
+            let response = try await client.post("/v2/models/identity_int32/infer", bytes: Array(body.utf8))
+            if let refused {
+                #expect(response.status == .badRequest)
+                // Triton 2.51's REST text (checked against tritonserver), then the key.
+                #expect(
+                    response.errorMessage
+                        == "parameter keys starting with 'triton_' are reserved for Triton usage and should not be "
+                        + "specified (got '\(refused)')")
+            } else {
+                #expect(response.status == .ok, "\(response.errorMessage)")
+                #expect(try response.json()["outputs"]?.arrayValue?.first?["data"] == .ints([1, 2, 3, 4, 5, 6]))
+            }
+        }
+    }
+
     @Test("JSON element kinds are checked per datatype")
     func elementKinds() async throws {
         let cases: [(String, String, String)] = [
@@ -201,12 +231,14 @@ struct InferenceErrorTests {
     func unknownModel() async throws {
         let (status, message) = try await send("nope", "{}")
         #expect(status == .notFound)
-        #expect(message.contains("unknown model 'nope'"))
+        #expect(message == "Request for unknown model: 'nope' is not found in the model repository")
         let server = try await ServerFixtures.shared()
         try await ServerFixtures.withClient(server) { (client) async throws in
             let response = try await client.post("/v2/models/mnist/versions/3/infer", bytes: Array("{}".utf8))
             #expect(response.status == .notFound)
-            #expect(response.errorMessage.contains("no version 3"))
+            #expect(
+                response.errorMessage == "Request for unknown model: 'mnist' version 3 is not found; loaded versions: 1"
+            )
         }
     }
 }

@@ -37,7 +37,12 @@ struct RepositoryTests {
             let (notReady, notReadyBody) = try await client.getJSON("/v2/models/add/ready")
             #expect(notReady == .serviceUnavailable)
             #expect(notReadyBody["ready"] == .bool(false))
-            #expect(try await client.getJSON("/v2/models/add").0 == .serviceUnavailable)
+            let (notLoaded, notLoadedBody) = try await client.getJSON("/v2/models/add")
+            #expect(notLoaded == .serviceUnavailable)
+            // Triton's text first ("Request for unknown model: 'add' has no available versions"), then why.
+            #expect(
+                notLoadedBody["error"]?.stringValue
+                    == "Request for unknown model: 'add' has no available versions: it is not loaded")
 
             let (loaded, loadedBody) = try await client.postJSON("/v2/repository/models/add/load", nil)
             #expect(loaded == .ok, "\(loadedBody)")
@@ -59,6 +64,11 @@ struct RepositoryTests {
             #expect(try await client.getJSON("/v2/models/broken/ready").0 == .serviceUnavailable)
             let (brokenInfer, _) = try await client.postJSON("/v2/models/broken/infer", .object(["inputs": .array([])]))
             #expect(brokenInfer == .serviceUnavailable)
+            let (brokenVersion, brokenVersionBody) = try await client.getJSON("/v2/models/broken/versions/1")
+            #expect(brokenVersion == .serviceUnavailable)
+            let brokenText = brokenVersionBody["error"]?.stringValue ?? ""
+            #expect(brokenText.hasPrefix("Request for unknown model: 'broken' version 1 is not at ready state: "))
+            #expect(brokenText.contains("not a valid ONNX model"))
 
             // Unload: UNAVAILABLE "unloaded"; requests get 503.
             let (unloaded, _) = try await client.postJSON("/v2/repository/models/add/unload", nil)
@@ -81,7 +91,10 @@ struct RepositoryTests {
             let (configStatus, configBody) = try await client.postJSON(
                 "/v2/repository/models/add/load", .object(["parameters": .object(["config": .string("{}")])]))
             #expect(configStatus == .badRequest)
-            #expect(configBody["error"]?.stringValue?.contains("'config' is not supported") == true)
+            #expect(
+                configBody["error"]?.stringValue
+                    == "failed to load 'add': the load parameter 'config' is not supported: put the configuration in "
+                    + "the model's config.pbtxt")
             #expect(
                 try await client.postJSON("/v2/repository/index", .object(["ready": .number(.int(1))])).0 == .badRequest
             )
@@ -214,8 +227,8 @@ struct RepositoryTests {
             ("noinput", "input [ { name: \"q\", data_type: TYPE_INT32, dims: [2, 3] } ]", "'q' is not an input"),
             ("batch", "max_batch_size: 4", "first dimension is not dynamic"),
             (
-                "reshape", "input [ { name: \"x\", data_type: TYPE_INT32, dims: [6], reshape: { shape: [2, 3] } } ]",
-                "'reshape' is not supported"
+                "reshape", "input [ { name: \"x\", data_type: TYPE_INT32, dims: [6], reshape: { shape: [3, 2] } } ]",
+                "input 'x' is declared with reshape [3, 2], but the model's shape is [2, 3] (dimension 0 differs)"
             ),
             ("gpu", "instance_group [ { kind: KIND_GPU } ]", "KIND_GPU"),
         ]

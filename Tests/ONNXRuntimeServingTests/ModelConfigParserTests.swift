@@ -89,12 +89,64 @@ struct ModelConfigParserTests {
         "unsupported fields are rejected with a message saying so, and the line",
         arguments: [
             ("ensemble_scheduling { }", "ensembles are not supported", 1),
-            ("\nmodel_warmup [ { name: \"w\" } ]", "model warmup is not supported", 2),
+            ("\nbatch_input [ { kind: BATCH_ELEMENT_COUNT } ]", "batch inputs are not supported", 2),
             ("response_cache { enable: true }", "response cache", 1),
             ("model_transaction_policy { decoupled: true }", "decoupled", 1),
             ("platform: \"pytorch_libtorch\"", "platform 'pytorch_libtorch' is not supported", 1),
             ("backend: \"python\"", "backend 'python' is not supported", 1),
-            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] reshape: { shape: [1] } } ]", "'reshape'", 1),
+            // reshape, checked as Triton checks it.
+            (
+                "max_batch_size: 2\ninput [ { name: \"x\" data_type: TYPE_FP32 dims: [6] reshape: { shape: [4] } } ]",
+                "input 'x': dims [6] and reshape [4] have different element counts", 2
+            ),
+            (
+                "input [ { name: \"x\" data_type: TYPE_FP32 dims: [1] reshape: { shape: [] } } ]",
+                "input 'x': an empty reshape needs max_batch_size > 0", 1
+            ),
+            (
+                "output [ { name: \"y\" data_type: TYPE_FP32 dims: [-1] reshape: { shape: [ ] } } ]\nmax_batch_size: 1",
+                "output 'y': dims [-1] and reshape [] have different numbers of variable-size (-1) dimensions", 1
+            ),
+            (
+                "input [ { name: \"x\" data_type: TYPE_FP32 dims: [2, -1, 3] reshape: { shape: [3, -1, 2] } } ]",
+                "dims [2, -1, 3] and reshape [3, -1, 2] have different element counts", 1
+            ),
+            (
+                "input [ { name: \"x\" data_type: TYPE_FP32 dims: [2] reshape: { shape: [0, 2] } } ]",
+                "must be at least 1, or -1", 1
+            ),
+            ("input [ { name: \"x\" data_type: TYPE_FP32 dims: [2] reshape: { dims: [2] } } ]", "input.reshape", 1),
+            // model_warmup.
+            ("model_warmup [ { batch_size: 1 } ]", "a model_warmup sample has no 'name'", 1),
+            (
+                "model_warmup [ { name: \"w\" inputs { key: \"x\" value { data_type: TYPE_FP32 dims: [1] } } } ]",
+                "model_warmup input 'x' needs one of zero_data, random_data or input_data_file", 1
+            ),
+            (
+                "model_warmup [ { name: \"w\" inputs { key: \"x\" value {\n data_type: TYPE_FP32 dims: [1] "
+                    + "zero_data: true random_data: true } } } ]",
+                "gives more than one of zero_data, random_data and input_data_file", 2
+            ),
+            (
+                "model_warmup { name: \"w\" inputs { key: \"x\" value { data_type: TYPE_FP32 dims: [1] "
+                    + "input_data_file: \"../../secret\" } } }",
+                "input_data_file must name a file inside the model's warmup/ folder, got '../../secret'", 1
+            ),
+            (
+                "model_warmup { name: \"w\" inputs { key: \"x\" value { data_type: TYPE_FP32 dims: [-1] "
+                    + "zero_data: true } } }",
+                "'dims' must be at least 0, got -1", 1
+            ),
+            (
+                "model_warmup { name: \"w\" inputs { key: \"x\" value { data_type: TYPE_FP32 zero_data: false } } }",
+                "zero_data must be true when given", 1
+            ),
+            (
+                "model_warmup { name: \"w\" inputs { key: \"x\" value { data_type: TYPE_FP32 zero_data: true } } "
+                    + "inputs { key: \"x\" value { data_type: TYPE_FP32 zero_data: true } } }",
+                "model_warmup 'w' gives input 'x' more than once", 1
+            ),
+            ("model_warmup { name: \"w\" batch_size: -1 }", "'batch_size' must be at least 0", 1),
             (
                 "output [ { name: \"y\" data_type: TYPE_FP32 dims: [1] label_filename: \"../l.txt\" } ]",
                 "inside the model's folder", 1
@@ -190,6 +242,59 @@ struct ModelConfigParserTests {
         #expect(e.fields.first?.value == .identifier("TRUE_ENUM"))
     }
 
+    private func ints(_ values: [Int64]) -> JSONValue { .array(values.map { .number(.int($0)) }) }
+
+    @Test("reshape and model_warmup are read as Triton writes them")
+    func reshapeAndWarmup() throws {
+        let config = try parse(
+            """
+            max_batch_size: 4
+            input [ { name: "x" data_type: TYPE_FP32 dims: [ 2, 4, -1, 6 ] reshape { shape: [ 8, -1, 1, 6 ] } },
+                    { name: "n" data_type: TYPE_INT32 dims: [ 1 ] reshape: { shape: [ ] } } ]
+            output [ { name: "y" data_type: TYPE_FP32 dims: [ 3, 1 ] reshape { shape: [ 3 ] } } ]
+            model_warmup [
+              { name: "zeros" batch_size: 2 count: 3
+                inputs { key: "x" value { data_type: TYPE_FP32 dims: [ 2, 4, 5, 6 ] zero_data: true } }
+                inputs [ { key: "n", value: { data_type: TYPE_INT32, dims: [1], random_data: true } } ] },
+              { name: "file" batch_size: 1
+                inputs { key: "x" value { data_type: TYPE_FP32 dims: [ 2, 4, 1, 6 ] input_data_file: "sub/x.bin" } } }
+            ]
+            """)
+        #expect(config.inputs.map(\.reshape) == [[8, -1, 1, 6], []])
+        #expect(config.inputs.map(\.dims) == [[2, 4, -1, 6], [1]])
+        #expect(config.outputs.first?.reshape == [3])
+        #expect(
+            config.warmup == [
+                ModelConfig.Warmup(
+                    name: "zeros", batchSize: 2,
+                    inputs: [
+                        .init(name: "x", datatype: .fp32, dims: [2, 4, 5, 6], data: .zero),
+                        .init(name: "n", datatype: .int32, dims: [1], data: .random),
+                    ], count: 3),
+                ModelConfig.Warmup(
+                    name: "file", batchSize: 1,
+                    inputs: [.init(name: "x", datatype: .fp32, dims: [2, 4, 1, 6], data: .file("sub/x.bin"))]),
+            ])
+        let json = config.json
+        #expect(json["input"]?.arrayValue?.first?["reshape"] == .object(["shape": ints([8, -1, 1, 6])]))
+        #expect(json["input"]?.arrayValue?.last?["reshape"] == .object(["shape": .array([])]))
+        #expect(json["input"]?.arrayValue?.last?["dims"] == ints([1]))
+        #expect(json["output"]?.arrayValue?.first?["reshape"] == .object(["shape": ints([3])]))
+        // Triton's JSON for model_warmup (as tritonserver 2.51 returns it).
+        #expect(
+            json["model_warmup"]?.arrayValue?.last
+                == .object([
+                    "name": .string("file"), "batch_size": .number(.int(1)),
+                    "inputs": .object([
+                        "x": .object([
+                            "data_type": .string("TYPE_FP32"), "dims": ints([2, 4, 1, 6]),
+                            "input_data_file": .string("sub/x.bin"),
+                        ])
+                    ]),
+                    "count": .number(.int(0)),
+                ]))
+    }
+
     @Test("an image input's format (Triton's densenet and inception examples) is kept and reported")
     func imageFormat() throws {
         let config = try parse(
@@ -203,6 +308,41 @@ struct ModelConfigParserTests {
         #expect(config.outputs.map(\.format) == [ModelConfig.TensorConfig.Format.none])
         let inputs = config.json["input"]?.arrayValue ?? []
         #expect(inputs.map { $0["format"] } == [.string("FORMAT_NCHW"), .string("FORMAT_NHWC")])
+    }
+
+    @Test("Triton's inception_onnx configuration, word for word, is read with its format and reshapes")
+    func inceptionConfig() throws {
+        // docs/examples/model_repository/inception_onnx/config.pbtxt in Triton's server repository.
+        let config = try ModelConfig.parse(
+            """
+            name: "inception_onnx"
+            platform: "onnxruntime_onnx"
+            max_batch_size: 0
+            input [
+              {
+                name: "input:0"
+                data_type: TYPE_FP32
+                format: FORMAT_NHWC
+                dims: [ 299, 299, 3 ]
+                reshape { shape: [ 1, 299, 299, 3 ] }
+              }
+            ]
+            output [
+              {
+                name: "InceptionV3/Predictions/Softmax:0"
+                data_type: TYPE_FP32
+                dims: [ 1001 ]
+                reshape { shape: [ 1, 1001 ] }
+                label_filename: "inception_labels.txt"
+              }
+            ]
+            """, file: "inception_onnx/config.pbtxt", defaultName: "inception_onnx")
+        #expect(config.inputs.first?.format == .nhwc)
+        #expect(config.inputs.first?.dims == [299, 299, 3])
+        #expect(config.inputs.first?.reshape == [1, 299, 299, 3])
+        #expect(config.outputs.first?.dims == [1001])
+        #expect(config.outputs.first?.reshape == [1, 1001])
+        #expect(config.outputs.first?.labelFilename == "inception_labels.txt")
     }
 
     @Test("the configuration's JSON form names every field as Triton does")

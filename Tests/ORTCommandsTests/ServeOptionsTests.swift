@@ -1,6 +1,7 @@
 #if Server
 import ArgumentParser
 import ONNXRuntimeServer
+import ONNXRuntimeServing
 import Testing
 
 @testable import ORTCommands
@@ -24,6 +25,14 @@ import Testing
         ])
     func badOptions(_ arguments: [String]) {
         #expect(throws: (any Error).self) { try Serve.parse(["--model", "m=model.onnx"] + arguments) }
+    }
+
+    @Test("--server-name sets the name the server metadata reports; the default is our own")
+    func serverName() throws {
+        let defaults = try Serve.parse(["--model", "m=model.onnx"])
+        #expect(try defaults.serverConfiguration(environment: [:]).serving.serverName == "swift-onnxruntime")
+        let triton = try Serve.parse(["--model", "m=model.onnx", "--server-name", "triton"])
+        #expect(try triton.serverConfiguration(environment: [:]).serving.serverName == "triton")
     }
 
     @Test("the same port for HTTP and gRPC is fine when gRPC is off, or when both pick a free port")

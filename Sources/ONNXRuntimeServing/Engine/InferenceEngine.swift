@@ -209,8 +209,10 @@ public final class InferenceEngine: Sendable {
     package func loadModel(_ name: String, parameters: JSONObject? = nil) async throws(ServingError) {
         try checkExplicit("load")
         for key in parameters?.keys ?? [] where key == "config" || key.hasPrefix("file:") {
+            // "failed to load" first, as Triton's load errors begin (its model control examples match it).
             throw .badRequest(
-                "the load parameter '\(key)' is not supported: put the configuration in the model's config.pbtxt")
+                "failed to load '\(name)': the load parameter '\(key)' is not supported: put the configuration in the "
+                    + "model's config.pbtxt")
         }
         try await manager.load(name)
     }

@@ -5,8 +5,9 @@ import ONNXRuntime
 
 /// Creates the sessions of one model version and checks the model against its configuration.
 enum ModelLoader {
-    /// Loads one version: `config.instanceCount` sessions of the file, the signature, the completed configuration.
-    /// Blocking; call it through ``BlockingWork``.
+    /// Loads one version: `config.instanceCount` sessions of the file, the signature, the completed configuration,
+    /// and runs its `model_warmup` samples on every session (see ``ModelWarmup``). Blocking; call it through
+    /// ``BlockingWork``.
     /// - Throws: A message saying why the version cannot be served.
     static func load(
         name: String, version: Int, path: String, config: ModelConfig, configFile: String?, limits: ServingLimits,
@@ -47,10 +48,12 @@ enum ModelLoader {
         if let batching = config.sequenceBatching {
             (sequence, signature) = try SequenceModel.make(batching, full: signature, config: config, folder: folder)
         }
-        return LoadedModel(
+        let model = LoadedModel(
             name: name, version: version, config: signature.completing(config), signature: signature, path: path,
             sessions: sessions, limits: limits, metrics: metrics, labels: try labels(config, folder: folder),
             sequence: sequence)
+        try ModelWarmup.run(model, folder: folder)
+        return model
     }
 
     /// The largest labels file read (a label per class; a million short labels fit).

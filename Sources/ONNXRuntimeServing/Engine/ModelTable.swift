@@ -22,26 +22,31 @@ final class ModelTable: Sendable {
     }
 
     /// The version that serves a request: the one asked for, or the highest loaded.
+    ///
+    /// Messages begin with Triton's own text ("Request for unknown model: 'NAME' is not found", "... version V is not
+    /// found", "... has no available versions", "... version V is not at ready state"), which Triton's clients
+    /// match, and go on to say why.
     /// - Throws: 404 for an unknown model or version, 503 for one that is not ready.
     func resolve(_ name: String, version: Int?) throws(ServingError) -> LoadedModel {
+        let prefix = "Request for unknown model: '\(name)'"
         guard let entry = entries.withLock({ $0[name] }) else {
-            throw .notFound("unknown model '\(name)': it is not in the model repository")
+            throw .notFound("\(prefix) is not found in the model repository")
         }
         if let version {
             if let model = entry.loaded[version] { return model }
             if let reason = entry.unavailable[version] {
-                throw .unavailable("version \(version) of model '\(name)' is not ready: \(reason)")
+                throw .unavailable("\(prefix) version \(version) is not at ready state: \(reason)")
             }
             if entry.loaded.isEmpty, let reason = entry.reason {
-                throw .unavailable("model '\(name)' is not ready: \(reason)")
+                throw .unavailable("\(prefix) version \(version) is not at ready state: \(reason)")
             }
             let known = entry.loaded.keys.sorted().map(String.init).joined(separator: ", ")
             throw .notFound(
-                "model '\(name)' has no version \(version)"
+                "\(prefix) version \(version) is not found"
                     + (known.isEmpty ? "" : "; loaded versions: \(known)"))
         }
         guard let latest = entry.loaded.keys.max(), let model = entry.loaded[latest] else {
-            throw .unavailable("model '\(name)' is not ready: \(entry.reason ?? "it is not loaded")")
+            throw .unavailable("\(prefix) has no available versions: \(entry.reason ?? "it is not loaded")")
         }
         return model
     }

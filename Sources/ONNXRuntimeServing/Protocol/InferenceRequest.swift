@@ -80,6 +80,7 @@ public struct InferenceRequest: Sendable {
         case let other?: throw .badRequest("'id' must be a string, got \(other.kindDescription)")
         }
         parameters = try Self.parameters(object["parameters"], context: "the request")
+        try Self.checkReservedParameters(parameters, grpc: false)
 
         guard let inputsValue = object["inputs"] else { throw .badRequest("the inference request has no 'inputs'") }
         guard let inputArray = inputsValue.arrayValue else {

@@ -5,8 +5,10 @@ public struct TensorSpec: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     /// The element datatype.
     public var datatype: DataType
-    /// The shape; `-1` marks a dimension of any size.
+    /// The shape; `-1` marks a dimension of any size. With a configured `reshape` this is the shape clients see.
     public var shape: [Int]
+    /// The configured `reshape`, when the model takes or produces another shape than clients see.
+    package var reshape: TensorReshape?
 
     /// Creates a tensor description.
     public init(name: String, datatype: DataType, shape: [Int]) {

@@ -9,7 +9,6 @@ struct ConfigReader {
         "ensemble_scheduling": "ensembles are not supported",
         "batch_input": "batch inputs are not supported",
         "batch_output": "batch outputs are not supported",
-        "model_warmup": "model warmup is not supported",
         "model_operations": "custom operation libraries are not supported",
         "model_transaction_policy": "decoupled models are not supported",
         "model_repository_agents": "repository agents are not supported",
@@ -23,7 +22,8 @@ struct ConfigReader {
     func modelConfig(_ message: TextProtoMessage, defaultName: String) throws(ModelConfigError) -> ModelConfig {
         var config = ModelConfig(name: defaultName)
         try checkSingular(
-            message, context: "ModelConfig", repeated: ["input", "output", "instance_group", "parameters"])
+            message, context: "ModelConfig",
+            repeated: ["input", "output", "instance_group", "parameters", "model_warmup"])
         for field in message.fields {
             if config.fieldLines[field.name] == nil { config.fieldLines[field.name] = field.line }
             switch field.name {
@@ -74,6 +74,8 @@ struct ConfigReader {
             case "parameters":
                 let (key, value) = try parameter(field)
                 config.parameters[key] = value
+            case "model_warmup":
+                config.warmup.append(try warmup(field))
             default:
                 if let reason = Self.unsupportedTopLevel[field.name] {
                     throw error(field, "'\(field.name)' is not supported by this server: \(reason)")
@@ -91,6 +93,14 @@ struct ConfigReader {
             for tensor in list where !seen.insert(tensor.name).inserted {
                 throw ModelConfigError(
                     file: file, line: tensor.line, column: 0, "\(key) '\(tensor.name)' is declared more than once")
+            }
+            // After the whole file: max_batch_size may come after the tensors.
+            for tensor in list {
+                guard let reshape = tensor.reshape else { continue }
+                let check = TensorReshape(dims: tensor.dims, shape: reshape)
+                if let problem = check.problem(batching: config.maxBatchSize > 0) {
+                    throw ModelConfigError(file: file, line: tensor.line, "\(key) '\(tensor.name)': \(problem)")
+                }
             }
         }
         return config
@@ -143,6 +153,7 @@ struct ConfigReader {
         var dims: [Int] = []
         var labelFilename: String?
         var format = ModelConfig.TensorConfig.Format.none
+        var reshape: [Int]?
         for inner in body.fields {
             switch inner.name {
             case "name": name = try string(inner)
@@ -167,10 +178,14 @@ struct ConfigReader {
                 }
                 format = value
             case "reshape":
-                throw error(
-                    inner,
-                    "'reshape' is not supported by this server: tensors reach ONNX Runtime with the shape the "
-                        + "request gives; remove 'reshape' and declare the model's own dims")
+                let reshapeBody = try message(inner)
+                try checkSingular(reshapeBody, context: "reshape", repeated: ["shape"])
+                var shape: [Int] = []
+                for dimension in reshapeBody.fields {
+                    guard dimension.name == "shape" else { throw unknown(dimension, in: "\(kind).reshape") }
+                    shape.append(try int(dimension, minimum: -1))
+                }
+                reshape = shape
             case "label_filename" where !isInput:
                 let file = try string(inner)
                 guard !file.isEmpty, !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else {
@@ -199,7 +214,96 @@ struct ConfigReader {
                     + "got \(dims.count)")
         }
         return ModelConfig.TensorConfig(
-            name: name, datatype: datatype, dims: dims, line: field.line, labelFilename: labelFilename, format: format)
+            name: name, datatype: datatype, dims: dims, line: field.line, labelFilename: labelFilename, format: format,
+            reshape: reshape)
+    }
+
+    private func warmup(_ field: Field) throws(ModelConfigError) -> ModelConfig.Warmup {
+        let body = try message(field)
+        try checkSingular(body, context: "model_warmup", repeated: ["inputs"])
+        var name = ""
+        var batchSize = 0
+        var count = 0
+        var inputs: [ModelConfig.Warmup.Input] = []
+        for inner in body.fields {
+            switch inner.name {
+            case "name": name = try string(inner)
+            case "batch_size": batchSize = try int(inner, minimum: 0)
+            case "count": count = try int(inner, minimum: 0)
+            case "inputs": inputs.append(try warmupInput(inner))
+            default: throw unknown(inner, in: "model_warmup")
+            }
+        }
+        guard !name.isEmpty else { throw error(field, "a model_warmup sample has no 'name'") }
+        var seen: Set<String> = []
+        for input in inputs where !seen.insert(input.name).inserted {
+            throw error(field, "model_warmup '\(name)' gives input '\(input.name)' more than once")
+        }
+        return ModelConfig.Warmup(name: name, batchSize: batchSize, inputs: inputs, count: count)
+    }
+
+    /// One entry of a warmup sample's `inputs` map: `inputs { key: "NAME" value { ... } }`.
+    private func warmupInput(_ field: Field) throws(ModelConfigError) -> ModelConfig.Warmup.Input {
+        let entry = try message(field)
+        try checkSingular(entry, context: "model_warmup.inputs", repeated: [])
+        var key: String?
+        var value: TextProtoMessage?
+        for inner in entry.fields {
+            switch inner.name {
+            case "key": key = try string(inner)
+            case "value": value = try message(inner)
+            default: throw unknown(inner, in: "model_warmup.inputs")
+            }
+        }
+        guard let key, !key.isEmpty else { throw error(field, "a model_warmup 'inputs' entry has no 'key'") }
+        guard let value else { throw error(field, "model_warmup input '\(key)' has no 'value'") }
+        try checkSingular(value, context: "model_warmup input '\(key)'", repeated: ["dims"])
+        var datatype: DataType?
+        var dims: [Int] = []
+        var data: ModelConfig.Warmup.Data?
+        for inner in value.fields {
+            switch inner.name {
+            case "data_type":
+                let text = try identifier(inner)
+                guard let type = DataType(configName: text) else {
+                    throw error(inner, "data_type '\(text)' is not supported")
+                }
+                datatype = type
+            case "dims": dims.append(try int(inner, minimum: 0))
+            case "zero_data", "random_data", "input_data_file":
+                guard data == nil else {
+                    throw error(
+                        inner,
+                        "model_warmup input '\(key)' gives more than one of zero_data, random_data and "
+                            + "input_data_file")
+                }
+                switch inner.name {
+                case "zero_data":
+                    guard try bool(inner) else { throw error(inner, "zero_data must be true when given") }
+                    data = .zero
+                case "random_data":
+                    guard try bool(inner) else { throw error(inner, "random_data must be true when given") }
+                    data = .random
+                default:
+                    let file = try string(inner)
+                    guard !file.isEmpty, !file.hasPrefix("/"), !file.contains("\0"),
+                        !file.split(separator: "/").contains("..")
+                    else {
+                        throw error(
+                            inner,
+                            "input_data_file must name a file inside the model's \(ModelConfig.warmupFolder)/ "
+                                + "folder, got '\(file)'")
+                    }
+                    data = .file(file)
+                }
+            default: throw unknown(inner, in: "model_warmup input '\(key)'")
+            }
+        }
+        guard let datatype else { throw error(field, "model_warmup input '\(key)' has no 'data_type'") }
+        guard let data else {
+            throw error(field, "model_warmup input '\(key)' needs one of zero_data, random_data or input_data_file")
+        }
+        return ModelConfig.Warmup.Input(name: key, datatype: datatype, dims: dims, data: data)
     }
 
     private func instanceGroup(_ field: Field) throws(ModelConfigError) -> ModelConfig.InstanceGroup {

@@ -23,6 +23,9 @@ extension ModelConfig {
         if let graphOptimizationLevel {
             object["optimization"] = .object(["graph": .object(["level": integer(graphOptimizationLevel)])])
         }
+        if !warmup.isEmpty {
+            object["model_warmup"] = .array(warmup.map(warmupJSON))
+        }
         object["parameters"] = .object(
             JSONObject(
                 parameters.sorted { $0.key < $1.key }.map { entry in
@@ -40,7 +43,7 @@ extension ModelConfig {
     }
 
     private func inputJSON(_ tensor: TensorConfig) -> JSONValue {
-        .object([
+        var object: JSONObject = [
             "name": .string(tensor.name),
             "data_type": .string(tensor.datatype.configName),
             "format": .string(tensor.format.rawValue),
@@ -48,16 +51,42 @@ extension ModelConfig {
             "is_shape_tensor": .bool(false),
             "allow_ragged_batch": .bool(false),
             "optional": .bool(false),
-        ])
+        ]
+        if let reshape = tensor.reshape { object["reshape"] = .object(["shape": .array(reshape.map(integer))]) }
+        return .object(object)
     }
 
     private func outputJSON(_ tensor: TensorConfig) -> JSONValue {
-        .object([
+        var object: JSONObject = [
             "name": .string(tensor.name),
             "data_type": .string(tensor.datatype.configName),
             "dims": .array(tensor.dims.map(integer)),
             "label_filename": .string(tensor.labelFilename ?? ""),
             "is_shape_tensor": .bool(false),
+        ]
+        if let reshape = tensor.reshape { object["reshape"] = .object(["shape": .array(reshape.map(integer))]) }
+        return .object(object)
+    }
+
+    private func warmupJSON(_ sample: Warmup) -> JSONValue {
+        var inputs = JSONObject()
+        for input in sample.inputs {
+            var value: JSONObject = [
+                "data_type": .string(input.datatype.configName),
+                "dims": .array(input.dims.map(integer)),
+            ]
+            switch input.data {
+            case .zero: value["zero_data"] = .bool(true)
+            case .random: value["random_data"] = .bool(true)
+            case .file(let file): value["input_data_file"] = .string(file)
+            }
+            inputs[input.name] = .object(value)
+        }
+        return .object([
+            "name": .string(sample.name),
+            "batch_size": integer(sample.batchSize),
+            "inputs": .object(inputs),
+            "count": integer(sample.count),
         ])
     }
 

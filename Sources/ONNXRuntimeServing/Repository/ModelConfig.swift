@@ -30,11 +30,16 @@ public struct ModelConfig: Sendable, Hashable {
         public var labelFilename: String?
         /// An input's data layout (`format`); ``Format/none`` for outputs.
         public var format: Format
+        /// The shape the model takes or produces (`reshape { shape }`), without the batch dimension, when it differs
+        /// from the ``dims`` clients see; `nil` without `reshape`. An empty array is a tensor that is only its batch
+        /// dimension. The two hold the same elements: requests and responses keep their bytes, only the shape
+        /// changes between client and model.
+        public var reshape: [Int]?
 
         /// Creates an entry.
         public init(
             name: String, datatype: DataType, dims: [Int], line: Int = 0, labelFilename: String? = nil,
-            format: Format = .none
+            format: Format = .none, reshape: [Int]? = nil
         ) {
             self.name = name
             self.datatype = datatype
@@ -42,6 +47,7 @@ public struct ModelConfig: Sendable, Hashable {
             self.line = line
             self.labelFilename = labelFilename
             self.format = format
+            self.reshape = reshape
         }
     }
 
@@ -143,6 +149,8 @@ public struct ModelConfig: Sendable, Hashable {
     public var graphOptimizationLevel: Int?
     /// Supported `parameters` entries: `intra_op_thread_count` and `inter_op_thread_count`.
     public var parameters: [String: String] = [:]
+    /// The `model_warmup` samples, run on every instance at load time before the model is ready.
+    public var warmup: [Warmup] = []
     /// The line of each top-level field in `config.pbtxt`, by field name (for error messages).
     public var fieldLines: [String: Int] = [:]
 

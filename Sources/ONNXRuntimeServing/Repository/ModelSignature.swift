@@ -79,6 +79,7 @@ public struct ModelSignature: Sendable, Hashable {
                             + "dimension; set max_batch_size: 0 and give full dims")
                 }
             }
+            var reshape: TensorReshape?
             if let configuredTensor = configured.first(where: { $0.name == info.name }) {
                 guard configuredTensor.datatype == datatype else {
                     throw ModelConfigError(
@@ -88,24 +89,33 @@ public struct ModelSignature: Sendable, Hashable {
                 }
                 let offset = config.maxBatchSize > 0 ? 1 : 0
                 let modelDims = Array(shape.dropFirst(offset))
-                guard configuredTensor.dims.count == modelDims.count else {
+                // With `reshape`, the model's shape is checked against it, and clients see `dims`.
+                let declared = configuredTensor.reshape ?? configuredTensor.dims
+                let what = configuredTensor.reshape == nil ? "dims" : "reshape"
+                guard declared.count == modelDims.count else {
                     throw ModelConfigError(
                         line: configuredTensor.line,
-                        "\(kind) '\(info.name)' is declared with dims \(configuredTensor.dims), but the model's "
+                        "\(kind) '\(info.name)' is declared with \(what) \(declared), but the model's "
                             + "shape is \(tensor.shape)"
-                            + (offset == 1 ? " (dims leave out the batch dimension when max_batch_size > 0)" : ""))
+                            + (offset == 1 ? " (\(what) leaves out the batch dimension when max_batch_size > 0)" : ""))
                 }
-                for (axis, (model, declaredSize)) in zip(modelDims, configuredTensor.dims).enumerated() {
+                for (axis, (model, declaredSize)) in zip(modelDims, declared).enumerated() {
                     if model >= 0, declaredSize >= 0, model != declaredSize {
                         throw ModelConfigError(
                             line: configuredTensor.line,
-                            "\(kind) '\(info.name)' is declared with dims \(configuredTensor.dims), but the model's "
+                            "\(kind) '\(info.name)' is declared with \(what) \(declared), but the model's "
                                 + "shape is \(tensor.shape) (dimension \(axis + offset) differs)")
                     }
                     if model < 0 { shape[axis + offset] = declaredSize }
                 }
+                if let modelShape = configuredTensor.reshape {
+                    reshape = TensorReshape(dims: configuredTensor.dims, shape: modelShape)
+                    shape = Array(shape.prefix(offset)) + configuredTensor.dims
+                }
             }
-            specs.append(TensorSpec(name: info.name, datatype: datatype, shape: shape))
+            var spec = TensorSpec(name: info.name, datatype: datatype, shape: shape)
+            spec.reshape = reshape
+            specs.append(spec)
         }
         return specs
     }
@@ -116,15 +126,16 @@ public struct ModelSignature: Sendable, Hashable {
         var completed = config
         let offset = maxBatchSize > 0 ? 1 : 0
         completed.inputs = inputs.map { spec in
-            ModelConfig.TensorConfig(
+            let declared = config.inputs.first { $0.name == spec.name }
+            return ModelConfig.TensorConfig(
                 name: spec.name, datatype: spec.datatype, dims: Array(spec.shape.dropFirst(offset)),
-                line: config.inputs.first { $0.name == spec.name }?.line ?? 0)
+                line: declared?.line ?? 0, format: declared?.format ?? .none, reshape: declared?.reshape)
         }
         completed.outputs = outputs.map { spec in
             let declared = config.outputs.first { $0.name == spec.name }
             return ModelConfig.TensorConfig(
                 name: spec.name, datatype: spec.datatype, dims: Array(spec.shape.dropFirst(offset)),
-                line: declared?.line ?? 0, labelFilename: declared?.labelFilename)
+                line: declared?.line ?? 0, labelFilename: declared?.labelFilename, reshape: declared?.reshape)
         }
         if completed.instanceGroups.isEmpty {
             completed.instanceGroups = [ModelConfig.InstanceGroup(name: config.name, kind: "KIND_CPU", count: 1)]

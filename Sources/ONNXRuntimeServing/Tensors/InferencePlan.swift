@@ -22,6 +22,20 @@ package struct InferencePlan: Sendable {
         var classification: Int? = nil
         /// The output's class labels (`label_filename`), for the classification extension.
         var labels: [String]? = nil
+
+        /// The shape to report for `value`, this output as the model produced it: with a configured `reshape`,
+        /// the client's shape (a classification is reported as it is made).
+        /// - Throws: ``ServingError/internal(_:)`` when the model's output does not fit the configured reshape.
+        func clientShape(of value: Value, batched: Bool) throws(ServingError) -> [Int] {
+            let shape = value.shape
+            guard let reshape = spec.reshape, classification == nil else { return shape }
+            guard let client = reshape.clientShape(forModel: shape, batched: batched) else {
+                throw .internal(
+                    "output '\(spec.name)' has shape \(shape), which does not fit its configured reshape "
+                        + "\(reshape.shape) (dims \(reshape.dims))")
+            }
+            return client
+        }
     }
 
     let request: InferenceRequest
@@ -166,13 +180,15 @@ package struct InferencePlan: Sendable {
         values.reserveCapacity(inputs.count)
         for planned in inputs {
             let input = planned.input
+            // With a configured `reshape` the model gets its own shape; the elements are the same.
+            let shape = planned.spec.reshape?.modelShape(forClient: input.shape, batched: batching) ?? input.shape
             switch input.data {
             case .json(let data):
                 values[input.name] = try JSONTensorData.makeValue(
-                    data, input: input.name, datatype: input.datatype, shape: input.shape, count: planned.count)
+                    data, input: input.name, datatype: input.datatype, shape: shape, count: planned.count)
             case .binary(let range):
                 values[input.name] = try BinaryTensorData.makeValue(
-                    request.body[range], datatype: input.datatype, shape: input.shape, count: planned.count,
+                    request.body[range], datatype: input.datatype, shape: shape, count: planned.count,
                     name: input.name)
             }
         }

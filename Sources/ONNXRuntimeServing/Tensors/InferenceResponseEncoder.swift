@@ -38,7 +38,8 @@ enum InferenceResponseEncoder {
                     value, count: count, batched: plan.batching, labels: planned.labels, output: planned.spec.name)
             }
             if index > 0 { json.writeRaw(",") }
-            try write(value, planned, json: &json, binary: &binary)
+            let shape = try planned.clientShape(of: value, batched: plan.batching)
+            try write(value, planned, shape: shape, json: &json, binary: &binary)
         }
         json.writeRaw("]}")
         let headerLength = json.bytes.count
@@ -51,13 +52,13 @@ enum InferenceResponseEncoder {
     }
 
     private static func write(
-        _ value: Value, _ planned: InferencePlan.PlannedOutput, json: inout JSONWriter, binary: inout [UInt8]
+        _ value: Value, _ planned: InferencePlan.PlannedOutput, shape: [Int], json: inout JSONWriter,
+        binary: inout [UInt8]
     ) throws(ServingError) {
         let name = planned.spec.name
         guard value.isTensor, let elementType = value.elementType, let datatype = DataType(elementType) else {
             throw .internal("output '\(name)' is a \(value.type.typeString), which has no KServe V2 datatype")
         }
-        let shape = value.shape
         json.writeRaw("{")
         json.write(key: "name")
         json.write(string: name)

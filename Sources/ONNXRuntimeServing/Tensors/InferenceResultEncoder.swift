@@ -27,8 +27,8 @@ enum InferenceResultEncoder {
             } catch {
                 throw .internal("output '\(name)': could not read the tensor: \(error)")
             }
-            encoded.append(
-                InferenceResult.Output(name: name, datatype: datatype, shape: value.shape, data: data))
+            let shape = try planned.clientShape(of: value, batched: plan.batching)
+            encoded.append(InferenceResult.Output(name: name, datatype: datatype, shape: shape, data: data))
         }
         return InferenceResult(
             modelName: modelName, modelVersion: modelVersion, id: plan.request.id,
