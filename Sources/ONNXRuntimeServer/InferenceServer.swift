@@ -54,6 +54,7 @@ public struct InferenceServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         KServeRoutes(engine: engine, access: configuration.repositoryAccess).register(on: router)
+        SharedMemoryRoutes(engine: engine).register(on: router)
         return router
     }
 

@@ -13,6 +13,7 @@ struct ErrorCodeTests {
         // The table from the protocol: kind, its words, HTTP status, gRPC status.
         let table: [(ServingError.Kind, String, Int, RPCError.Code)] = [
             (.badRequest, "bad request", 400, .invalidArgument),
+            (.alreadyExists, "already exists", 400, .alreadyExists),
             (.unauthorized, "unauthorized", 401, .unauthenticated),
             (.forbidden, "forbidden", 403, .permissionDenied),
             (.notFound, "not found", 404, .notFound),

@@ -9,7 +9,7 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
     let access: RepositoryAccess
 
     /// The extensions listed in the server metadata.
-    var extensions: [String] { ServerExtensions.names(access: access) }
+    var extensions: [String] { ServerExtensions.names(access: access, sharedMemory: engine.isSharedMemoryEnabled) }
 
     func register(on router: Router<Context>) {
         router.get("/v2/health/live") { _, _ in
