@@ -31,7 +31,7 @@ struct ErrorCodeTests {
             #expect(error.grpcCode == grpc, "\(kind)")
             #expect(error.description == "\(status): m")
         }
-        #expect(Set(table.map(\.0)).count == 8)
+        #expect(Set(table.map(\.0)).count == 9)
         #expect(ServingError.notFound("x").kind == .notFound)
         #expect(ServingError.notFound("x").kind != .badRequest)
         #expect(ServingError.badRequest("x") == ServingError(.badRequest, "x"))
