@@ -158,8 +158,9 @@ run_pytest() { # LABEL ARGS...
     set -e
     return "$code"
 }
-# test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests.
-grpc_tests=(Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py)
+# test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests, as does
+# test_shared_memory.py (tritonclient.http and .grpc side by side).
+grpc_tests=(Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py Tests/Integration/test_shared_memory.py)
 rest_status=0
 grpc_status=0
 run_pytest "Tests/Integration (REST)" Tests/Integration "${grpc_tests[@]/#/--ignore=}" "$@" || rest_status=$?
