@@ -69,6 +69,7 @@ struct HealthAndMetadataTests {
                 body["extensions"]
                     == .strings([
                         "classification", "binary_tensor_data", "model_repository", "statistics", "model_configuration",
+                        "system_shared_memory",
                     ]))
         }
         let repository = try TemporaryRepository()
@@ -77,7 +78,10 @@ struct HealthAndMetadataTests {
             let (_, body) = try await client.getJSON("/v2")
             #expect(
                 body["extensions"]
-                    == .strings(["classification", "binary_tensor_data", "statistics", "model_configuration"]))
+                    == .strings([
+                        "classification", "binary_tensor_data", "statistics", "model_configuration",
+                        "system_shared_memory",
+                    ]))
         }
     }
 
