@@ -66,6 +66,7 @@ public struct InferenceServer: Sendable {
         router.add(middleware: ErrorMiddleware())
         KServeRoutes(engine: engine, access: configuration.repositoryAccess, logSettings: logSettings).register(
             on: router)
+        SharedMemoryRoutes(engine: engine).register(on: router)
         return router
     }
 

@@ -21,11 +21,16 @@ package enum GRPCInferRequestDecoder {
         from message: Inference_ModelInferRequest, outputNames: [String], maximumElements: Int
     ) throws(ServingError) -> InferenceRequest {
         let raw = message.rawInputContents
+        // Inputs in shared memory have no raw entry: the entries are for the others, in input order (as in Triton).
+        let inSharedMemory = message.inputs.map { $0.parameters[SharedMemoryLocation.regionKey] != nil }
+        let rawInputs = inSharedMemory.count(where: { !$0 })
         if !raw.isEmpty {
-            guard raw.count == message.inputs.count else {
+            guard raw.count == rawInputs else {
+                let shared = message.inputs.count - rawInputs
                 throw .badRequest(
-                    "the request has \(message.inputs.count) input\(message.inputs.count == 1 ? "" : "s") but "
-                        + "\(raw.count) raw_input_contents entries; give one entry per input, in input order")
+                    "the request has \(message.inputs.count) input\(message.inputs.count == 1 ? "" : "s")"
+                        + (shared > 0 ? " (\(shared) in shared memory)" : "") + " but \(raw.count) "
+                        + "raw_input_contents entries; give one entry per input not in shared memory, in input order")
             }
             if let typed = message.inputs.first(where: \.hasContents) {
                 throw .badRequest(
@@ -35,10 +40,11 @@ package enum GRPCInferRequestDecoder {
         }
         var body: [UInt8] = []
         body.reserveCapacity(raw.reduce(0) { $0 + $1.count })
+        var rawIndex = 0
         var inputs: [InferenceRequest.Input] = []
         inputs.reserveCapacity(message.inputs.count)
         var seen: Set<String> = []
-        for (index, tensor) in message.inputs.enumerated() {
+        for tensor in message.inputs {
             let name = tensor.name
             guard seen.insert(name).inserted else { throw .badRequest("input '\(name)' is given more than once") }
             guard let datatype = DataType(rawValue: tensor.datatype) else {
@@ -55,6 +61,20 @@ package enum GRPCInferRequestDecoder {
                 }
                 shape.append(size)
             }
+            let parameters = try parameters(tensor.parameters)
+            if let location = try SharedMemoryLocation.parse(parameters, tensor: "input '\(name)'") {
+                guard !tensor.hasContents else {
+                    throw .badRequest(
+                        "unexpected 'content' provided when using shared memory for input tensor '\(name)' for model "
+                            + "'\(message.modelName)'")
+                }
+                _ = try InferencePlan.elementCount(shape, input: name, maximumElements: maximumElements)
+                inputs.append(
+                    InferenceRequest.Input(
+                        name: name, datatype: datatype, shape: shape, parameters: parameters,
+                        data: .sharedMemory(location)))
+                continue
+            }
             let start = body.count
             if raw.isEmpty {
                 guard tensor.hasContents else {
@@ -65,13 +85,15 @@ package enum GRPCInferRequestDecoder {
                     tensor.contents, name: name, datatype: datatype, shape: shape, maximumElements: maximumElements,
                     to: &body)
             } else {
+                let entry = raw[rawIndex]
+                rawIndex += 1
                 try checkRawSize(
-                    raw[index].count, name: name, datatype: datatype, shape: shape, maximumElements: maximumElements)
-                body.append(contentsOf: raw[index])
+                    entry.count, name: name, datatype: datatype, shape: shape, maximumElements: maximumElements)
+                body.append(contentsOf: entry)
             }
             inputs.append(
                 InferenceRequest.Input(
-                    name: name, datatype: datatype, shape: shape, parameters: try parameters(tensor.parameters),
+                    name: name, datatype: datatype, shape: shape, parameters: parameters,
                     data: .binary(start..<body.count)))
         }
 
@@ -86,8 +108,10 @@ package enum GRPCInferRequestDecoder {
                     throw .badRequest("output '\(output.name)' is requested more than once")
                 }
                 var parameters = try parameters(output.parameters)
+                let sharedMemory = try SharedMemoryLocation.parse(parameters, tensor: "output '\(output.name)'")
                 parameters["binary_data"] = .bool(true)
-                outputs.append(InferenceRequest.Output(named: output.name, parameters: parameters))
+                outputs.append(
+                    InferenceRequest.Output(named: output.name, parameters: parameters, sharedMemory: sharedMemory))
             }
         }
         let requestParameters = try parameters(message.parameters)

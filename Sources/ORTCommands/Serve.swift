@@ -25,6 +25,10 @@ public struct Serve: AsyncParsableCommand {
             Kubernetes) pass --host 0.0.0.0, and protect the repository API with --repository-token or \
             --disable-repository-api.
 
+            Clients on this machine can pass tensors through POSIX shared memory (Triton's system shared memory \
+            extension): the server then reads and writes any shared memory object its user may open. \
+            --disable-shared-memory turns that off.
+
             Prometheus metrics with Triton's names (nv_inference_request_success, nv_inference_count, ...) are \
             served at GET /metrics on --metrics-port (8002); --allow-metrics false turns them off.
 
@@ -211,6 +215,14 @@ public struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("disable-repository-api"), help: "Turn off the repository endpoints (index, load, unload).")
     public var disableRepositoryAPI = false
 
+    /// Whether Triton's system shared memory extension is turned off (`--disable-shared-memory`).
+    @Flag(
+        name: .customLong("disable-shared-memory"),
+        help: ArgumentHelp(
+            "Turn off system shared memory (/v2/systemsharedmemory): clients on this machine can then no longer "
+                + "make the server read and write POSIX shared memory objects."))
+    public var disableSharedMemory = false
+
     /// Creates the command with default options (ArgumentParser fills them in).
     public init() {}
 
@@ -354,11 +366,12 @@ public struct Serve: AsyncParsableCommand {
         case .repository(let path)?: roots.append(path)
         case nil: break
         }
-        let serving = ServingConfiguration(
+        var serving = ServingConfiguration(
             repositories: roots, models: files,
             controlMode: ModelControlMode(rawValue: controlMode.rawValue) ?? .none, startupModels: loadModels,
             pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness,
             serverName: serverName, modelDirectories: directories)
+        serving.sharedMemoryEnabled = !disableSharedMemory
         let access: RepositoryAccess
         if disableRepositoryAPI {
             access = .disabled

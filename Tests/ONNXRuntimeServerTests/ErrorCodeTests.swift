@@ -13,6 +13,7 @@ struct ErrorCodeTests {
         // The table from the protocol: kind, its words, HTTP status, gRPC status.
         let table: [(ServingError.Kind, String, Int, RPCError.Code)] = [
             (.badRequest, "bad request", 400, .invalidArgument),
+            (.alreadyExists, "already exists", 400, .alreadyExists),
             (.unauthorized, "unauthorized", 401, .unauthenticated),
             (.forbidden, "forbidden", 403, .permissionDenied),
             (.notFound, "not found", 404, .notFound),
@@ -30,7 +31,7 @@ struct ErrorCodeTests {
             #expect(error.grpcCode == grpc, "\(kind)")
             #expect(error.description == "\(status): m")
         }
-        #expect(Set(table.map(\.0)).count == 8)
+        #expect(Set(table.map(\.0)).count == 9)
         #expect(ServingError.notFound("x").kind == .notFound)
         #expect(ServingError.notFound("x").kind != .badRequest)
         #expect(ServingError.badRequest("x") == ServingError(.badRequest, "x"))

@@ -69,7 +69,7 @@ struct HealthAndMetadataTests {
                 body["extensions"]
                     == .strings([
                         "classification", "sequence", "binary_tensor_data", "model_repository", "statistics",
-                        "model_configuration", "parameters",
+                        "model_configuration", "system_shared_memory", "parameters",
                     ]))
         }
         let repository = try TemporaryRepository()
@@ -80,7 +80,7 @@ struct HealthAndMetadataTests {
                 body["extensions"]
                     == .strings([
                         "classification", "sequence", "binary_tensor_data", "statistics", "model_configuration",
-                        "parameters",
+                        "system_shared_memory", "parameters",
                     ]))
         }
     }

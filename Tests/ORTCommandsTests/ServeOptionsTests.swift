@@ -8,6 +8,15 @@ import Testing
 
 /// `ort serve`'s gRPC options: the port, turning gRPC off, and the checks on both.
 @Suite struct ServeOptionsTests {
+    @Test("--disable-shared-memory turns the system shared memory extension off; it is on by default")
+    func sharedMemory() throws {
+        let defaults = try Serve.parse(["--model", "m=model.onnx"]).serverConfiguration(environment: [:])
+        #expect(defaults.serving.sharedMemoryEnabled)
+        let off = try Serve.parse(["--model", "m=model.onnx", "--disable-shared-memory"])
+            .serverConfiguration(environment: [:])
+        #expect(!off.serving.sharedMemoryEnabled)
+    }
+
     @Test("--grpc-port defaults to 8001, takes a port, and --no-grpc turns gRPC off")
     func grpcPort() throws {
         let defaults = try Serve.parse(["--model", "m=model.onnx"])

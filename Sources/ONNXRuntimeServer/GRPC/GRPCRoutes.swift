@@ -56,6 +56,12 @@ struct GRPCRoutes: Sendable {
         add(Methods.RepositoryIndex.descriptor, guarded: true, service.repositoryIndex)
         add(Methods.RepositoryModelLoad.descriptor, guarded: true, service.repositoryModelLoad)
         add(Methods.RepositoryModelUnload.descriptor, guarded: true, service.repositoryModelUnload)
+        add(Methods.SystemSharedMemoryStatus.descriptor, service.systemSharedMemoryStatus)
+        add(Methods.SystemSharedMemoryRegister.descriptor, service.systemSharedMemoryRegister)
+        add(Methods.SystemSharedMemoryUnregister.descriptor, service.systemSharedMemoryUnregister)
+        add(Methods.CudaSharedMemoryStatus.descriptor, service.cudaSharedMemoryStatus)
+        add(Methods.CudaSharedMemoryRegister.descriptor, service.cudaSharedMemoryRegister)
+        add(Methods.CudaSharedMemoryUnregister.descriptor, service.cudaSharedMemoryUnregister)
         add(Grpc_Health_V1_Health.Method.Check.descriptor, health.check)
         self.routes = routes
         self.access = access

@@ -40,7 +40,8 @@ struct KServeGRPCService: Sendable {
     {
         ServerMetadata(
             name: engine.configuration.serverName, version: engine.configuration.serverVersion,
-            extensions: ServerExtensions.names(access: access, logging: logSettings != nil)
+            extensions: ServerExtensions.names(
+                access: access, sharedMemory: engine.isSharedMemoryEnabled, logging: logSettings != nil)
         ).message
     }
 
@@ -98,6 +99,7 @@ struct KServeGRPCService: Sendable {
                     $0.name = output.name
                     $0.datatype = output.datatype.rawValue
                     $0.shape = output.shape.map(Int64.init)
+                    if let parameters = output.parameters { $0.parameters = Self.message(parameters) }
                 }
             }
             $0.rawOutputContents = result.outputs.map { Data($0.data) }
@@ -158,7 +160,85 @@ struct KServeGRPCService: Sendable {
         return Inference_RepositoryModelUnloadResponse()
     }
 
+    // MARK: - Shared memory
+
+    func systemSharedMemoryStatus(_ request: Inference_SystemSharedMemoryStatusRequest) async throws(RPCError)
+        -> Inference_SystemSharedMemoryStatusResponse
+    {
+        let regions = try Self.call { () throws(ServingError) in
+            try engine.systemSharedMemoryStatus(region: request.name.isEmpty ? nil : request.name)
+        }
+        return .with { message in
+            for region in regions { message.regions[region.name] = region.message }
+        }
+    }
+
+    func systemSharedMemoryRegister(_ request: Inference_SystemSharedMemoryRegisterRequest) async throws(RPCError)
+        -> Inference_SystemSharedMemoryRegisterResponse
+    {
+        try Self.call { () throws(ServingError) in
+            guard let offset = Int(exactly: request.offset), let byteSize = Int(exactly: request.byteSize) else {
+                throw ServingError.badRequest(
+                    "failed to register shared memory region '\(request.name)': invalid args: offset "
+                        + "\(request.offset) or byte_size \(request.byteSize) is too large")
+            }
+            try engine.registerSystemSharedMemory(
+                name: request.name, key: request.key, offset: offset, byteSize: byteSize)
+        }
+        return Inference_SystemSharedMemoryRegisterResponse()
+    }
+
+    func systemSharedMemoryUnregister(_ request: Inference_SystemSharedMemoryUnregisterRequest) async throws(RPCError)
+        -> Inference_SystemSharedMemoryUnregisterResponse
+    {
+        try Self.call { () throws(ServingError) in
+            try engine.unregisterSystemSharedMemory(region: request.name.isEmpty ? nil : request.name)
+        }
+        return Inference_SystemSharedMemoryUnregisterResponse()
+    }
+
+    func cudaSharedMemoryStatus(_ request: Inference_CudaSharedMemoryStatusRequest) async throws(RPCError)
+        -> Inference_CudaSharedMemoryStatusResponse
+    {
+        try Self.call { () throws(ServingError) in
+            try engine.checkCUDASharedMemoryStatus(region: request.name)
+        }
+        return Inference_CudaSharedMemoryStatusResponse()
+    }
+
+    func cudaSharedMemoryRegister(_ request: Inference_CudaSharedMemoryRegisterRequest) async throws(RPCError)
+        -> Inference_CudaSharedMemoryRegisterResponse
+    {
+        try Self.call { () throws(ServingError) in try engine.registerCUDASharedMemory(name: request.name) }
+        return Inference_CudaSharedMemoryRegisterResponse()
+    }
+
+    func cudaSharedMemoryUnregister(_ request: Inference_CudaSharedMemoryUnregisterRequest) async throws(RPCError)
+        -> Inference_CudaSharedMemoryUnregisterResponse
+    {
+        try Self.call { () throws(ServingError) in
+            try engine.unregisterCUDASharedMemory(region: request.name.isEmpty ? nil : request.name)
+        }
+        return Inference_CudaSharedMemoryUnregisterResponse()
+    }
+
     // MARK: - Helpers
+
+    /// Response parameters as protobuf parameters (integers as `int64_param`, as Triton sends them).
+    static func message(_ parameters: JSONObject) -> [String: Inference_InferParameter] {
+        var map: [String: Inference_InferParameter] = [:]
+        for (key, value) in parameters {
+            switch value {
+            case .bool(let flag): map[key] = .with { $0.boolParam = flag }
+            case .string(let text): map[key] = .with { $0.stringParam = text }
+            case .number(.int(let number)): map[key] = .with { $0.int64Param = number }
+            case .number(.uint(let number)): map[key] = .with { $0.uint64Param = number }
+            case .number(.double(let number)): map[key] = .with { $0.doubleParam = number }
+            default: continue
+            }
+        }
+        return map
+    }
 
     /// Checks a model name and an optional version ("" for none).
     static func model(_ name: String, _ version: String) throws(RPCError) -> (String, Int?) {

@@ -11,7 +11,10 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
     let logSettings: LogSettings?
 
     /// The extensions listed in the server metadata.
-    var extensions: [String] { ServerExtensions.names(access: access, logging: logSettings != nil) }
+    var extensions: [String] {
+        ServerExtensions.names(
+            access: access, sharedMemory: engine.isSharedMemoryEnabled, logging: logSettings != nil)
+    }
 
     func register(on router: Router<Context>) {
         router.get("/v2/health/live") { _, _ in

@@ -16,6 +16,8 @@ public final class InferenceEngine: Sendable {
     public let configuration: ServingConfiguration
     /// Where this engine records its models' metrics (Triton's `nv_inference_*` series).
     public let metrics: ServingMetrics
+    /// The registered system shared memory regions, or `nil` when shared memory is turned off.
+    package let sharedMemory: SharedMemoryRegistry?
     private let logger: Logger
     private let table = ModelTable()
     private let manager: ModelManager
@@ -36,6 +38,7 @@ public final class InferenceEngine: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
+        self.sharedMemory = configuration.sharedMemoryEnabled ? SharedMemoryRegistry() : nil
         self.manager = ModelManager(
             repository: ModelRepository(
                 roots: configuration.repositories, files: configuration.models,
@@ -167,9 +170,10 @@ public final class InferenceEngine: Sendable {
         request makeRequest: (LoadedModel) throws(ServingError) -> InferenceRequest
     ) throws(ServingError) -> (LoadedModel, InferenceRequest, Logger) {
         let model = try table.resolve(name, version: version)
-        let request: InferenceRequest
+        var request: InferenceRequest
         do {
             request = try makeRequest(model)
+            try request.attachSharedMemory(from: sharedMemory)
         } catch {
             model.statistics.recordFailure(total: 0)
             throw error

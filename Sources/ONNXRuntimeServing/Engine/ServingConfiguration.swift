@@ -25,6 +25,11 @@ public struct ServingConfiguration: Sendable {
     public var serverName: String
     /// The server version in the server metadata.
     public var serverVersion: String
+    /// Whether clients may register system shared memory regions and have inputs read from and outputs written to
+    /// them (Triton's `system_shared_memory` extension). A local client can then make the server read and write any
+    /// POSIX shared memory object the server's user may open (see SECURITY.md). Default `true`, as Triton 2.x;
+    /// `ort serve --disable-shared-memory` turns it off.
+    public var sharedMemoryEnabled: Bool = true
 
     /// The version reported in the server metadata by default.
     public static let defaultServerVersion = PackageVersion.string

@@ -44,9 +44,13 @@ extension InferenceRequest.Output {
     /// - Parameters:
     ///   - name: The output name.
     ///   - parameters: The output's parameters.
-    package init(named name: String, parameters: JSONObject = JSONObject()) {
+    ///   - sharedMemory: Where to write the output, if in shared memory.
+    package init(
+        named name: String, parameters: JSONObject = JSONObject(), sharedMemory: SharedMemoryLocation? = nil
+    ) {
         self.name = name
         self.parameters = parameters
+        self.sharedMemory = sharedMemory
     }
 }
 #endif

@@ -11,6 +11,8 @@ public struct InferenceRequest: Sendable {
         case json(JSONValue)
         /// In the binary part of the body, at this byte range of ``InferenceRequest/body``.
         case binary(Range<Int>)
+        /// In a registered shared memory region, laid out as binary data.
+        case sharedMemory(SharedMemoryLocation)
     }
 
     /// One input tensor (`$request_input`).
@@ -33,6 +35,8 @@ public struct InferenceRequest: Sendable {
         public var name: String
         /// The output's parameters (such as `binary_data`).
         package var parameters: JSONObject
+        /// Where to write the output, when the client asked for it in shared memory.
+        package var sharedMemory: SharedMemoryLocation?
     }
 
     /// The request identifier, returned in the response.
@@ -45,6 +49,10 @@ public struct InferenceRequest: Sendable {
     public var outputs: [Output]?
     /// The whole request body; binary inputs refer to ranges of it.
     public let body: [UInt8]
+    /// The shared memory regions the inputs and outputs name, by name: looked up by the engine before the request
+    /// is planned (``attachSharedMemory(from:)``), and held until the request is done, so that unregistering a
+    /// region never unmaps it under this request.
+    package var sharedMemoryRegions: [String: SharedMemoryRegion] = [:]
 
     /// Decodes a request body.
     /// - Parameters:
@@ -128,7 +136,13 @@ public struct InferenceRequest: Sendable {
                 }
                 let parameters =
                     try Self.parameters(outputObject["parameters"], context: "output '\(name)'") ?? JSONObject()
-                outputs.append(Output(name: name, parameters: parameters))
+                let sharedMemory = try SharedMemoryLocation.parse(parameters, tensor: "output '\(name)'")
+                if sharedMemory != nil, parameters["binary_data"] == .bool(true) {
+                    throw .badRequest(
+                        "Output can't set both 'shared_memory_region' and 'binary_data': output '\(name)' is written "
+                            + "to shared memory, so it has no binary data in the response")
+                }
+                outputs.append(Output(name: name, parameters: parameters, sharedMemory: sharedMemory))
             }
             self.outputs = outputs
         case let other?:
@@ -170,14 +184,24 @@ public struct InferenceRequest: Sendable {
         }
         let parameters = try Self.parameters(object["parameters"], context: "input '\(name)'") ?? JSONObject()
         let data: TensorData
-        if let sizeValue = parameters["binary_data_size"] {
+        let sharedMemory = try SharedMemoryLocation.parse(parameters, tensor: "input '\(name)'")
+        let given = [
+            object["data"] == nil ? nil : "'data'", parameters["binary_data_size"] == nil ? nil : "'binary_data_size'",
+            sharedMemory == nil ? nil : "'shared_memory_region'",
+        ].compactMap { $0 }
+        if given.count > 1 {
+            throw .badRequest(
+                "Input must set only one of the following fields: 'data', 'binary_data_size' in 'parameters', "
+                    + "'shared_memory_region' in 'parameters'. But set \(given.joined(separator: " ")) (input '\(name)')"
+            )
+        }
+        if let sharedMemory {
+            data = .sharedMemory(sharedMemory)
+        } else if let sizeValue = parameters["binary_data_size"] {
             guard case .number(let number) = sizeValue, let size64 = number.int64Value, let size = Int(exactly: size64),
                 size >= 0
             else {
                 throw .badRequest("input '\(name)': 'binary_data_size' must be a non-negative integer")
-            }
-            guard object["data"] == nil else {
-                throw .badRequest("input '\(name)' has both 'data' and 'binary_data_size'; give one or the other")
             }
             guard size <= body.count - binaryOffset else {
                 throw .badRequest(

@@ -16,6 +16,9 @@ public struct InferenceResult: Sendable, Hashable {
         public var shape: [Int]
         /// The elements, raw (see ``InferenceResult``).
         public var data: [UInt8]
+        /// The output's parameters: for an output written to shared memory, `shared_memory_region`,
+        /// `shared_memory_offset` and `shared_memory_byte_size` (the bytes written), and ``data`` is empty.
+        package var parameters: JSONObject?
 
         /// Creates an output.
         public init(name: String, datatype: DataType, shape: [Int], data: [UInt8]) {

@@ -12,6 +12,7 @@ public struct ServingError: Error, Sendable, Hashable, CustomStringConvertible {
         /// exhaustively (a new kind then fails their build instead of falling through a `default`).
         package enum Known: Sendable, Hashable {
             case badRequest
+            case alreadyExists
             case unauthorized
             case forbidden
             case notFound
@@ -30,6 +31,9 @@ public struct ServingError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The request is malformed or does not fit the model (400).
         public static let badRequest = Kind(.badRequest)
+        /// The request would create something that exists already, such as a shared memory region registered twice
+        /// (400, as Triton answers; gRPC `ALREADY_EXISTS`).
+        public static let alreadyExists = Kind(.alreadyExists)
         /// A protected endpoint was called without credentials (401).
         public static let unauthorized = Kind(.unauthorized)
         /// A protected endpoint was called with wrong credentials, or is disabled (403).
@@ -48,7 +52,7 @@ public struct ServingError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The HTTP status code of the kind.
         public var statusCode: Int {
             switch known {
-            case .badRequest: 400
+            case .badRequest, .alreadyExists: 400
             case .unauthorized: 401
             case .forbidden: 403
             case .notFound: 404
@@ -63,6 +67,7 @@ public struct ServingError: Error, Sendable, Hashable, CustomStringConvertible {
         public var description: String {
             switch known {
             case .badRequest: "bad request"
+            case .alreadyExists: "already exists"
             case .unauthorized: "unauthorized"
             case .forbidden: "forbidden"
             case .notFound: "not found"

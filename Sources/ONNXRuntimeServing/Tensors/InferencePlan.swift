@@ -12,6 +12,10 @@ package struct InferencePlan: Sendable {
         var spec: TensorSpec
         var input: InferenceRequest.Input
         var count: Int
+        /// The region and range of an input in shared memory (checked).
+        var sharedMemory: SharedMemoryTensorData.Target? = nil
+        /// The bytes of a BYTES input in shared memory, copied and checked once.
+        var copied: [UInt8]? = nil
     }
 
     /// An output to return, and whether as binary data.
@@ -22,6 +26,8 @@ package struct InferencePlan: Sendable {
         var classification: Int? = nil
         /// The output's class labels (`label_filename`), for the classification extension.
         var labels: [String]? = nil
+        /// Where to write the output when the client asked for it in shared memory (range checked).
+        var sharedMemory: SharedMemoryTensorData.Target? = nil
 
         /// The shape to report for `value`, this output as the model produced it: with a configured `reshape`,
         /// the client's shape (a classification is reported as it is made).
@@ -111,6 +117,21 @@ package struct InferencePlan: Sendable {
             case .binary(let range):
                 try BinaryTensorData.checkSize(
                     request.body[range], datatype: input.datatype, shape: input.shape, count: count, name: input.name)
+            case .sharedMemory(let location):
+                let target = try SharedMemoryTensorData.target(location, in: request)
+                var copied: [UInt8]?
+                if input.datatype == .bytes {
+                    let bytes = SharedMemoryTensorData.copy(target)
+                    try BinaryTensorData.checkSize(
+                        bytes[...], datatype: .bytes, shape: input.shape, count: count, name: input.name)
+                    copied = bytes
+                } else {
+                    try SharedMemoryTensorData.checkSize(
+                        target, datatype: input.datatype, shape: input.shape, count: count, name: input.name)
+                }
+                planned.append(
+                    PlannedInput(spec: spec, input: input, count: count, sharedMemory: target, copied: copied))
+                continue
             }
             planned.append(PlannedInput(spec: spec, input: input, count: count))
         }
@@ -143,6 +164,21 @@ package struct InferencePlan: Sendable {
                 if classification != nil, spec.datatype == .bytes {
                     throw .badRequest("output '\(output.name)' is BYTES, so it cannot be returned as a classification")
                 }
+                if let location = output.sharedMemory {
+                    if classification != nil {
+                        throw .badRequest(
+                            "Output can't set both 'shared_memory_region' and 'classification' (output "
+                                + "'\(output.name)')")
+                    }
+                    let target = try SharedMemoryTensorData.target(location, in: request)
+                    guard target.region.isWritable else {
+                        throw .badRequest(
+                            "output '\(output.name)': shared memory region '\(location.region)' is read-only for the "
+                                + "server (its object '\(target.region.key)' could only be opened for reading)")
+                    }
+                    selected.append(PlannedOutput(spec: spec, binary: false, sharedMemory: target))
+                    continue
+                }
                 let binary =
                     try flag(output.parameters["binary_data"], "binary_data", "output '\(output.name)'")
                     ?? binaryByDefault ?? false
@@ -155,7 +191,9 @@ package struct InferencePlan: Sendable {
             selected = signature.outputs.map { PlannedOutput(spec: $0, binary: binaryByDefault ?? false) }
         }
         for output in selected
-        where !output.binary && output.classification == nil && !output.spec.datatype.supportsJSON {
+        where !output.binary && output.classification == nil && output.sharedMemory == nil
+            && !output.spec.datatype.supportsJSON
+        {
             throw .badRequest(
                 "output '\(output.spec.name)' is \(output.spec.datatype), which can only be returned as binary "
                     + "data; set the output parameter 'binary_data' (or the request parameter 'binary_data_output') "
@@ -190,6 +228,15 @@ package struct InferencePlan: Sendable {
                 values[input.name] = try BinaryTensorData.makeValue(
                     request.body[range], datatype: input.datatype, shape: shape, count: planned.count,
                     name: input.name)
+            case .sharedMemory:
+                if let copied = planned.copied {
+                    values[input.name] = try BinaryTensorData.makeValue(
+                        copied[...], datatype: input.datatype, shape: input.shape, count: planned.count,
+                        name: input.name)
+                } else if let target = planned.sharedMemory {
+                    values[input.name] = try SharedMemoryTensorData.makeValue(
+                        target, datatype: input.datatype, shape: input.shape, count: planned.count, name: input.name)
+                }
             }
         }
         return values

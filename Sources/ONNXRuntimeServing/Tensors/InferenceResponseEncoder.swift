@@ -73,6 +73,14 @@ enum InferenceResponseEncoder {
             json.write(int: Int64(dimension))
         }
         json.writeRaw("]")
+        if let target = planned.sharedMemory {
+            let written = try SharedMemoryTensorData.write(value, datatype: datatype, to: target, name: name)
+            json.writeRaw(",")
+            json.write(key: "parameters")
+            json.write(target.responseParameters(written: written))
+            json.writeRaw("}")
+            return
+        }
         do {
             if planned.binary {
                 let start = binary.count

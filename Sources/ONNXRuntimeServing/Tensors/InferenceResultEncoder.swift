@@ -2,7 +2,8 @@
 import ONNXRuntime
 
 /// Turns a run's outputs into an ``InferenceResult``: every selected output as raw bytes, whatever its
-/// `binary_data` flag says (the gRPC protocol returns raw contents, as Triton's gRPC endpoint does).
+/// `binary_data` flag says (the gRPC protocol returns raw contents, as Triton's gRPC endpoint does), except outputs
+/// written to shared memory, which have no data and carry their shared memory parameters instead.
 enum InferenceResultEncoder {
     static func encode(plan: InferencePlan, outputs: some OutputValues, modelName: String, modelVersion: String)
         throws(ServingError) -> InferenceResult
@@ -20,6 +21,13 @@ enum InferenceResultEncoder {
             }
             guard value.isTensor, let elementType = value.elementType, let datatype = DataType(elementType) else {
                 throw .internal("output '\(name)' is a \(value.type.typeString), which has no KServe V2 datatype")
+            }
+            if let target = planned.sharedMemory {
+                let written = try SharedMemoryTensorData.write(value, datatype: datatype, to: target, name: name)
+                var output = InferenceResult.Output(name: name, datatype: datatype, shape: value.shape, data: [])
+                output.parameters = target.responseParameters(written: written).objectValue
+                encoded.append(output)
+                continue
             }
             var data: [UInt8] = []
             do {
