@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
 """Soak test of `ort serve` (driven by scripts/soak.sh): a fixed number of requests from a few threads, valid and
 malformed mixed, while one model is loaded and unloaded again and again; RSS and open file descriptors are sampled
-every half second. Standard library only. Prints a JSON summary and fails (exit 1) on any unexpected status, a
+every half second. Mixed in: three-request sequences on a sequence-batching model with implicit state (interleaved
+across threads, a unique correlation ID each), and system shared memory round trips (a POSIX object created,
+registered, used for the input and the output, unregistered and unlinked). Standard library only. Prints a JSON summary and fails (exit 1) on any unexpected status, a
 dead server, a wrong inference result, or a missed target:
 
 - every valid request (the `valid_*` kinds and `metadata`) succeeds;
 - RSS after the run is less than --max-rss-growth (10 %) above the RSS at the end of the warm-up (the first
   --warmup fraction of the requests, 25 %: the allocator's and ONNX Runtime's arenas grow until then);
 - open descriptors after the run (all client connections closed) are at most --max-fd-growth (2) above those before
-  it: a descriptor leaked per request or per load cycle would show as hundreds."""
+  it: a descriptor leaked per request or per load cycle would show as hundreds;
+- no shared memory region is left: the server's status lists none, and it maps no /dev/shm object any more (the
+  region count returns to its start, 0)."""
 import argparse
 import http.client
+import itertools
 import json
+import mmap
 import os
 import random
 import struct
@@ -50,7 +56,74 @@ def bytes_overrun():
     return header + struct.pack("<I", 0xFFFFFFF0) + b"abcde", {"Inference-Header-Content-Length": str(len(header))}
 
 
-# (name, method, path, body, headers, allowed statuses, check)
+SEQUENCE_IDS = itertools.count(1)
+SHM_NAMES = itertools.count(1)
+
+
+def exchange(connection, method, path, body=None):
+    connection.request(method, path, body=body, headers={})
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def sequence(connection):
+    """START 1, then 2, then END 3 on one sequence: the server keeps the running sum (1, 3, 6) as implicit state."""
+    with lock:
+        sequence_id = f"soak-{next(SEQUENCE_IDS)}"
+    for value, flags, expected in ((1, {"sequence_start": True}, 1), (2, {}, 3), (3, {"sequence_end": True}, 6)):
+        body = json.dumps({"parameters": {"sequence_id": sequence_id, **flags},
+                           "inputs": [{"name": "INPUT", "shape": [1, 1], "datatype": "INT32", "data": [value]}]})
+        status, data = exchange(connection, "POST", "/v2/models/seq/infer", body.encode())
+        if status != 200:
+            return status, data
+        if json.loads(data)["outputs"][0]["data"] != [expected]:
+            return "wrong", data
+    return 200, b""
+
+
+def shared_memory(connection):
+    """A POSIX object of 4 KiB: six INT32 at offset 0 are the input, the output goes to offset 64; both checked."""
+    with lock:
+        number = next(SHM_NAMES)
+    key, region = f"/ort-soak-{os.getpid()}-{number}", f"soak{number}"
+    path = "/dev/shm" + key
+    with open(path, "wb") as f:
+        f.truncate(4096)
+    try:
+        with open(path, "r+b") as f, mmap.mmap(f.fileno(), 4096) as memory:
+            memory[0:24] = struct.pack("<6i", 1, -2, 3, -4, 5, -6)
+            status, data = exchange(connection, "POST", f"/v2/systemsharedmemory/region/{region}/register",
+                                    json.dumps({"key": key, "offset": 0, "byte_size": 4096}).encode())
+            if status != 200:
+                return status, data
+            try:
+                body = json.dumps({
+                    "inputs": [{"name": "x", "shape": [2, 3], "datatype": "INT32",
+                                "parameters": {"shared_memory_region": region, "shared_memory_byte_size": 24}}],
+                    "outputs": [{"name": "y", "parameters": {"shared_memory_region": region,
+                                                            "shared_memory_offset": 64,
+                                                            "shared_memory_byte_size": 24}}]})
+                status, data = exchange(connection, "POST", "/v2/models/ident/infer", body.encode())
+                if status != 200:
+                    return status, data
+                if struct.unpack("<6i", memory[64:88]) != (1, -2, 3, -4, 5, -6):
+                    return "wrong", bytes(memory[64:88])
+                # An offset past the region's end is refused and changes nothing.
+                bad = body.replace('"shared_memory_offset": 64', '"shared_memory_offset": 4090')
+                status, data = exchange(connection, "POST", "/v2/models/ident/infer", bad.encode())
+                if status != 400:
+                    return status, data
+            finally:
+                status, data = exchange(connection, "POST", f"/v2/systemsharedmemory/region/{region}/unregister")
+                if status != 200:
+                    return status, data
+    finally:
+        os.unlink(path)
+    return 200, b""
+
+
+# (name, method, path, body, headers, allowed statuses, check); method "CALL" runs body(connection), which answers
+# (status, data) for the whole exchange.
 def cases():
     body, headers = binary_identity()
     overrun, overrun_headers = bytes_overrun()
@@ -76,12 +149,22 @@ def cases():
         ("unknown_model", "POST", "/v2/models/nope/infer", json.dumps(IDENTITY).encode(), {}, {404}, None),
         ("traversal", "GET", "/v2/models/..%2F..%2Fetc%2Fpasswd", None, {}, {400}, None),
         ("too_large", "POST", "/v2/models/ident/infer", b" " * (args.max_request_size + 1), {}, {413}, None),
+        ("valid_sequence", "CALL", None, sequence, {}, {200}, None),
+        ("valid_shm", "CALL", None, shared_memory, {}, {200}, None),
+        ("sequence_without_start", "POST", "/v2/models/seq/infer",
+         json.dumps({"parameters": {"sequence_id": "never-started"},
+                     "inputs": [{"name": "INPUT", "shape": [1, 1], "datatype": "INT32", "data": [1]}]}).encode(),
+         {}, {400}, None),
+        ("shm_unknown_region", "POST", "/v2/models/ident/infer",
+         json.dumps({"inputs": [{"name": "x", "shape": [2, 3], "datatype": "INT32",
+                                 "parameters": {"shared_memory_region": "never-registered",
+                                                "shared_memory_byte_size": 24}}]}).encode(), {}, {404}, None),
     ]
 
 
 CASES = cases()
 # The kinds that must always succeed.
-VALID = {"valid_json", "valid_add", "valid_strings", "valid_binary", "metadata"}
+VALID = {"valid_json", "valid_add", "valid_strings", "valid_binary", "metadata", "valid_sequence", "valid_shm"}
 lock = threading.Lock()
 counts = {}
 failures = []
@@ -113,13 +196,16 @@ def worker(seed):
         try:
             if connection is None:
                 connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            data = response.read()
-            status = response.status
-            if response.getheader("Connection", "").lower() == "close":
-                connection.close()
-                connection = None
+            if method == "CALL":
+                status, data = body(connection)
+            else:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                    connection = None
         except Exception as error:  # a dropped connection is counted, then a new one is opened
             if connection is not None:
                 connection.close()
@@ -208,12 +294,34 @@ except FileNotFoundError:
     final_rss, final_fds = None, None
     failures.append("the server process is gone at the end")
 
+
+def regions_left():
+    """The regions the server still lists, and the /dev/shm objects it still maps."""
+    connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+    try:
+        status, data = exchange(connection, "GET", "/v2/systemsharedmemory/status")
+    finally:
+        connection.close()
+    listed = json.loads(data) if status == 200 else [f"status {status}"]
+    with open(f"/proc/{args.pid}/maps") as f:
+        mapped = sorted({line.split()[-1] for line in f if "/dev/shm/" in line})
+    return listed, mapped
+
+
+try:
+    listed_regions, mapped_objects = regions_left()
+except (OSError, ValueError) as error:
+    listed_regions, mapped_objects = [f"{error}"], []
+if listed_regions or mapped_objects:
+    failures.insert(0, f"shared memory left after the run: listed {listed_regions[:5]}, mapped {mapped_objects[:5]}")
+
 # The targets. Warm-up ends at the first sample taken once the warm-up share of the requests had been issued.
 warm = next((sample for sample in samples if sample[3] >= args.requests * args.warmup), samples[-1] if samples else None)
 valid_failed = sum(count for name, by_status in counts.items() if name in VALID
                    for status, count in by_status.items() if status != "200")
 valid_failed += sum(1 for failure in failures if failure.split(":")[0] in VALID and "wrong result" in failure)
-checks = {"valid_requests_failed": valid_failed}
+checks = {"valid_requests_failed": valid_failed, "shared_memory_regions_left": len(listed_regions),
+          "shared_memory_objects_mapped": len(mapped_objects)}
 if warm is not None and final_rss is not None:
     growth = (final_rss - warm[1]) / warm[1]
     checks["rss_warm_mb"] = warm[1]

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Soak test: starts `ort serve` (explicit mode, a few small models), drives it with a fixed number of requests
-# (valid and malformed mixed) while one model is unloaded and loaded again every ~0.4 s, samples the server's RSS and
-# open file descriptors, then stops it with SIGTERM and checks the exit code.
+# Soak test: starts `ort serve` (explicit mode, a few small models, one of them sequence-batching with implicit
+# state), drives it with a fixed number of requests (valid and malformed mixed, with three-request sequences and
+# system shared memory round trips among them) while one model is unloaded and loaded again every ~0.4 s, samples the
+# server's RSS and open file descriptors, then stops it with SIGTERM and checks the exit code.
 #
 #   scripts/soak.sh [--requests N] [--threads N] [--debug]
 #
 # Writes .soak/summary.json (statuses per request kind, RSS and fd samples, failures) and prints the headline figures.
 # Fails on any unexpected status, a wrong result, a server that dies, a non-zero exit after SIGTERM, or a missed target
 # (scripts/soak.py checks them): no valid request fails, RSS after the run is under 10 % above RSS after the warm-up
-# (the first quarter of the requests), and open descriptors do not grow (at most 2 above the count before the run).
+# (the first quarter of the requests), open descriptors do not grow (at most 2 above the count before the run), and no
+# shared memory region is left registered or mapped.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -34,6 +36,18 @@ for pair in ident:identity_int32 add:add_f32 strings:identity_string flip:identi
     mkdir -p "$work/repo/${pair%%:*}/1"
     cp "Tests/Models/${pair#*:}.onnx" "$work/repo/${pair%%:*}/1/model.onnx"
 done
+# A sequence-batching model with implicit state: OUTPUT = INPUT + the sequence's running sum.
+mkdir -p "$work/repo/seq/1"
+cp Tests/Models/sequence_accumulate.onnx "$work/repo/seq/1/model.onnx"
+cat >"$work/repo/seq/config.pbtxt" <<'CONFIG'
+max_batch_size: 4
+sequence_batching {
+  oldest { max_candidate_sequences: 16 max_queue_delay_microseconds: 1000 }
+  control_input [ { name: "CORRID" control [ { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_STRING } ] } ]
+  state [ { input_name: "STATE_IN" output_name: "STATE_OUT" data_type: TYPE_INT32 dims: [ 1 ]
+            initial_state { data_type: TYPE_INT32 dims: [ 1 ] zero_data: true name: "zero" } } ]
+}
+CONFIG
 max_request_size=1048576
 "$ort" serve --model-repository "$work/repo" --model-control-mode explicit --load-model '*' --http-port 0 \
     --max-request-size "$max_request_size" --log-level info 2> "$work/server.log" &
@@ -68,6 +82,8 @@ print(f"soak: RSS MiB first {s['rss_mb']['first']}, max {s['rss_mb']['max']}, af
       f"open fds first {s['fds']['first']}, max {s['fds']['max']}, after {s['fds']['after']}")
 print(f"soak: statuses {json.dumps(s['statuses'], sort_keys=True)}")
 c = s["checks"]
+print(f"soak: shared memory regions left {c['shared_memory_regions_left']} (0), /dev/shm objects still mapped "
+      f"{c['shared_memory_objects_mapped']} (0)")
 print(f"soak: targets: valid requests failed {c['valid_requests_failed']} (0); RSS after warm-up "
       f"{c.get('rss_warm_mb')} MiB, growth since {c.get('rss_growth_after_warmup', 0):.1%} (under 10%); "
       f"descriptor growth {c.get('fd_growth')} (at most 2)")

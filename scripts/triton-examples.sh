@@ -18,7 +18,9 @@
 #   downloads them); they stay, fail to load and are listed UNAVAILABLE, as on a Triton without them.
 # - builds `ort` (release, all traits) and starts `ort serve` on Triton's default ports (8000 HTTP, 8001 gRPC,
 #   8002 metrics), which the examples assume, in explicit model control mode with every model loaded (the
-#   model-control examples load and unload).
+#   model-control examples load and unload), with `--server-name triton` (the health/metadata examples check the
+#   name) and `--strict-readiness false` (the two image models cannot load without their files; a Triton would not
+#   be ready either).
 # - runs each example client with a timeout and records its exit status; a client passes when it exits 0.
 #
 # The clients left out, and why: the cudashm ones (CUDA shared memory; a Triton without a GPU fails them too),
@@ -124,7 +126,7 @@ done
 log="$work/server.log"
 echo "== starting ort serve on Triton's ports (log: $log)"
 "$ort" serve --model-repository "$models" --host 127.0.0.1 --http-port 8000 --grpc-port 8001 --metrics-port 8002 \
-    --model-control-mode explicit --load-model '*' >"$log" 2>&1 &
+    --model-control-mode explicit --load-model '*' --strict-readiness false --server-name triton >"$log" 2>&1 &
 server_pid=$!
 # Ready, or (with --strict-readiness, when a model failed to load) every model settled: READY or UNAVAILABLE.
 "$py" - "$server_pid" <<'PY'
