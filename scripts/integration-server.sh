@@ -192,7 +192,7 @@ for name in "${loaded[@]}"; do load_flags+=(--load-model "$name"); done
 
 echo "== starting ort serve on 127.0.0.1:$port, gRPC on :$grpc_port, metrics on :$metrics_port (log: $log)"
 "$ort" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" --grpc-port "$grpc_port" \
-    --metrics-port "$metrics_port" \
+    --metrics-port "$metrics_port" --metrics-config summary_latencies=true \
     --model-control-mode explicit "${load_flags[@]}" \
     --repository-token "$token" --max-request-size "$max_request_size" >"$log" 2>&1 &
 server_pid=$!
