@@ -278,6 +278,35 @@ struct SequenceBatchingTests {
         #expect(late.error.contains("sequence abandoned"), "\(late.error)")
     }
 
+    @Test("metrics count sequences: open, backlog, started, ended, released for idleness")
+    func sequenceMetrics() async throws {
+        let (server, repository) = try await Self.server(
+            "m", file: "sequence_accumulate", config: Self.accumulate(strategy: "direct { }", batch: 1, idle: 300_000))
+        _ = repository
+        let engine = server.engine
+        func sample(_ name: String) -> Double? {
+            PrometheusText(String(decoding: server.metrics.exposition(), as: UTF8.self)).model(name, "m")
+        }
+        // "a" takes the only slot and is abandoned; "b" waits in the backlog until "a" is released for idleness.
+        #expect(await CoreInference.infer(engine, "m", Self.request(1, id: .string("a"), start: true)).status == 200)
+        #expect(sample("ort_sequence_open") == 1)
+        let waiting = Task { await CoreInference.infer(engine, "m", Self.request(2, id: .string("b"), start: true)) }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(sample("ort_sequence_open") == 2)
+        #expect(sample("ort_sequence_backlog") == 1)
+        #expect(sample("ort_sequence_started") == 2)
+        #expect(await waiting.value.status == 200)
+        #expect(sample("ort_sequence_idle_released") == 1)
+        #expect(sample("ort_sequence_backlog") == 0)
+        #expect(await CoreInference.infer(engine, "m", Self.request(3, id: .string("b"), end: true)).status == 200)
+        #expect(sample("ort_sequence_ended") == 1)
+        #expect(sample("ort_sequence_open") == 0)
+        #expect(sample("ort_sequence_started") == 2)
+        let text = PrometheusText(String(decoding: server.metrics.exposition(), as: UTF8.self))
+        #expect(text.help["ort_sequence_open"] == ServingMetrics.helpTexts["ort_sequence_open"])
+        #expect(text.types["ort_sequence_started"] == "counter")
+    }
+
     @Test("a full direct pool makes a new sequence wait in the backlog until a slot frees (as Triton)")
     func backlogWaits() async throws {
         let (server, repository) = try await Self.server(

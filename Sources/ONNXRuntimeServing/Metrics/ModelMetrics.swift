@@ -95,7 +95,15 @@ final class ModelMetrics: Sendable {
     }
 
     /// Makes (or finds, after a reload, where the factory keeps series) the series of one model version.
+    /// The factory and labels, for series made later (a sequence model's).
+    private let factory: any MetricsFactory
+    private let model: String
+    private let version: String
+
     init(factory: any MetricsFactory, model: String, version: String, latencySummaries: Bool = false) {
+        self.factory = factory
+        self.model = model
+        self.version = version
         let labels = [("model", model), ("version", version)]
         func counter(_ name: (String, String)) -> Counter {
             Counter(label: name.0, dimensions: labels, factory: factory)
@@ -130,6 +138,11 @@ final class ModelMetrics: Sendable {
                 timer.recordNanoseconds(Int64(clamping: nanoseconds))
             }
         }
+    }
+
+    /// The sequence batcher's series of this model version.
+    func sequences() -> SequenceMetrics {
+        SequenceMetrics(factory: factory, model: model, version: version)
     }
 
     /// Records one model execution.

@@ -40,6 +40,8 @@ public final class ServingMetrics: Sendable {
     /// The help text of each metric the serving core records, by name, as Triton's `/metrics` shows them: a back-end
     /// that prints help texts (Prometheus' `# HELP`) looks them up here.
     public static let helpTexts: [String: String] = Dictionary(
-        uniqueKeysWithValues: (ModelMetrics.Name.all + ModelMetrics.Name.summaries).map { ($0.0, $0.1) })
+        uniqueKeysWithValues: (ModelMetrics.Name.all + ModelMetrics.Name.summaries + SequenceMetrics.Name.all).map {
+            ($0.0, $0.1)
+        })
 }
 #endif
