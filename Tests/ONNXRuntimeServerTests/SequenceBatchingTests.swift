@@ -280,8 +280,10 @@ struct SequenceBatchingTests {
 
     @Test("metrics count sequences: open, backlog, started, ended, released for idleness")
     func sequenceMetrics() async throws {
+        // One slot, and 2 s of idleness before a sequence is released: long enough that "a" is still open when "b"
+        // arrives even on a busy machine; "b" is one request (START and END), so it never waits for a second one.
         let (server, repository) = try await Self.server(
-            "m", file: "sequence_accumulate", config: Self.accumulate(strategy: "direct { }", batch: 1, idle: 300_000))
+            "m", file: "sequence_accumulate", config: Self.accumulate(strategy: "direct { }", batch: 1, idle: 2_000_000))
         _ = repository
         let engine = server.engine
         func sample(_ name: String) -> Double? {
@@ -290,18 +292,24 @@ struct SequenceBatchingTests {
         // "a" takes the only slot and is abandoned; "b" waits in the backlog until "a" is released for idleness.
         #expect(await CoreInference.infer(engine, "m", Self.request(1, id: .string("a"), start: true)).status == 200)
         #expect(sample("ort_sequence_open") == 1)
-        let waiting = Task { await CoreInference.infer(engine, "m", Self.request(2, id: .string("b"), start: true)) }
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(sample("ort_sequence_open") == 2)
+        #expect(sample("ort_sequence_started") == 1)
+        let waiting = Task {
+            await CoreInference.infer(engine, "m", Self.request(2, id: .string("b"), start: true, end: true))
+        }
+        let deadline = ContinuousClock.now + .seconds(2)
+        while sample("ort_sequence_backlog") != 1, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(sample("ort_sequence_backlog") == 1)
+        #expect(sample("ort_sequence_open") == 2)
         #expect(sample("ort_sequence_started") == 2)
-        #expect(await waiting.value.status == 200)
+        let reply = await waiting.value
+        #expect(reply.status == 200, "\(reply.error)")
+        #expect(Self.int(reply, "OUTPUT") == 2)
         #expect(sample("ort_sequence_idle_released") == 1)
-        #expect(sample("ort_sequence_backlog") == 0)
-        #expect(await CoreInference.infer(engine, "m", Self.request(3, id: .string("b"), end: true)).status == 200)
         #expect(sample("ort_sequence_ended") == 1)
         #expect(sample("ort_sequence_open") == 0)
-        #expect(sample("ort_sequence_started") == 2)
+        #expect(sample("ort_sequence_backlog") == 0)
         let text = PrometheusText(String(decoding: server.metrics.exposition(), as: UTF8.self))
         #expect(text.help["ort_sequence_open"] == ServingMetrics.helpTexts["ort_sequence_open"])
         #expect(text.types["ort_sequence_started"] == "counter")
