@@ -5,11 +5,11 @@
 //
 // Written for swift-onnxruntime. Package, service, message and field names and field numbers follow Triton's
 // `inference.GRPCInferenceService` so that existing clients (tritonclient, the KServe SDK) talk to this server
-// unchanged. The trace and log-settings RPCs are not declared: this server does not offer them, so a client calling
-// them gets UNIMPLEMENTED. The CUDA shared-memory RPCs are declared so that clients get a clear answer: status lists
-// no region, register is refused (this server has no GPU memory to share), and unregister has nothing to do.
-// Messages keep every field a client may send; responses declare the fields this server fills (clients skip fields
-// they do not know, and a missing field reads as its default).
+// unchanged. The trace RPC is not declared: this server does not offer it, so a client calling it gets UNIMPLEMENTED
+// (as it does LogSettings when the server runs without live log settings). The CUDA shared-memory RPCs are declared so
+// that clients get a clear answer: status lists no region, register is refused (this server has no GPU memory to
+// share), and unregister has nothing to do. Messages keep every field a client may send; responses declare the fields
+// this server fills (clients skip fields they do not know, and a missing field reads as its default).
 //
 // The Swift code in Sources/KServeGRPCProtocol/Generated is generated from this file by scripts/generate-grpc.sh
 // (which regenerates it); do not edit it by hand.
@@ -270,6 +270,19 @@ public enum Inference_GRPCInferenceService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "LogSettings" metadata.
+        public enum LogSettings: Sendable {
+            /// Request type for "LogSettings".
+            public typealias Input = Inference_LogSettingsRequest
+            /// Response type for "LogSettings".
+            public typealias Output = Inference_LogSettingsResponse
+            /// Descriptor for "LogSettings".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "inference.GRPCInferenceService"),
+                method: "LogSettings",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "inference.GRPCInferenceService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ServerLive.descriptor,
@@ -289,7 +302,8 @@ public enum Inference_GRPCInferenceService: Sendable {
             SystemSharedMemoryUnregister.descriptor,
             CudaSharedMemoryStatus.descriptor,
             CudaSharedMemoryRegister.descriptor,
-            CudaSharedMemoryUnregister.descriptor
+            CudaSharedMemoryUnregister.descriptor,
+            LogSettings.descriptor
         ]
     }
 }
@@ -646,6 +660,24 @@ extension Inference_GRPCInferenceService {
             request: GRPCCore.StreamingServerRequest<Inference_CudaSharedMemoryUnregisterRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Inference_CudaSharedMemoryUnregisterResponse>
+
+        /// Handle the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Inference_LogSettingsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Inference_LogSettingsResponse` messages.
+        func logSettings(
+            request: GRPCCore.StreamingServerRequest<Inference_LogSettingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Inference_LogSettingsResponse>
     }
 
     /// Service protocol for the "inference.GRPCInferenceService" service.
@@ -986,6 +1018,24 @@ extension Inference_GRPCInferenceService {
             request: GRPCCore.ServerRequest<Inference_CudaSharedMemoryUnregisterRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Inference_CudaSharedMemoryUnregisterResponse>
+
+        /// Handle the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_LogSettingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Inference_LogSettingsResponse` message.
+        func logSettings(
+            request: GRPCCore.ServerRequest<Inference_LogSettingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Inference_LogSettingsResponse>
     }
 
     /// Simple service protocol for the "inference.GRPCInferenceService" service.
@@ -1325,6 +1375,24 @@ extension Inference_GRPCInferenceService {
             request: Inference_CudaSharedMemoryUnregisterRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Inference_CudaSharedMemoryUnregisterResponse
+
+        /// Handle the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A `Inference_LogSettingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Inference_LogSettingsResponse` to respond with.
+        func logSettings(
+            request: Inference_LogSettingsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Inference_LogSettingsResponse
     }
 }
 
@@ -1530,6 +1598,17 @@ extension Inference_GRPCInferenceService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Inference_GRPCInferenceService.Method.LogSettings.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_LogSettingsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Inference_LogSettingsResponse>(),
+            handler: { request, context in
+                try await self.logSettings(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1717,6 +1796,17 @@ extension Inference_GRPCInferenceService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Inference_CudaSharedMemoryUnregisterResponse> {
         let response = try await self.cudaSharedMemoryUnregister(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func logSettings(
+        request: GRPCCore.StreamingServerRequest<Inference_LogSettingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Inference_LogSettingsResponse> {
+        let response = try await self.logSettings(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1958,6 +2048,19 @@ extension Inference_GRPCInferenceService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Inference_CudaSharedMemoryUnregisterResponse> {
         return GRPCCore.ServerResponse<Inference_CudaSharedMemoryUnregisterResponse>(
             message: try await self.cudaSharedMemoryUnregister(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func logSettings(
+        request: GRPCCore.ServerRequest<Inference_LogSettingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Inference_LogSettingsResponse> {
+        return GRPCCore.ServerResponse<Inference_LogSettingsResponse>(
+            message: try await self.logSettings(
                 request: request.message,
                 context: context
             ),
@@ -2394,6 +2497,29 @@ extension Inference_GRPCInferenceService {
             deserializer: some GRPCCore.MessageDeserializer<Inference_CudaSharedMemoryUnregisterResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_CudaSharedMemoryUnregisterResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_LogSettingsRequest` message.
+        ///   - serializer: A serializer for `Inference_LogSettingsRequest` messages.
+        ///   - deserializer: A deserializer for `Inference_LogSettingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func logSettings<Result>(
+            request: GRPCCore.ClientRequest<Inference_LogSettingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Inference_LogSettingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Inference_LogSettingsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_LogSettingsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -3029,6 +3155,40 @@ extension Inference_GRPCInferenceService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_LogSettingsRequest` message.
+        ///   - serializer: A serializer for `Inference_LogSettingsRequest` messages.
+        ///   - deserializer: A deserializer for `Inference_LogSettingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func logSettings<Result>(
+            request: GRPCCore.ClientRequest<Inference_LogSettingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Inference_LogSettingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Inference_LogSettingsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_LogSettingsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Inference_GRPCInferenceService.Method.LogSettings.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -3552,6 +3712,35 @@ extension Inference_GRPCInferenceService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Inference_CudaSharedMemoryUnregisterRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_CudaSharedMemoryUnregisterResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "LogSettings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Inference_LogSettingsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func logSettings<Result>(
+        request: GRPCCore.ClientRequest<Inference_LogSettingsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_LogSettingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.logSettings(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Inference_LogSettingsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_LogSettingsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -4150,6 +4339,39 @@ extension Inference_GRPCInferenceService.ClientProtocol {
             metadata: metadata
         )
         return try await self.cudaSharedMemoryUnregister(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "LogSettings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func logSettings<Result>(
+        _ message: Inference_LogSettingsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_LogSettingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Inference_LogSettingsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.logSettings(
             request: request,
             options: options,
             onResponse: handleResponse

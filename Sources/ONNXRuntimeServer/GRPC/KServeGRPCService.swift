@@ -222,6 +222,45 @@ struct KServeGRPCService: Sendable {
         return Inference_CudaSharedMemoryUnregisterResponse()
     }
 
+    // MARK: - Logging
+
+    /// Triton's logging extension: applies the settings given (all or none, as ``LogSettings/update(_:)`` does,
+    /// with its messages) and answers every setting. ``GRPCRoutes`` has the method only when the server has live
+    /// log settings.
+    func updateLogSettings(_ request: Inference_LogSettingsRequest) async throws(RPCError)
+        -> Inference_LogSettingsResponse
+    {
+        guard let logSettings else {
+            throw RPCError(code: .unimplemented, message: "the server has no logging extension")
+        }
+        let values = try Self.call { () throws(ServingError) in
+            // Sorted, so that of several bad settings the same one is named every time.
+            try logSettings.update(
+                request.settings.sorted { $0.key < $1.key }.map { entry in
+                    let value: LogSettings.SettingValue =
+                        switch entry.value.parameterChoice {
+                        case .boolParam(let flag): .bool(flag)
+                        case .uint32Param(let level): .integer(UInt64(level))
+                        case .stringParam(let text): .string(text)
+                        case nil: .other("no value")
+                        }
+                    return (entry.key, value)
+                })
+        }
+        // Triton's answer: all six, log_file and log_format as strings, log_verbose_level as a uint32.
+        typealias Value = Inference_LogSettingsResponse.SettingValue
+        return .with {
+            $0.settings = [
+                "log_file": Value.with { $0.stringParam = "" },
+                "log_info": Value.with { $0.boolParam = values.info },
+                "log_warning": Value.with { $0.boolParam = values.warning },
+                "log_error": Value.with { $0.boolParam = values.error },
+                "log_verbose_level": Value.with { $0.uint32Param = UInt32(clamping: values.verboseLevel) },
+                "log_format": Value.with { $0.stringParam = values.format.rawValue },
+            ]
+        }
+    }
+
     // MARK: - Helpers
 
     /// Response parameters as protobuf parameters (integers as `int64_param`, as Triton sends them).
