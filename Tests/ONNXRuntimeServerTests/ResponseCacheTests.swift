@@ -1,6 +1,7 @@
 #if Server && Client
 import Foundation
-import ONNXRuntimeServer
+import KServeGRPCProtocol
+@testable import ONNXRuntimeServer
 @testable import ONNXRuntimeServing
 import Testing
 
@@ -255,6 +256,45 @@ struct ResponseCacheTests {
         }
         #expect(try Self.counts(uncached.engine, "cached") == (0, 0))
         #expect(uncached.engine.responseCache == nil)
+    }
+
+    @Test("dynamic batching: a repeated request is a hit; the transport-neutral (gRPC) path shares the entries")
+    func batchingAndResults() async throws {
+        let repository = try TemporaryRepository()
+        try repository.add(
+            "rows", file: ServerFixtures.model("batch_identity_float32"),
+            config: "max_batch_size: 4\ndynamic_batching { max_queue_delay_microseconds: 1000 }\n\(Self.enabled)")
+        let server = await Self.server(repository, size: 1 << 20)
+        let engine = server.engine
+        var request = InferenceTestRequest()
+        request.add("x", "FP32", [2, 3], json: .doubles([1, 2, 3, 4, 5, 6]))
+        for _ in 0..<2 {
+            let reply = await CoreInference.infer(engine, "rows", request)
+            #expect(reply.output("y")?["data"]?.doubles == [1, 2, 3, 4, 5, 6])
+        }
+        // One row with the same first elements is another key (its shape differs).
+        var one = InferenceTestRequest()
+        one.add("x", "FP32", [1, 3], json: .doubles([1, 2, 3]))
+        #expect(await CoreInference.infer(engine, "rows", one).output("y")?["data"]?.doubles == [1, 2, 3])
+        #expect(try Self.counts(engine, "rows") == (1, 2))
+
+        // The gRPC transport's path: the same request as raw bytes, a hit.
+        let (body, headerLength) = request.encoded()
+        let result = try await engine.inferResult(model: "rows", version: nil) { _ throws(ServingError) in
+            try InferenceRequest(body: body, headerLength: headerLength)
+        }
+        #expect(result.outputs.first?.data == LittleEndian.floats([1, 2, 3, 4, 5, 6]))
+        #expect(result.outputs.first?.shape == [2, 3])
+        #expect(try Self.counts(engine, "rows") == (2, 2))
+        let statistics = try CoreInference.statistics(engine, "rows")
+        #expect(statistics.inferenceCount == 3)  // 2 + 1 rows run; hits run nothing
+
+        // The configuration says so, in JSON and in the gRPC message (ModelConfig field 24, as Triton's).
+        let config = try engine.config(model: "rows", version: nil)
+        #expect(config.json["response_cache"] == .object(["enable": .bool(true)]))
+        #expect(GRPCModelConfig.message(config).responseCache.enable)
+        #expect(!GRPCModelConfig.message(ModelConfig(name: "plain")).hasResponseCache)
+        #expect(ModelConfig(name: "plain").json["response_cache"] == nil)
     }
 
     @Test("a sequence model with response_cache is refused at load with Triton's message")

@@ -67,6 +67,9 @@ enum GRPCModelConfig {
                 message.optimization = .with { $0.graph = .with { $0.level = Int32(clamping: level) } }
             }
             message.parameters = config.parameters.mapValues { value in .with { $0.stringValue = value } }
+            if config.responseCache {
+                message.responseCache = .with { $0.enable = true }
+            }
         }
     }
 
