@@ -183,6 +183,15 @@ public struct Serve: AsyncParsableCommand {
             valueName: "key=value"))
     public var metricsConfig: [String] = []
 
+    /// Triton's `--cache-config` settings (`local,size=BYTES`): the response cache, used by the models whose
+    /// configuration says `response_cache { enable: true }`.
+    @Option(
+        name: .customLong("cache-config"),
+        help: ArgumentHelp(
+            "The response cache, as Triton's flag: local,size=BYTES. Models opt in with response_cache { enable: "
+                + "true } in config.pbtxt. Off by default.", valueName: "cache,key=value"))
+    public var cacheConfig: [String] = []
+
     /// Triton's verbose level (`--log-verbose`): 1 adds debug messages, 2 or more trace messages too.
     @Option(
         name: .customLong("log-verbose"),
@@ -308,6 +317,7 @@ public struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("--metrics-config: \(error.message)")
         }
+        _ = try responseCacheConfiguration()
         if let logVerbose, logVerbose < 0 {
             throw ValidationError("--log-verbose must be 0 or more, got \(logVerbose)")
         }
@@ -372,6 +382,7 @@ public struct Serve: AsyncParsableCommand {
             pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness,
             serverName: serverName, modelDirectories: directories)
         serving.sharedMemoryEnabled = !disableSharedMemory
+        serving.responseCache = try responseCacheConfiguration()
         let access: RepositoryAccess
         if disableRepositoryAPI {
             access = .disabled
@@ -400,6 +411,16 @@ public struct Serve: AsyncParsableCommand {
             }
         }
         return configuration
+    }
+
+    /// The response cache `--cache-config` describes, or `nil` without the option.
+    func responseCacheConfiguration() throws -> ResponseCacheConfiguration? {
+        guard !cacheConfig.isEmpty else { return nil }
+        do {
+            return try ResponseCacheConfiguration(settings: cacheConfig)
+        } catch {
+            throw ValidationError("--cache-config: \(error.message)")
+        }
     }
 
     /// The `--model NAME=PATH` entries by name.

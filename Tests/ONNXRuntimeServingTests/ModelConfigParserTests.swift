@@ -90,7 +90,7 @@ struct ModelConfigParserTests {
         arguments: [
             ("ensemble_scheduling { }", "ensembles are not supported", 1),
             ("\nbatch_input [ { kind: BATCH_ELEMENT_COUNT } ]", "batch inputs are not supported", 2),
-            ("response_cache { enable: true }", "response cache", 1),
+            ("model_repository_agents { }", "repository agents are not supported", 1),
             ("model_transaction_policy { decoupled: true }", "decoupled", 1),
             ("platform: \"pytorch_libtorch\"", "platform 'pytorch_libtorch' is not supported", 1),
             ("backend: \"python\"", "backend 'python' is not supported", 1),

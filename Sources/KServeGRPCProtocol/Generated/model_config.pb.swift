@@ -773,6 +773,19 @@ public nonisolated struct Inference_ModelParameter: Sendable {
   public init() {}
 }
 
+/// Triton's response cache setting of a model (its field numbers).
+public nonisolated struct Inference_ModelResponseCache: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var enable: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Inference_ModelConfig: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -866,6 +879,15 @@ public nonisolated struct Inference_ModelConfig: @unchecked Sendable {
     get {_storage._modelWarmup}
     set {_uniqueStorage()._modelWarmup = newValue}
   }
+
+  public var responseCache: Inference_ModelResponseCache {
+    get {_storage._responseCache ?? Inference_ModelResponseCache()}
+    set {_uniqueStorage()._responseCache = newValue}
+  }
+  /// Returns true if `responseCache` has been explicitly set.
+  public var hasResponseCache: Bool {_storage._responseCache != nil}
+  /// Clears the value of `responseCache`. Subsequent reads from it will return its default value.
+  public mutating func clearResponseCache() {_uniqueStorage()._responseCache = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1961,9 +1983,39 @@ nonisolated extension Inference_ModelParameter: SwiftProtobuf.Message, SwiftProt
   }
 }
 
+nonisolated extension Inference_ModelResponseCache: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelResponseCache"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enable\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.enable) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.enable != false {
+      try visitor.visitSingularBoolField(value: self.enable, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelResponseCache, rhs: Inference_ModelResponseCache) -> Bool {
+    if lhs.enable != rhs.enable {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ModelConfig"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}platform\0\u{3}version_policy\0\u{3}max_batch_size\0\u{1}input\0\u{1}output\0\u{3}instance_group\0\u{3}default_model_filename\0\u{4}\u{3}dynamic_batching\0\u{1}optimization\0\u{3}sequence_batching\0\u{1}parameters\0\u{4}\u{2}model_warmup\0\u{1}backend\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}platform\0\u{3}version_policy\0\u{3}max_batch_size\0\u{1}input\0\u{1}output\0\u{3}instance_group\0\u{3}default_model_filename\0\u{4}\u{3}dynamic_batching\0\u{1}optimization\0\u{3}sequence_batching\0\u{1}parameters\0\u{4}\u{2}model_warmup\0\u{1}backend\0\u{4}\u{7}response_cache\0")
 
   fileprivate class _StorageClass {
     var _name: String = String()
@@ -1979,6 +2031,7 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
     var _defaultModelFilename: String = String()
     var _parameters: Dictionary<String,Inference_ModelParameter> = [:]
     var _modelWarmup: [Inference_ModelWarmup] = []
+    var _responseCache: Inference_ModelResponseCache? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2002,6 +2055,7 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
       _defaultModelFilename = source._defaultModelFilename
       _parameters = source._parameters
       _modelWarmup = source._modelWarmup
+      _responseCache = source._responseCache
     }
   }
 
@@ -2058,6 +2112,7 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
         case 14: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Inference_ModelParameter>.self, value: &_storage._parameters) }()
         case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._modelWarmup) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._backend) }()
+        case 24: try { try decoder.decodeSingularMessageField(value: &_storage._responseCache) }()
         default: break
         }
       }
@@ -2112,6 +2167,9 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
       if !_storage._backend.isEmpty {
         try visitor.visitSingularStringField(value: _storage._backend, fieldNumber: 17)
       }
+      try { if let v = _storage._responseCache {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2134,6 +2192,7 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
         if _storage._defaultModelFilename != rhs_storage._defaultModelFilename {return false}
         if _storage._parameters != rhs_storage._parameters {return false}
         if _storage._modelWarmup != rhs_storage._modelWarmup {return false}
+        if _storage._responseCache != rhs_storage._responseCache {return false}
         return true
       }
       if !storagesAreEqual {return false}

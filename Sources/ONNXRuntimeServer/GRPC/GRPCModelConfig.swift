@@ -73,6 +73,9 @@ enum GRPCModelConfig {
             }
             message.parameters = config.parameters.mapValues { value in .with { $0.stringValue = value } }
             message.modelWarmup = config.warmup.map(warmup)
+            if config.responseCache {
+                message.responseCache = .with { $0.enable = true }
+            }
         }
     }
 

@@ -18,6 +18,8 @@ public final class InferenceEngine: Sendable {
     public let metrics: ServingMetrics
     /// The registered system shared memory regions, or `nil` when shared memory is turned off.
     package let sharedMemory: SharedMemoryRegistry?
+    /// The response cache, when ``ServingConfiguration/responseCache`` sets one up.
+    let responseCache: ResponseCache?
     private let logger: Logger
     private let table = ModelTable()
     private let manager: ModelManager
@@ -39,11 +41,14 @@ public final class InferenceEngine: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.sharedMemory = configuration.sharedMemoryEnabled ? SharedMemoryRegistry() : nil
+        let responseCache = configuration.responseCache.map { ResponseCache(capacity: $0.size, metrics: metrics) }
+        self.responseCache = responseCache
         self.manager = ModelManager(
             repository: ModelRepository(
                 roots: configuration.repositories, files: configuration.models,
                 directories: configuration.modelDirectories),
-            table: table, limits: configuration.limits, metrics: metrics, logger: logger)
+            table: table, limits: configuration.limits, metrics: metrics, responseCache: responseCache,
+            logger: logger)
     }
 
     // MARK: - Lifecycle

@@ -11,7 +11,7 @@ enum ModelLoader {
     /// - Throws: A message saying why the version cannot be served.
     static func load(
         name: String, version: Int, path: String, config: ModelConfig, configFile: String?, limits: ServingLimits,
-        metrics: ServingMetrics? = nil
+        metrics: ServingMetrics? = nil, responseCache: ResponseCache? = nil
     ) throws(LoadFailure) -> LoadedModel {
         var options = SessionOptions()
         if let threads = config.parameters["intra_op_thread_count"].flatMap(Int.init) {
@@ -51,7 +51,7 @@ enum ModelLoader {
         let model = LoadedModel(
             name: name, version: version, config: signature.completing(config), signature: signature, path: path,
             sessions: sessions, limits: limits, metrics: metrics, labels: try labels(config, folder: folder),
-            sequence: sequence)
+            sequence: sequence, responseCache: responseCache)
         try ModelWarmup.run(model, folder: folder)
         return model
     }

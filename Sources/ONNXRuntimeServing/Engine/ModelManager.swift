@@ -26,6 +26,7 @@ actor ModelManager {
     private let table: ModelTable
     private let limits: ServingLimits
     private let metrics: ServingMetrics?
+    private let responseCache: ResponseCache?
     private let logger: Logger
     private var records: [String: Record] = [:]
     private var conflicts: [String: String] = [:]
@@ -34,12 +35,13 @@ actor ModelManager {
 
     init(
         repository: ModelRepository, table: ModelTable, limits: ServingLimits, metrics: ServingMetrics? = nil,
-        logger: Logger
+        responseCache: ResponseCache? = nil, logger: Logger
     ) {
         self.repository = repository
         self.table = table
         self.limits = limits
         self.metrics = metrics
+        self.responseCache = responseCache
         self.logger = logger
     }
 
@@ -117,11 +119,17 @@ actor ModelManager {
             let configFile = description.configFile
             let limits = self.limits
             let metrics = self.metrics
+            let responseCache = self.responseCache
+            if config.responseCache && responseCache == nil {
+                versionLog.warning(
+                    "response_cache is enabled, but the server has no response cache: responses are not cached",
+                    metadata: ["hint": "start the server with --cache-config local,size=BYTES"])
+            }
             do {
                 let model = try await BlockingWork.run { () throws(ModelLoader.LoadFailure) in
                     try ModelLoader.load(
                         name: name, version: version, path: path, config: config, configFile: configFile,
-                        limits: limits, metrics: metrics)
+                        limits: limits, metrics: metrics, responseCache: responseCache)
                 }
                 loaded[version] = model
                 versionLog.info(

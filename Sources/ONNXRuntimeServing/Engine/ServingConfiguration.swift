@@ -30,6 +30,9 @@ public struct ServingConfiguration: Sendable {
     /// POSIX shared memory object the server's user may open (see SECURITY.md). Default `true`, as Triton 2.x;
     /// `ort serve --disable-shared-memory` turns it off.
     public var sharedMemoryEnabled: Bool = true
+    /// The response cache (Triton's `--cache-config local,size=BYTES`), shared by the models whose configuration
+    /// says `response_cache { enable: true }`; `nil` (the default) for none.
+    public var responseCache: ResponseCacheConfiguration?
 
     /// The version reported in the server metadata by default.
     public static let defaultServerVersion = PackageVersion.string

@@ -12,7 +12,6 @@ struct ConfigReader {
         "model_operations": "custom operation libraries are not supported",
         "model_transaction_policy": "decoupled models are not supported",
         "model_repository_agents": "repository agents are not supported",
-        "response_cache": "the response cache is not supported",
         "cc_model_filenames": "compute-capability model files are not supported (CPU only)",
         "metric_tags": "metrics are not supported",
         "model_metrics": "metrics are not supported",
@@ -76,6 +75,8 @@ struct ConfigReader {
                 config.parameters[key] = value
             case "model_warmup":
                 config.warmup.append(try warmup(field))
+            case "response_cache":
+                config.responseCache = try responseCache(try self.message(field))
             default:
                 if let reason = Self.unsupportedTopLevel[field.name] {
                     throw error(field, "'\(field.name)' is not supported by this server: \(reason)")
@@ -87,6 +88,13 @@ struct ConfigReader {
             throw ModelConfigError(
                 file: file, line: config.fieldLines["sequence_batching"] ?? 0, column: 0,
                 "a model has one scheduler: give 'dynamic_batching' or 'sequence_batching', not both")
+        }
+        if config.responseCache, config.sequenceBatching != nil {
+            // Triton's words (model_config_utils.cc).
+            throw ModelConfigError(
+                file: file, line: config.fieldLines["response_cache"] ?? 0, column: 0,
+                "Response Cache does not currently support model \(config.name) with sequence batching scheduler. "
+                    + "Please disable the response cache.")
         }
         for (key, list) in [("input", config.inputs), ("output", config.outputs)] {
             var seen: Set<String> = []
@@ -107,6 +115,17 @@ struct ConfigReader {
     }
 
     // MARK: - Messages
+
+    /// `response_cache { enable: BOOL }`.
+    private func responseCache(_ message: TextProtoMessage) throws(ModelConfigError) -> Bool {
+        try checkSingular(message, context: "response_cache", repeated: [])
+        var enabled = false
+        for field in message.fields {
+            guard field.name == "enable" else { throw unknown(field, in: "response_cache") }
+            enabled = try bool(field)
+        }
+        return enabled
+    }
 
     private func versionPolicy(_ message: TextProtoMessage) throws(ModelConfigError) -> ModelConfig.VersionPolicy {
         guard message.fields.count == 1, let field = message.fields.first else {

@@ -26,6 +26,9 @@ extension ModelConfig {
         if !warmup.isEmpty {
             object["model_warmup"] = .array(warmup.map(warmupJSON))
         }
+        if responseCache {
+            object["response_cache"] = .object(["enable": .bool(true)])
+        }
         object["parameters"] = .object(
             JSONObject(
                 parameters.sorted { $0.key < $1.key }.map { entry in

@@ -151,6 +151,9 @@ public struct ModelConfig: Sendable, Hashable {
     public var parameters: [String: String] = [:]
     /// The `model_warmup` samples, run on every instance at load time before the model is ready.
     public var warmup: [Warmup] = []
+    /// `response_cache { enable: true }`: the model's responses are cached when the server has a response cache
+    /// (``ServingConfiguration/responseCache``); without one the setting has no effect, as in Triton.
+    public var responseCache: Bool = false
     /// The line of each top-level field in `config.pbtxt`, by field name (for error messages).
     public var fieldLines: [String: Int] = [:]
 

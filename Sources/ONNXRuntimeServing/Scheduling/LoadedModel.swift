@@ -30,11 +30,16 @@ public final class LoadedModel: Sendable {
     /// Runs each sequence's requests in order with its control inputs and implicit state, when the model has
     /// `sequence_batching`.
     let sequencer: SequenceBatcher?
+    /// The server's response cache, when the configuration enables it for this model (`response_cache`) and the
+    /// server has one.
+    let responseCache: ResponseCache?
+    /// This load's identity in the response cache: a reloaded version never sees the entries of an earlier load.
+    let cacheOwner: UInt64
 
     init(
         name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
         sessions: [Session], limits: ServingLimits, metrics: ServingMetrics? = nil, labels: [String: [String]] = [:],
-        sequence: SequenceModel? = nil
+        sequence: SequenceModel? = nil, responseCache: ResponseCache? = nil
     ) {
         self.labels = labels
         self.name = name
@@ -47,7 +52,11 @@ public final class LoadedModel: Sendable {
         }
         self.limits = limits
         self.pool = InstancePool(instances: sessions.count, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize)
-        self.statistics = StatisticsRecorder(name: name, version: String(version), metrics: metrics)
+        self.statistics = StatisticsRecorder(
+            name: name, version: String(version), metrics: metrics, responseCache: config.responseCache)
+        // Triton refuses a sequence model with the cache when it reads the configuration; so does ConfigReader.
+        self.responseCache = config.responseCache && sequence == nil ? responseCache : nil
+        self.cacheOwner = ResponseCache.makeOwner()
         if config.maxBatchSize > 0, let batching = config.dynamicBatching {
             self.batcher = DynamicBatcher(
                 policy: DynamicBatcher.Policy(
@@ -63,6 +72,11 @@ public final class LoadedModel: Sendable {
         } else {
             self.sequencer = nil
         }
+    }
+
+    deinit {
+        // The last request of this load is done: its cached responses can never be served again.
+        responseCache?.removeAll(owner: cacheOwner)
     }
 
     /// The version as the protocol writes it.
@@ -126,6 +140,10 @@ public final class LoadedModel: Sendable {
             if let timeout = try effectiveTimeout(request) {
                 deadline = RequestDeadlines.shared.add(cancellation, timeout: timeout)
             }
+            if let responseCache, sequencer == nil, !plan.outputs.contains(where: { $0.sharedMemory != nil }) {
+                return try await inferCached(
+                    plan, responseCache, start: start, pending: pending, cancellation: cancellation, encode: encode)
+            }
             let (response, timings) =
                 if let sequencer {
                     try await executeSequence(request, plan, sequencer, pending, cancellation, encode: encode)
@@ -151,8 +169,52 @@ public final class LoadedModel: Sendable {
         }
     }
 
+    /// Runs a request through the response cache: makes its input tensors, looks them up, and on a hit encodes the
+    /// cached outputs without queueing or running; on a miss runs the request as usual and stores its outputs.
+    /// Shared memory outputs and sequence models never come here.
+    private func inferCached<Response>(
+        _ plan: InferencePlan, _ cache: ResponseCache, start: UInt64, pending: PendingRequest,
+        cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> Response {
+        let inputStart = MonotonicClock.now
+        let inputs = try plan.makeInputs()
+        let prepared = MonotonicClock.since(inputStart)
+        let lookup = cache.lookup(owner: cacheOwner, model: name, version: version, plan: plan, inputs: inputs)
+        if let outputs = lookup.outputs {
+            pending.finish()
+            let response = try encode(plan, outputs)
+            statistics.recordCacheHit(total: MonotonicClock.since(start), lookup: lookup.nanoseconds)
+            return response
+        }
+        let names = plan.outputs.map(\.spec.name)
+        var produced: [String: Value] = [:]
+        let (response, timings) =
+            if let batcher {
+                try await executeBatched(
+                    plan, batcher, pending, cancellation, inputs: (inputs, prepared)
+                ) { plan, outputs throws(ServingError) in
+                    for name in names { produced[name] = outputs[name] }
+                    return try encode(plan, outputs)
+                }
+            } else {
+                try await execute(plan, pending, cancellation, inputs: (inputs, prepared)) {
+                    plan, outputs throws(ServingError) in
+                    for name in names { produced[name] = outputs[name] }
+                    return try encode(plan, outputs)
+                }
+            }
+        var missTime = lookup.nanoseconds
+        if let key = lookup.key {
+            missTime += cache.insert(key, names: names, outputs: produced)
+        }
+        statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
+        statistics.recordCacheMiss(missTime)
+        return response
+    }
+
     private func execute<Response>(
         _ plan: InferencePlan, _ pending: PendingRequest, _ cancellation: RequestCancellation,
+        inputs premade: ([String: Value], UInt64)? = nil,
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = StatisticsRecorder.Timings()
@@ -171,9 +233,14 @@ public final class LoadedModel: Sendable {
         timings.queue = MonotonicClock.since(queued)
         pending.finish()
 
-        let inputStart = MonotonicClock.now
-        let inputs = try plan.makeInputs()
-        timings.computeInput = MonotonicClock.since(inputStart)
+        let inputs: [String: Value]
+        if let premade {
+            (inputs, timings.computeInput) = premade
+        } else {
+            let inputStart = MonotonicClock.now
+            inputs = try plan.makeInputs()
+            timings.computeInput = MonotonicClock.since(inputStart)
+        }
 
         let runStart = MonotonicClock.now
         let outputs: RunOutputs
@@ -197,11 +264,18 @@ public final class LoadedModel: Sendable {
     /// others, and encodes its own rows.
     private func executeBatched<Response>(
         _ plan: InferencePlan, _ batcher: DynamicBatcher, _ pending: PendingRequest,
-        _ cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+        _ cancellation: RequestCancellation, inputs premade: ([String: Value], UInt64)? = nil,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
-        let inputStart = MonotonicClock.now
-        let inputs = try plan.makeInputs()
-        let prepared = MonotonicClock.since(inputStart)
+        let inputs: [String: Value]
+        let prepared: UInt64
+        if let premade {
+            (inputs, prepared) = premade
+        } else {
+            let inputStart = MonotonicClock.now
+            inputs = try plan.makeInputs()
+            prepared = MonotonicClock.since(inputStart)
+        }
         let output = try await batcher.submit(plan, inputs: inputs, pending: pending, cancellation: cancellation)
         var timings = output.timings
         timings.computeInput += prepared
