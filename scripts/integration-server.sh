@@ -238,11 +238,12 @@ run_pytest() { # LABEL ARGS...
     return "$code"
 }
 # test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests; so do
-# test_sequence_grpc.py, test_config_features_grpc.py, and test_bytes.py and test_shared_memory.py (which drive
-# tritonclient.http and tritonclient.grpc side by side).
+# test_sequence_grpc.py, test_config_features_grpc.py, and test_bytes.py, test_shared_memory.py and
+# test_ensemble_custom_ops.py (which drive tritonclient.http and tritonclient.grpc side by side).
 grpc_tests=(
     Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py Tests/Integration/test_sequence_grpc.py
     Tests/Integration/test_config_features_grpc.py Tests/Integration/test_bytes.py Tests/Integration/test_shared_memory.py
+    Tests/Integration/test_ensemble_custom_ops.py
 )
 rest_status=0
 grpc_status=0

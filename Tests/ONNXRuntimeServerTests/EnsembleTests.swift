@@ -189,6 +189,30 @@ struct EnsembleTests {
         #expect(ensemble.inferenceCount == 2)
     }
 
+    @Test("BYTES pass between steps byte for byte, non-UTF-8 and NULs included, even for a JSON-only request")
+    func bytesBetweenSteps() async throws {
+        let repository = try Self.repository([
+            "strings": """
+            platform: "ensemble"
+            input [ { name: "IN" data_type: TYPE_STRING dims: [ -1, 3 ] } ]
+            output [ { name: "OUT" data_type: TYPE_STRING dims: [ -1, 3 ] } ]
+            ensemble_scheduling { step [
+              { model_name: "sident" input_map { key: "x" value: "IN" } output_map { key: "y" value: "mid" } },
+              { model_name: "sident" input_map { key: "x" value: "mid" } output_map { key: "y" value: "OUT" } } ] }
+            """
+        ])
+        try repository.add("sident", file: ServerFixtures.model("batch_identity_string"))
+        let server = await ServerFixtures.server(repository)
+        let elements: [[UInt8]] = [[0xFF, 0x00, 0x41], [], Array("plain".utf8)]
+        var request = InferenceTestRequest(parameters: ["binary_data_output": .bool(false)])
+        request.add("IN", "BYTES", [1, 3], binary: LittleEndian.byteStrings(elements))
+        request.output("OUT", binary: true)
+        let reply = await CoreInference.infer(server.engine, "strings", request)
+        #expect(reply.status == 200, "\(reply.error)")
+        #expect(reply.binary["OUT"] == LittleEndian.byteStrings(elements))
+        #expect(try CoreInference.statistics(server.engine, "sident").success.count == 2)
+    }
+
     /// Bad ensembles, each with the reason the index must give (Triton's wording where Triton has one).
     static let invalid: [(name: String, config: String, reason: String)] = [
         (

@@ -119,7 +119,10 @@ final class EnsembleRunner: Sendable {
             inputs.append(
                 InferenceRequest.Input(name: modelInput, datatype: datatype, shape: value.shape, data: .value(value)))
         }
-        let outputs = step.outputs.map { InferenceRequest.Output(named: $0.model) }
+        // As binary data, so that BYTES outputs are allowed whatever the ensemble request asked for its own outputs.
+        let outputs = step.outputs.map {
+            InferenceRequest.Output(named: $0.model, parameters: ["binary_data": .bool(true)])
+        }
         let stepRequest = InferenceRequest(
             id: request.id, parameters: request.parameters, inputs: inputs, outputs: outputs, body: [])
         do {
