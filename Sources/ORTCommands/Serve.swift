@@ -232,6 +232,16 @@ public struct Serve: AsyncParsableCommand {
                 + "make the server read and write POSIX shared memory objects."))
     public var disableSharedMemory = false
 
+    /// Directories whose custom operator libraries models may load (`--allow-custom-op-libraries DIR`, repeatable).
+    @Option(
+        name: .customLong("allow-custom-op-libraries"),
+        help: ArgumentHelp(
+            "Let models load the custom operator libraries (model_operations { op_library_filename }) that lie in "
+                + "DIR (repeatable). Off by default: a library is native code run inside the server (see "
+                + "SECURITY.md).",
+            valueName: "DIR"))
+    public var allowCustomOpLibraries: [String] = []
+
     /// Creates the command with default options (ArgumentParser fills them in).
     public init() {}
 
@@ -383,6 +393,14 @@ public struct Serve: AsyncParsableCommand {
             serverName: serverName, modelDirectories: directories)
         serving.sharedMemoryEnabled = !disableSharedMemory
         serving.responseCache = try responseCacheConfiguration()
+        for directory in allowCustomOpLibraries {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw ValidationError("--allow-custom-op-libraries '\(directory)' is not a directory")
+            }
+        }
+        serving.customOpLibraryDirectories = allowCustomOpLibraries
         let access: RepositoryAccess
         if disableRepositoryAPI {
             access = .disabled

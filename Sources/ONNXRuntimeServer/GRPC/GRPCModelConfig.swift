@@ -9,8 +9,8 @@ enum GRPCModelConfig {
     static func message(_ config: ModelConfig) -> Inference_ModelConfig {
         .with { message in
             message.name = config.name
-            message.platform = ModelConfig.platformName
-            message.backend = ModelConfig.backendName
+            message.platform = config.platform
+            message.backend = config.isEnsemble ? "" : ModelConfig.backendName
             message.versionPolicy = .with {
                 switch config.versionPolicy {
                 case .latest(let count): $0.latest = .with { $0.numVersions = UInt32(clamping: count) }
@@ -49,7 +49,7 @@ enum GRPCModelConfig {
                     $0.count = Int32(clamping: group.count)
                 }
             }
-            message.defaultModelFilename = config.defaultModelFilename
+            message.defaultModelFilename = config.isEnsemble ? "" : config.defaultModelFilename
             if let batching = config.dynamicBatching {
                 message.dynamicBatching = .with {
                     $0.preferredBatchSize = batching.preferredBatchSizes.map { Int32(clamping: $0) }

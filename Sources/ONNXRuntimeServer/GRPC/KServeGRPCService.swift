@@ -52,7 +52,7 @@ struct KServeGRPCService: Sendable {
         let model = try Self.call { () throws(ServingError) in try engine.model(name, version: version) }
         let versions = version.map { [$0] } ?? engine.loadedVersions(of: name)
         return ModelMetadata(
-            name: name, versions: versions.map(String.init), platform: ModelConfig.platformName,
+            name: name, versions: versions.map(String.init), platform: model.config.platform,
             inputs: model.signature.inputs.map(\.metadata), outputs: model.signature.outputs.map(\.metadata)
         ).message
     }
@@ -155,7 +155,16 @@ struct KServeGRPCService: Sendable {
         -> Inference_RepositoryModelUnloadResponse
     {
         try await Self.call { () async throws(ServingError) in
-            try await engine.unloadModel(try ModelName.validate(request.modelName))
+            let name = try ModelName.validate(request.modelName)
+            var parameters = JSONObject()
+            if let dependents = request.parameters["unload_dependents"] {
+                guard case .boolParam(let flag)? = dependents.parameterChoice else {
+                    throw .badRequest(
+                        "failed to unload '\(name)': the parameter 'unload_dependents' must be a boolean (bool_param)")
+                }
+                parameters["unload_dependents"] = .bool(flag)
+            }
+            try await engine.unloadModel(name, parameters: parameters)
         }
         return Inference_RepositoryModelUnloadResponse()
     }

@@ -48,7 +48,7 @@ public final class InferenceEngine: Sendable {
                 roots: configuration.repositories, files: configuration.models,
                 directories: configuration.modelDirectories),
             table: table, limits: configuration.limits, metrics: metrics, responseCache: responseCache,
-            logger: logger)
+            customOpLibraryDirectories: configuration.customOpLibraryDirectories, logger: logger)
     }
 
     // MARK: - Lifecycle
@@ -79,7 +79,8 @@ public final class InferenceEngine: Sendable {
             ])
         for name in toLoad {
             do {
-                try await manager.load(name)
+                // An ensemble earlier in the list may have loaded this model already.
+                try await manager.loadIfNeeded(name)
             } catch {
                 logger.debug("model not loaded", metadata: ["model": "\(name)", "error": "\(error.message)"])
             }
@@ -128,7 +129,7 @@ public final class InferenceEngine: Sendable {
         let model = try table.resolve(name, version: version)
         let versions = version.map { [$0] } ?? (table.loadedVersions(name) ?? []).map(\.version)
         return ModelMetadata(
-            name: name, versions: versions.map { String($0) }, platform: ModelConfig.platformName,
+            name: name, versions: versions.map { String($0) }, platform: model.config.platform,
             inputs: model.signature.inputs.map(\.metadata), outputs: model.signature.outputs.map(\.metadata)
         ).json
     }
@@ -227,10 +228,34 @@ public final class InferenceEngine: Sendable {
     }
 
     /// Unloads a model (explicit mode only).
+    /// - Parameters:
+    ///   - name: The model name (already validated).
+    ///   - unloadDependents: Whether to unload, too, the composing models of an ensemble that were loaded only for
+    ///     ensembles and that no other loaded ensemble uses (Triton's `unload_dependents`).
     /// - Throws: 400 when not in explicit mode, 404 for an unknown model.
-    public func unloadModel(_ name: String) async throws(ServingError) {
+    public func unloadModel(_ name: String, unloadDependents: Bool = false) async throws(ServingError) {
         try checkExplicit("unload")
-        try await manager.unload(name)
+        try await manager.unload(name, dependents: unloadDependents)
+    }
+
+    /// Unloads a model (explicit mode only), with the unload request's parameters.
+    /// - Parameters:
+    ///   - name: The model name (already validated).
+    ///   - parameters: The request's `parameters`: `unload_dependents` (a Boolean) also unloads the composing models
+    ///     of an ensemble that were loaded only for ensembles and that no other loaded ensemble uses, as Triton does.
+    /// - Throws: 400 when not in explicit mode or for a malformed `unload_dependents`, 404 for an unknown model.
+    package func unloadModel(_ name: String, parameters: JSONObject?) async throws(ServingError) {
+        try checkExplicit("unload")
+        var dependents = false
+        switch parameters?["unload_dependents"] {
+        case nil: break
+        case .bool(let flag)?: dependents = flag
+        case let other?:
+            throw .badRequest(
+                "failed to unload '\(name)': the parameter 'unload_dependents' must be a boolean, got "
+                    + other.kindDescription)
+        }
+        try await manager.unload(name, dependents: dependents)
     }
 
     private func checkExplicit(_ action: String) throws(ServingError) {

@@ -35,6 +35,8 @@ public final class LoadedModel: Sendable {
     let responseCache: ResponseCache?
     /// This load's identity in the response cache: a reloaded version never sees the entries of an earlier load.
     let cacheOwner: UInt64
+    /// Runs the steps of an ensemble (`platform: "ensemble"`), which has no sessions of its own.
+    let ensemble: EnsembleRunner?
 
     init(
         name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
@@ -72,6 +74,27 @@ public final class LoadedModel: Sendable {
         } else {
             self.sequencer = nil
         }
+        self.ensemble = nil
+    }
+
+    /// An ensemble version: no sessions; each request runs `runner`'s steps on their own models.
+    init(
+        ensemble name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
+        runner: EnsembleRunner, limits: ServingLimits, metrics: ServingMetrics? = nil
+    ) {
+        self.labels = [:]
+        self.name = name
+        self.version = version
+        self.config = config
+        self.signature = signature
+        self.path = path
+        self.instances = []
+        self.limits = limits
+        self.pool = InstancePool(instances: 0, maximumQueued: limits.maxQueueSize)
+        self.statistics = StatisticsRecorder(name: name, version: String(version), metrics: metrics)
+        self.batcher = nil
+        self.sequencer = nil
+        self.ensemble = runner
     }
 
     deinit {
@@ -121,12 +144,43 @@ public final class LoadedModel: Sendable {
         }
     }
 
+    /// Runs one step of an ensemble: a request whose inputs are ONNX Runtime values (``InferenceRequest/TensorData/value(_:)``),
+    /// through this model's own path (queue, batcher, statistics), and returns its requested outputs as values, by
+    /// name, in the shapes clients see (a configured `reshape` applied), with the request's timings.
+    /// - Throws: as ``infer(_:logger:)``.
+    func inferStep(_ request: InferenceRequest, logger: Logger) async throws(ServingError)
+        -> ([String: Value], StatisticsRecorder.Timings)
+    {
+        try await inferTimed(request, logger: logger) { plan, outputs throws(ServingError) in
+            var values: [String: Value] = [:]
+            for planned in plan.outputs {
+                guard let value = outputs[planned.spec.name] else {
+                    throw .internal("the model did not produce output '\(planned.spec.name)'")
+                }
+                let shape = try planned.clientShape(of: value, batched: plan.batching)
+                values[planned.spec.name] =
+                    shape == value.shape
+                    ? value : try TensorReshape.copy(value, shape: shape, name: planned.spec.name)
+            }
+            return values
+        }
+    }
+
     /// Runs one request and encodes its outputs with `encode`, which runs where the response is encoded (its time
     /// counts as `compute_output`).
     func infer<Response>(
         _ request: InferenceRequest, logger: Logger,
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> Response {
+        try await inferTimed(request, logger: logger, encode: encode).response
+    }
+
+    /// Runs one request as ``infer(_:logger:encode:)`` does, and returns its timings too (an ensemble adds up its
+    /// steps').
+    func inferTimed<Response>(
+        _ request: InferenceRequest, logger: Logger,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (response: Response, timings: StatisticsRecorder.Timings) {
         let start = MonotonicClock.now
         let pending = PendingRequest(statistics.metrics)  // counted before `last_inference` moves
         defer { pending.finish() }
@@ -145,7 +199,9 @@ public final class LoadedModel: Sendable {
                     plan, responseCache, start: start, pending: pending, cancellation: cancellation, encode: encode)
             }
             let (response, timings) =
-                if let sequencer {
+                if let ensemble {
+                    try await executeEnsemble(plan, ensemble, pending, cancellation, logger, encode: encode)
+                } else if let sequencer {
                     try await executeSequence(request, plan, sequencer, pending, cancellation, encode: encode)
                 } else if let batcher {
                     try await executeBatched(plan, batcher, pending, cancellation, encode: encode)
@@ -153,7 +209,7 @@ public final class LoadedModel: Sendable {
                     try await execute(plan, pending, cancellation, encode: encode)
                 }
             statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
-            return response
+            return (response, timings)
         } catch {
             // Whatever the wait that was cut short reported, a request past its deadline says so.
             let failure: ServingError =
@@ -307,6 +363,28 @@ public final class LoadedModel: Sendable {
         let outputStart = MonotonicClock.now
         let response = try encode(plan, output.values)
         timings.computeOutput += MonotonicClock.since(outputStart)
+        return (response, timings)
+    }
+
+    /// Makes the ensemble's input tensors and runs its steps (see ``EnsembleRunner``); the ensemble's compute times
+    /// are the sums of its steps', as Triton reports them, and it spends no time in a queue of its own.
+    private func executeEnsemble<Response>(
+        _ plan: InferencePlan, _ ensemble: EnsembleRunner, _ pending: PendingRequest,
+        _ cancellation: RequestCancellation, _ logger: Logger,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
+        pending.finish()
+        let inputStart = MonotonicClock.now
+        let inputs = try plan.makeInputs()
+        let prepared = MonotonicClock.since(inputStart)
+        var (values, timings) = try await ensemble.run(
+            inputs, request: plan.request, cancellation: cancellation, logger: logger)
+        timings.queue = 0
+        timings.computeInput += prepared
+        let outputStart = MonotonicClock.now
+        let response = try encode(plan, values)
+        timings.computeOutput += MonotonicClock.since(outputStart)
+        statistics.recordExecution(batchSize: plan.batchSize, timings: timings)
         return (response, timings)
     }
 
