@@ -283,7 +283,8 @@ struct SequenceBatchingTests {
         // One slot, and 2 s of idleness before a sequence is released: long enough that "a" is still open when "b"
         // arrives even on a busy machine; "b" is one request (START and END), so it never waits for a second one.
         let (server, repository) = try await Self.server(
-            "m", file: "sequence_accumulate", config: Self.accumulate(strategy: "direct { }", batch: 1, idle: 2_000_000))
+            "m", file: "sequence_accumulate", config: Self.accumulate(strategy: "direct { }", batch: 1, idle: 2_000_000)
+        )
         _ = repository
         let engine = server.engine
         func sample(_ name: String) -> Double? {

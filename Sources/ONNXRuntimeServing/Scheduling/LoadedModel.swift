@@ -95,6 +95,9 @@ public final class LoadedModel: Sendable {
         self.batcher = nil
         self.sequencer = nil
         self.ensemble = runner
+        // Ensembles are not cached here (their composing models may be).
+        self.responseCache = nil
+        self.cacheOwner = ResponseCache.makeOwner()
     }
 
     deinit {
@@ -194,7 +197,9 @@ public final class LoadedModel: Sendable {
             if let timeout = try effectiveTimeout(request) {
                 deadline = RequestDeadlines.shared.add(cancellation, timeout: timeout)
             }
-            if let responseCache, sequencer == nil, !plan.outputs.contains(where: { $0.sharedMemory != nil }) {
+            if let responseCache, sequencer == nil, ensemble == nil,
+                !plan.outputs.contains(where: { $0.sharedMemory != nil })
+            {
                 return try await inferCached(
                     plan, responseCache, start: start, pending: pending, cancellation: cancellation, encode: encode)
             }
@@ -227,11 +232,11 @@ public final class LoadedModel: Sendable {
 
     /// Runs a request through the response cache: makes its input tensors, looks them up, and on a hit encodes the
     /// cached outputs without queueing or running; on a miss runs the request as usual and stores its outputs.
-    /// Shared memory outputs and sequence models never come here.
+    /// Shared memory outputs, sequence models and ensembles never come here. A hit's timings are zero.
     private func inferCached<Response>(
         _ plan: InferencePlan, _ cache: ResponseCache, start: UInt64, pending: PendingRequest,
         cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
-    ) async throws(ServingError) -> Response {
+    ) async throws(ServingError) -> (response: Response, timings: StatisticsRecorder.Timings) {
         let inputStart = MonotonicClock.now
         let inputs = try plan.makeInputs()
         let prepared = MonotonicClock.since(inputStart)
@@ -240,7 +245,7 @@ public final class LoadedModel: Sendable {
             pending.finish()
             let response = try encode(plan, outputs)
             statistics.recordCacheHit(total: MonotonicClock.since(start), lookup: lookup.nanoseconds)
-            return response
+            return (response, StatisticsRecorder.Timings())
         }
         let names = plan.outputs.map(\.spec.name)
         var produced: [String: Value] = [:]
@@ -265,7 +270,7 @@ public final class LoadedModel: Sendable {
         }
         statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
         statistics.recordCacheMiss(missTime)
-        return response
+        return (response, timings)
     }
 
     private func execute<Response>(
