@@ -338,8 +338,11 @@ struct SequenceBatchingTests {
         let engine = server.engine
         _ = await CoreInference.infer(engine, "m", Self.request(1, id: .string("a"), start: true))
         let waiting = Task { await CoreInference.infer(engine, "m", Self.request(10, id: .string("b"), start: true)) }
-        try await Task.sleep(for: .milliseconds(150))
         let model = try engine.model("m", version: nil)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while model.sequenceCounts?.backlog != 1, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(model.sequenceCounts?.open == 2)
         #expect(model.sequenceCounts?.backlog == 1)
         #expect(
