@@ -338,12 +338,7 @@ public final class LoadedModel: Sendable {
             prepared = MonotonicClock.since(inputStart)
         }
         let output = try await batcher.submit(plan, inputs: inputs, pending: pending, cancellation: cancellation)
-        var timings = output.timings
-        timings.computeInput += prepared
-        let outputStart = MonotonicClock.now
-        let response = try encode(plan, output.values)
-        timings.computeOutput += MonotonicClock.since(outputStart)
-        return (response, timings)
+        return try finish(plan, output, prepared: prepared, encode: encode)
     }
 
     /// Checks a request of a sequence model (its correlation ID, flags, and batch size 1), makes its input tensors,
@@ -363,6 +358,15 @@ public final class LoadedModel: Sendable {
         let prepared = MonotonicClock.since(inputStart)
         let output = try await sequencer.submit(
             flags, plan: plan, inputs: inputs, pending: pending, cancellation: cancellation)
+        return try finish(plan, output, prepared: prepared, encode: encode)
+    }
+
+    /// Adds the time spent making the inputs to a batch's timings, and encodes the request's own outputs (their time
+    /// counts as `compute_output`).
+    private func finish<Response>(
+        _ plan: InferencePlan, _ output: DynamicBatcher.Output, prepared: UInt64,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = output.timings
         timings.computeInput += prepared
         let outputStart = MonotonicClock.now
