@@ -62,6 +62,7 @@ struct GRPCRoutes: Sendable {
         add(Methods.CudaSharedMemoryStatus.descriptor, service.cudaSharedMemoryStatus)
         add(Methods.CudaSharedMemoryRegister.descriptor, service.cudaSharedMemoryRegister)
         add(Methods.CudaSharedMemoryUnregister.descriptor, service.cudaSharedMemoryUnregister)
+        add(Methods.TraceSetting.descriptor, service.traceSetting)
         add(Grpc_Health_V1_Health.Method.Check.descriptor, health.check)
         self.routes = routes
         self.access = access

@@ -114,6 +114,12 @@ public final class LoadedModel: Sendable {
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> Response {
         let start = MonotonicClock.now
+        // A traced request (Triton's trace extension) gets this model's timestamps, unless another model claimed it.
+        let trace = RequestTrace.current.flatMap { trace in
+            trace.claim(RequestTrace.Model(name: name, version: version, requestID: request.id)) ? trace : nil
+        }
+        trace?.record(.requestStart, at: start)
+        defer { trace?.record(.requestEnd) }
         let pending = PendingRequest(statistics.metrics)  // counted before `last_inference` moves
         defer { pending.finish() }
         statistics.received()
@@ -128,11 +134,12 @@ public final class LoadedModel: Sendable {
             }
             let (response, timings) =
                 if let sequencer {
-                    try await executeSequence(request, plan, sequencer, pending, cancellation, encode: encode)
+                    try await executeSequence(
+                        request, plan, sequencer, pending, cancellation, trace, encode: encode)
                 } else if let batcher {
-                    try await executeBatched(plan, batcher, pending, cancellation, encode: encode)
+                    try await executeBatched(plan, batcher, pending, cancellation, trace, encode: encode)
                 } else {
-                    try await execute(plan, pending, cancellation, encode: encode)
+                    try await execute(plan, pending, cancellation, trace, encode: encode)
                 }
             statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
             return response
@@ -153,10 +160,11 @@ public final class LoadedModel: Sendable {
 
     private func execute<Response>(
         _ plan: InferencePlan, _ pending: PendingRequest, _ cancellation: RequestCancellation,
-        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+        _ trace: RequestTrace?, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = StatisticsRecorder.Timings()
         let queued = MonotonicClock.now
+        trace?.record(.queueStart, at: queued)
         let instance: Int
         do {
             instance = try await pool.acquire(cancellation: cancellation)
@@ -172,10 +180,12 @@ public final class LoadedModel: Sendable {
         pending.finish()
 
         let inputStart = MonotonicClock.now
+        trace?.record(.computeStart, at: inputStart)
         let inputs = try plan.makeInputs()
         timings.computeInput = MonotonicClock.since(inputStart)
 
         let runStart = MonotonicClock.now
+        trace?.record(.computeInputEnd, at: runStart)
         let outputs: RunOutputs
         do {
             outputs = try await RunExecutor.run(
@@ -187,8 +197,10 @@ public final class LoadedModel: Sendable {
         timings.computeInfer = MonotonicClock.since(runStart)
 
         let outputStart = MonotonicClock.now
+        trace?.record(.computeOutputStart, at: outputStart)
         let response = try encode(plan, outputs)
         timings.computeOutput = MonotonicClock.since(outputStart)
+        trace?.record(.computeEnd, at: outputStart + timings.computeOutput)
         statistics.recordExecution(batchSize: plan.batchSize, timings: timings)
         return (response, timings)
     }
@@ -197,17 +209,20 @@ public final class LoadedModel: Sendable {
     /// others, and encodes its own rows.
     private func executeBatched<Response>(
         _ plan: InferencePlan, _ batcher: DynamicBatcher, _ pending: PendingRequest,
-        _ cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+        _ cancellation: RequestCancellation, _ trace: RequestTrace?,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         let inputStart = MonotonicClock.now
         let inputs = try plan.makeInputs()
         let prepared = MonotonicClock.since(inputStart)
+        let submitted = MonotonicClock.now
         let output = try await batcher.submit(plan, inputs: inputs, pending: pending, cancellation: cancellation)
         var timings = output.timings
         timings.computeInput += prepared
         let outputStart = MonotonicClock.now
         let response = try encode(plan, output.values)
         timings.computeOutput += MonotonicClock.since(outputStart)
+        trace?.recordBatched(submitted: submitted, timings: output.timings, returned: outputStart)
         return (response, timings)
     }
 
@@ -215,7 +230,8 @@ public final class LoadedModel: Sendable {
     /// and lets the sequence batcher run it.
     private func executeSequence<Response>(
         _ request: InferenceRequest, _ plan: InferencePlan, _ sequencer: SequenceBatcher, _ pending: PendingRequest,
-        _ cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+        _ cancellation: RequestCancellation, _ trace: RequestTrace?,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         let flags = try SequenceFlags(request.parameters)
         if plan.batching, plan.batchSize != 1 {
@@ -226,6 +242,7 @@ public final class LoadedModel: Sendable {
         let inputStart = MonotonicClock.now
         let inputs = try plan.makeInputs()
         let prepared = MonotonicClock.since(inputStart)
+        let submitted = MonotonicClock.now
         let output = try await sequencer.submit(
             flags, plan: plan, inputs: inputs, pending: pending, cancellation: cancellation)
         var timings = output.timings
@@ -233,6 +250,7 @@ public final class LoadedModel: Sendable {
         let outputStart = MonotonicClock.now
         let response = try encode(plan, output.values)
         timings.computeOutput += MonotonicClock.since(outputStart)
+        trace?.recordBatched(submitted: submitted, timings: output.timings, returned: outputStart)
         return (response, timings)
     }
 
