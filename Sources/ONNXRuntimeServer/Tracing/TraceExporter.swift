@@ -1,5 +1,7 @@
 #if Server
+import Dispatch
 import Logging
+import NIOConcurrencyHelpers
 import ONNXRuntimeServing
 import OTel
 import ServiceLifecycle
@@ -33,8 +35,10 @@ public final class TraceExporter: Service, Sendable {
 
     private let queue: AsyncStream<Finished>
     private let continuation: AsyncStream<Finished>.Continuation
-    private let write: @Sendable (Finished) -> Void
-    private let backend: ServiceGroup
+    /// swift-otel's tracer (inside `write`) and its services. Released on a Dispatch thread, never on an event loop:
+    /// swift-otel's HTTP client shuts itself down synchronously when it goes, which traps on an event loop, and the
+    /// server may run its tasks on NIO's event loops (`ConcurrencyExecutor`).
+    private let parts: NIOLockedValueBox<(write: @Sendable (Finished) -> Void, backend: ServiceGroup)?>
     private let logger: Logger
     private let dropped = Tally()
     private let sent = Tally()
@@ -72,8 +76,11 @@ public final class TraceExporter: Service, Sendable {
         otel.diagnosticLogger = .custom(diagnostics)
         otel.diagnosticLogLevel = .warning
         let (tracer, service) = try OTel.makeTracingBackend(configuration: otel)
-        backend = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: logger))
-        write = Self.writer(tracer)
+        parts = NIOLockedValueBox(
+            (
+                Self.writer(tracer),
+                ServiceGroup(configuration: ServiceGroupConfiguration(services: [service], logger: logger))
+            ))
         (queue, continuation) = AsyncStream.makeStream(
             of: Finished.self, bufferingPolicy: .bufferingOldest(configuration.maxQueueSize))
     }
@@ -101,8 +108,13 @@ public final class TraceExporter: Service, Sendable {
 
     /// Runs swift-otel's exporter and turns queued traces into spans until graceful shutdown; then exports what is
     /// queued and returns.
+    deinit {
+        let parts = self.parts
+        DispatchQueue.global().async { parts.withLockedValue { $0 = nil } }
+    }
+
     public func run() async throws {
-        let backend = self.backend
+        guard let (write, backend) = parts.withLockedValue({ $0 }) else { return }
         // The backend runs outside this task's graceful shutdown, so that it is stopped only once the queue is empty.
         let running = Task.detached { try await backend.run() }
         await withGracefulShutdownHandler {
