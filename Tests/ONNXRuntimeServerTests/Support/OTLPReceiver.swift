@@ -7,13 +7,17 @@ import ONNXRuntime
 import ServiceLifecycle
 
 /// A loopback OpenTelemetry collector for the trace tests: it answers `POST /v1/traces` (OTLP/HTTP, protobuf) with
-/// 200 after `delay`, and keeps every span it was sent, decoded by ``OTLPSpan/decode(_:)``.
+/// 200, and keeps every span it was sent, decoded by ``OTLPSpan/decode(_:)``. A closed receiver holds every export
+/// without answering until ``open()`` (a collector as slow as the test wants).
 final class OTLPReceiver: Sendable {
     private let received = Locked<[OTLPSpan]>([])
     private let requests = Locked<Int>(0)
-    private let delay: Duration
+    private let closed: Locked<Bool>
 
-    init(delay: Duration = .zero) { self.delay = delay }
+    init(closed: Bool = false) { self.closed = Locked(closed) }
+
+    /// Lets held exports, and later ones, be answered.
+    func open() { closed.withLock { $0 = false } }
 
     /// The spans so far, in arrival order.
     var spans: [OTLPSpan] { received.withLock { $0 } }
@@ -31,7 +35,7 @@ final class OTLPReceiver: Sendable {
             }
             let spans = try OTLPSpan.decode(Array(body.readableBytesView))
             self.requests.withLock { $0 += 1 }
-            if self.delay > .zero { try await Task.sleep(for: self.delay) }
+            while self.closed.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
             self.received.withLock { $0 += spans }
             return Response(status: .ok, headers: [.contentType: "application/x-protobuf"])
         }
@@ -40,6 +44,13 @@ final class OTLPReceiver: Sendable {
         return Application(
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) }, logger: logger)
+    }
+
+    /// Waits until `count` export requests arrived (answered or held) or `timeout` passed.
+    func waitForRequests(_ count: Int, timeout: Duration = .seconds(10)) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while requestCount < count, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     }
 
     /// Waits until `count` spans arrived or `timeout` passed; returns the spans.
