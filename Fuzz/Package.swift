@@ -60,6 +60,8 @@ let package = Package(
             ["ONNXRuntimeServingGRPC", "KServeGRPCProtocol", "ONNXRuntimeServing"],
             ["FuzzRequestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        // The shared memory registration body and the region's range checks, over one real POSIX object.
+        harness("FuzzSharedMemoryRegister", ["ONNXRuntimeServing"], ["FuzzRequestSupport"]),
         // The .npy reader `ort run` uses.
         harness("FuzzNumPy", ["ONNXFormats", "ONNXRuntime"]),
         // The ONNX .pb reader `ort run` uses (TensorProto, SequenceProto, MapProto, OptionalProto).

@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh [--time SECONDS] [--jobs N] [harness...]
 #
-# Harnesses: inference-request, grpc-infer-request, npy, pb, model-config, session (all of them when none is named).
+# Harnesses: inference-request, grpc-infer-request, shm-register, npy, pb, model-config, session (all of them when
+# none is named).
 # For each one:
 #   1. every file in Fuzz/Regressions/<harness>/ is replayed once (inputs that once crashed; must pass now);
 #   2. libFuzzer runs for --time seconds (default 60) from the committed seeds in Fuzz/Corpus/<harness>/, growing a
@@ -25,13 +26,14 @@ while [[ $# -gt 0 ]]; do
         *) harnesses+=("$1"); shift ;;
     esac
 done
-all=(inference-request grpc-infer-request npy pb model-config session)
+all=(inference-request grpc-infer-request shm-register npy pb model-config session)
 [[ ${#harnesses[@]} -eq 0 ]] && harnesses=("${all[@]}")
 
 executable() {
     case "$1" in
         inference-request) echo FuzzInferenceRequest ;;
         grpc-infer-request) echo FuzzGRPCInferRequest ;;
+        shm-register) echo FuzzSharedMemoryRegister ;;
         npy) echo FuzzNumPy ;;
         pb) echo FuzzTensorProto ;;
         model-config) echo FuzzModelConfig ;;

@@ -6,6 +6,10 @@
 # Needs: protoc (installed from Debian's protobuf-compiler if missing) and the two Swift plugins, built here from a
 # throwaway package in .build-plugins/ (git-ignored): protoc-gen-swift (apple/swift-protobuf 1.39.0) and
 # protoc-gen-grpc-swift-2 (grpc/grpc-swift-protobuf 2.4.1).
+#
+# Offline: set PROTOC_PLUGIN_DIR to a folder that already holds both plugins (built elsewhere from the versions
+# above, e.g. the bin path of such a throwaway package); the script then uses them and builds nothing:
+#   PROTOC_PLUGIN_DIR=/path/to/.build/release scripts/generate-grpc.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,8 +24,17 @@ if ! command -v protoc >/dev/null 2>&1; then
     $sudo_cmd apt-get install -y protobuf-compiler
 fi
 
-mkdir -p "$plugins/package/Sources/Placeholder"
-cat > "$plugins/package/Package.swift" <<'SWIFT'
+if [ -n "${PROTOC_PLUGIN_DIR:-}" ]; then
+    bin="$(cd "$PROTOC_PLUGIN_DIR" && pwd)"
+    for plugin in protoc-gen-swift protoc-gen-grpc-swift-2; do
+        if [ ! -x "$bin/$plugin" ]; then
+            echo "PROTOC_PLUGIN_DIR=$PROTOC_PLUGIN_DIR has no executable $plugin" >&2
+            exit 1
+        fi
+    done
+else
+    mkdir -p "$plugins/package/Sources/Placeholder"
+    cat > "$plugins/package/Package.swift" <<'SWIFT'
 // swift-tools-version: 6.1
 // Throwaway package written by scripts/generate-grpc.sh: it only builds the protoc plugins.
 import PackageDescription
@@ -35,14 +48,15 @@ let package = Package(
     targets: [.target(name: "Placeholder", path: "Sources/Placeholder")]
 )
 SWIFT
-echo "// Nothing here: the package exists to build protoc plugins." > "$plugins/package/Sources/Placeholder/Placeholder.swift"
+    echo "// Nothing here: the package exists to build protoc plugins." > "$plugins/package/Sources/Placeholder/Placeholder.swift"
 
-(
-    cd "$plugins/package"
-    swift build -c release --product protoc-gen-swift
-    swift build -c release --product protoc-gen-grpc-swift-2
-)
-bin="$(cd "$plugins/package" && swift build -c release --show-bin-path)"
+    (
+        cd "$plugins/package"
+        swift build -c release --product protoc-gen-swift
+        swift build -c release --product protoc-gen-grpc-swift-2
+    )
+    bin="$(cd "$plugins/package" && swift build -c release --show-bin-path)"
+fi
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -64,6 +78,8 @@ for file in "$out"/*.swift; do
         echo "// swift-format-ignore-file"
         echo "#if Client || Server"
         cat "$file"
+        # protoc-gen-grpc-swift-2 may end its file without a newline.
+        if [ -n "$(tail -c 1 "$file")" ]; then echo; fi
         echo "#endif"
     } >"$file.tmp"
     mv "$file.tmp" "$file"

@@ -93,6 +93,10 @@ for name in "${identity_models[@]}" add_f32 string_ops bad_shape scalar_mul; do
     add_model "$name" "Tests/Models/$name.onnx"
 done
 add_model mnist Examples/MNIST/mnist-mlp.onnx
+# The response cache (test_response_cache*.py): MNIST again, with the cache enabled (the server has --cache-config).
+add_model mnist_cached Examples/MNIST/mnist-mlp.onnx
+echo 'response_cache { enable: true }' >"$repo/mnist_cached/config.pbtxt"
+loaded+=(mnist_cached)
 add_model affine_batched Tests/Models/batch_affine.onnx
 cat >"$repo/affine_batched/config.pbtxt" <<'CONFIG'
 max_batch_size: 8
@@ -197,7 +201,8 @@ for name in "${loaded[@]}"; do load_flags+=(--load-model "$name"); done
 
 echo "== starting ort serve on 127.0.0.1:$port, gRPC on :$grpc_port, metrics on :$metrics_port (log: $log)"
 "$ort" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" --grpc-port "$grpc_port" \
-    --metrics-port "$metrics_port" \
+    --metrics-port "$metrics_port" --metrics-config summary_latencies=true \
+    --cache-config "local,size=$((8 * 1024 * 1024))" \
     --trace-config mode=opentelemetry --trace-config "opentelemetry,url=127.0.0.1:$otlp_port/v1/traces" \
     --trace-config opentelemetry,bsp_schedule_delay=50 \
     --model-control-mode explicit "${load_flags[@]}" \
@@ -245,11 +250,14 @@ run_pytest() { # LABEL ARGS...
     return "$code"
 }
 # test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests; so do
-# test_sequence_grpc.py, test_config_features_grpc.py, and test_bytes.py and test_shared_memory.py (which drive
+# test_sequence_grpc.py, test_config_features_grpc.py, test_logging_grpc.py, test_response_cache_grpc.py, and
+# test_bytes.py, test_shared_memory.py, test_model_config_grpc.py and test_ensemble_custom_ops.py (which drive
 # tritonclient.http and tritonclient.grpc side by side).
 grpc_tests=(
     Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py Tests/Integration/test_sequence_grpc.py
     Tests/Integration/test_config_features_grpc.py Tests/Integration/test_bytes.py Tests/Integration/test_shared_memory.py
+    Tests/Integration/test_logging_grpc.py Tests/Integration/test_model_config_grpc.py
+    Tests/Integration/test_response_cache_grpc.py Tests/Integration/test_ensemble_custom_ops.py
     Tests/Integration/test_trace_grpc.py
 )
 rest_status=0

@@ -52,6 +52,25 @@ def inference_request():
                                   {"name": "s", "shape": [2], "datatype": "BYTES", "data": ["p", "q"]}],
                        "outputs": [{"name": "t"}, {"name": "h", "parameters": {"binary_data": True}}]},
         "empty_tensor": {"inputs": [{"name": "x", "shape": [0, 3], "datatype": "INT32", "data": []}]},
+        # The sequence extension's parameters (integer and string correlation IDs).
+        "sequence_start": {"parameters": {"sequence_id": 42, "sequence_start": True},
+                           "inputs": [{"name": "x", "shape": [1], "datatype": "INT32", "data": [7]}]},
+        "sequence_string_end": {"parameters": {"sequence_id": "abc", "sequence_end": True, "priority": 1},
+                                "inputs": [{"name": "x", "shape": [1], "datatype": "INT32", "data": [7]}]},
+        # System shared memory: regions `r` (4096 bytes) and `h` (its second half) are registered by the harness.
+        "shm_input": {"inputs": [{"name": "x", "shape": [2, 3], "datatype": "FP32",
+                                  "parameters": {"shared_memory_region": "r", "shared_memory_offset": 8,
+                                                 "shared_memory_byte_size": 24}}]},
+        "shm_input_output": {"inputs": [{"name": "x", "shape": [4], "datatype": "INT32",
+                                         "parameters": {"shared_memory_region": "h", "shared_memory_byte_size": 16}}],
+                             "outputs": [{"name": "y", "parameters": {"shared_memory_region": "r",
+                                                                     "shared_memory_offset": 100,
+                                                                     "shared_memory_byte_size": 16}}]},
+        "shm_bytes": {"inputs": [{"name": "x", "shape": [1], "datatype": "BYTES",
+                                  "parameters": {"shared_memory_region": "r", "shared_memory_byte_size": 8}}]},
+        "shm_unknown_region": {"inputs": [{"name": "x", "shape": [1], "datatype": "UINT8",
+                                           "parameters": {"shared_memory_region": "nope",
+                                                          "shared_memory_byte_size": 1}}]},
     }
     for name, obj in seeds.items():
         write(path, name, js(obj))
@@ -87,6 +106,23 @@ def inference_request():
     binary("batch_binary", [{"name": "a", "shape": [1, 3], "datatype": "FP32", "parameters": {"binary_data_size": 12}},
                             {"name": "s", "shape": [1], "datatype": "BYTES",
                              "parameters": {"binary_data_size": len(s)}}], [a, s])
+
+
+def shm_register():
+    """Bodies of POST /v2/systemsharedmemory/region/NAME/register (the harness replaces the key with its own)."""
+    path = folder("shm-register")
+    seeds = {
+        "whole": {"key": "/k", "offset": 0, "byte_size": 4096},
+        "second_half": {"key": "/k", "offset": 2048, "byte_size": 2048},
+        "no_offset": {"key": "/k", "byte_size": 16},
+        "unaligned": {"key": "/k", "offset": 4095, "byte_size": 1},
+        "past_end": {"key": "/k", "offset": 4000, "byte_size": 200},
+        "huge": {"key": "/k", "offset": 9223372036854775807, "byte_size": 9223372036854775807},
+        "negative": {"key": "/k", "offset": -1, "byte_size": 8},
+        "zero_size": {"key": "/k", "byte_size": 0},
+    }
+    for name, obj in seeds.items():
+        write(path, name, json.dumps(obj, separators=(",", ":")).encode())
 
 
 def npy():
@@ -328,6 +364,16 @@ def grpc_infer_request():
         seed("raw_" + datatype.lower(), [infer_input("x", datatype, [2])], raw=[data])
     seed("raw_int32_rank2", [infer_input("x", "INT32", [1, 2])], raw=[raw_elements["INT32"]],
          outputs=[("y", {"binary_data": ("bool", True)})])
+    # System shared memory (regions `r` and `h` are registered by the harness) and the sequence parameters.
+    shm = {"shared_memory_region": ("string", "r"), "shared_memory_offset": ("int64", 16),
+           "shared_memory_byte_size": ("int64", 8)}
+    seed("shm_input", [infer_input("x", "FP32", [2], parameters=shm)],
+         outputs=[("y", {"shared_memory_region": ("string", "h"), "shared_memory_byte_size": ("int64", 8)})])
+    seed("shm_mixed", [infer_input("x", "INT32", [2], parameters=shm), infer_input("s", "BYTES", [1])],
+         raw=[prefixed([b"q"])])
+    seed("sequence_flags", [infer_input("x", "INT32", [2])], raw=[raw_elements["INT32"]],
+         parameters={"sequence_id": ("uint64", 2**64 - 1), "sequence_start": ("bool", True),
+                     "sequence_end": ("bool", False)})
     seed("raw_fp32_rank2", [infer_input("x", "FP32", [2, 1])], raw=[raw_elements["FP32"]])
     seed("raw_empty", [infer_input("x", "FP32", [0, 3])], raw=[b""])
 
@@ -399,6 +445,7 @@ def grpc_infer_request():
 HARNESSES = {
     "inference-request": inference_request,
     "grpc-infer-request": grpc_infer_request,
+    "shm-register": shm_register,
     "npy": npy,
     "pb": pb,
     "model-config": model_config,

@@ -193,6 +193,15 @@ public struct Serve: AsyncParsableCommand {
             valueName: "[mode,]key=value"))
     public var traceConfig: [String] = []
 
+    /// Triton's `--cache-config` settings (`local,size=BYTES`): the response cache, used by the models whose
+    /// configuration says `response_cache { enable: true }`.
+    @Option(
+        name: .customLong("cache-config"),
+        help: ArgumentHelp(
+            "The response cache, as Triton's flag: local,size=BYTES. Models opt in with response_cache { enable: "
+                + "true } in config.pbtxt. Off by default.", valueName: "cache,key=value"))
+    public var cacheConfig: [String] = []
+
     /// Triton's verbose level (`--log-verbose`): 1 adds debug messages, 2 or more trace messages too.
     @Option(
         name: .customLong("log-verbose"),
@@ -232,6 +241,16 @@ public struct Serve: AsyncParsableCommand {
             "Turn off system shared memory (/v2/systemsharedmemory): clients on this machine can then no longer "
                 + "make the server read and write POSIX shared memory objects."))
     public var disableSharedMemory = false
+
+    /// Directories whose custom operator libraries models may load (`--allow-custom-op-libraries DIR`, repeatable).
+    @Option(
+        name: .customLong("allow-custom-op-libraries"),
+        help: ArgumentHelp(
+            "Let models load the custom operator libraries (model_operations { op_library_filename }) that lie in "
+                + "DIR (repeatable). Off by default: a library is native code run inside the server (see "
+                + "SECURITY.md).",
+            valueName: "DIR"))
+    public var allowCustomOpLibraries: [String] = []
 
     /// Creates the command with default options (ArgumentParser fills them in).
     public init() {}
@@ -323,6 +342,7 @@ public struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("--trace-config: \(error.message)")
         }
+        _ = try responseCacheConfiguration()
         if let logVerbose, logVerbose < 0 {
             throw ValidationError("--log-verbose must be 0 or more, got \(logVerbose)")
         }
@@ -387,6 +407,15 @@ public struct Serve: AsyncParsableCommand {
             pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness,
             serverName: serverName, modelDirectories: directories)
         serving.sharedMemoryEnabled = !disableSharedMemory
+        serving.responseCache = try responseCacheConfiguration()
+        for directory in allowCustomOpLibraries {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw ValidationError("--allow-custom-op-libraries '\(directory)' is not a directory")
+            }
+        }
+        serving.customOpLibraryDirectories = allowCustomOpLibraries
         let access: RepositoryAccess
         if disableRepositoryAPI {
             access = .disabled
@@ -420,6 +449,16 @@ public struct Serve: AsyncParsableCommand {
             }
         }
         return configuration
+    }
+
+    /// The response cache `--cache-config` describes, or `nil` without the option.
+    func responseCacheConfiguration() throws -> ResponseCacheConfiguration? {
+        guard !cacheConfig.isEmpty else { return nil }
+        do {
+            return try ResponseCacheConfiguration(settings: cacheConfig)
+        } catch {
+            throw ValidationError("--cache-config: \(error.message)")
+        }
     }
 
     /// The `--model NAME=PATH` entries by name.

@@ -83,3 +83,36 @@ def test_failures_are_counted_per_model(triton, metrics_url):
     after, _ = scrape(metrics_url)
     assert after[series("nv_inference_request_failure")] - before[series("nv_inference_request_failure")] == 1
     assert after[series("nv_inference_request_success")] == before[series("nv_inference_request_success")]
+
+
+QUANTILES = ["0.5", "0.9", "0.95", "0.99", "0.999"]
+SUMMARIES = {
+    "nv_inference_request_summary_us": "nv_inference_request_duration_us",
+    "nv_inference_queue_summary_us": "nv_inference_queue_duration_us",
+    "nv_inference_compute_input_summary_us": "nv_inference_compute_input_duration_us",
+    "nv_inference_compute_infer_summary_us": "nv_inference_compute_infer_duration_us",
+    "nv_inference_compute_output_summary_us": "nv_inference_compute_output_duration_us",
+}
+
+
+def test_latency_summaries_after_known_traffic(triton, metrics_url):
+    """The server runs with --metrics-config summary_latencies=true: 25 requests add exactly 25 to each summary's
+    count and as many microseconds to its sum as to the matching duration counter, and each summary has Triton's five
+    quantiles, in order, within [0, the largest single request] (the sum is an upper bound for any one request)."""
+    model = "identity_float32"
+    before, _ = scrape(metrics_url)
+    x = httpclient.InferInput("x", [2, 3], "FP32")
+    x.set_data_from_numpy(np.arange(6, dtype=np.float32).reshape(2, 3))
+    for _ in range(25):
+        result = triton.infer(model, [x])
+        assert result.as_numpy("y").tolist() == [[0, 1, 2], [3, 4, 5]]
+    after, types = scrape(metrics_url)
+    for summary, counter in SUMMARIES.items():
+        assert types[summary] == "summary"
+        count = after[series(summary + "_count", model)] - before.get(series(summary + "_count", model), 0)
+        assert count == 25, summary
+        added = after[series(summary + "_sum", model)] - before.get(series(summary + "_sum", model), 0)
+        assert added == after[series(counter, model)] - before.get(series(counter, model), 0), summary
+        values = [after[f'{summary}{{model="{model}",version="1",quantile="{q}"}}'] for q in QUANTILES]
+        assert values == sorted(values), (summary, values)
+        assert 0 <= values[0] and values[-1] <= after[series(summary + "_sum", model)], (summary, values)

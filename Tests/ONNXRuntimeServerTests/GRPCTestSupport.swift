@@ -24,10 +24,31 @@ enum GRPCTestServer {
         models: [String] = GRPCTestServer.models, startupModels: [String]? = nil, token: String? = nil,
         access: RepositoryAccess? = nil, maxRequestBytes: Int = ServingLimits().maxRequestBytes,
         busyPoll: Duration? = nil, clientEventLoopGroup: any EventLoopGroup = .singletonMultiThreadedEventLoopGroup,
+        logSettings: LogSettings? = nil,
         _ body: @Sendable (Inference_GRPCInferenceService.Client<HTTP2ClientTransport.Posix>, Int) async throws -> T
     ) async throws -> T {
         let repository = try ClientTestServer.makeRepository(models, prefix: "ort-grpc-")
         defer { try? FileManager.default.removeItem(atPath: repository) }
+        return try await withServer(
+            repository: repository, startupModels: startupModels, token: token, access: access,
+            maxRequestBytes: maxRequestBytes, busyPoll: busyPoll, clientEventLoopGroup: clientEventLoopGroup,
+            logSettings: logSettings
+        ) { _, client, port in
+            try await body(client, port)
+        }
+    }
+
+    /// Runs `body` with a fresh server over `repository` (REST on a free port too, which loads the models) and a
+    /// client of it, stopped after.
+    static func withServer<T: Sendable>(
+        repository: String, startupModels: [String]? = nil, token: String? = nil, access: RepositoryAccess? = nil,
+        maxRequestBytes: Int = ServingLimits().maxRequestBytes, busyPoll: Duration? = nil,
+        clientEventLoopGroup: any EventLoopGroup = .singletonMultiThreadedEventLoopGroup,
+        logSettings: LogSettings? = nil,
+        _ body:
+            @Sendable (InferenceServer, Inference_GRPCInferenceService.Client<HTTP2ClientTransport.Posix>, Int)
+            async throws -> T
+    ) async throws -> T {
         let serving = ServingConfiguration(
             repositories: [repository], controlMode: startupModels == nil ? .none : .explicit,
             startupModels: startupModels ?? [], limits: ServingLimits(maxRequestBytes: maxRequestBytes))
@@ -35,7 +56,8 @@ enum GRPCTestServer {
             host: "127.0.0.1", port: 0, grpcPort: 0, serving: serving,
             repositoryAccess: access ?? token.map { .token($0) } ?? .open)
         configuration.busyPoll = busyPoll
-        let server = InferenceServer(configuration: configuration, logger: ClientTestServer.logger)
+        let server = InferenceServer(
+            configuration: configuration, logger: ClientTestServer.logger, logSettings: logSettings)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -55,7 +77,7 @@ enum GRPCTestServer {
                     config: .defaults { $0.http2.targetWindowSize = 8 * 1024 * 1024 },
                     eventLoopGroup: clientEventLoopGroup)
             ) { client in
-                try await body(Inference_GRPCInferenceService.Client(wrapping: client), port)
+                try await body(server, Inference_GRPCInferenceService.Client(wrapping: client), port)
             }
             await group.triggerGracefulShutdown()
             for try await _ in tasks {}

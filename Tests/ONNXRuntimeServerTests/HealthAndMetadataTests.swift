@@ -68,8 +68,9 @@ struct HealthAndMetadataTests {
             #expect(
                 body["extensions"]
                     == .strings([
-                        "classification", "sequence", "binary_tensor_data", "model_repository", "statistics",
-                        "model_configuration", "system_shared_memory", "parameters",
+                        "classification", "sequence", "binary_tensor_data", "model_repository",
+                        "model_repository(unload_dependents)", "statistics", "model_configuration",
+                        "system_shared_memory", "parameters",
                     ]))
         }
         let repository = try TemporaryRepository()

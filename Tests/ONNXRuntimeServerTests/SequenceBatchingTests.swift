@@ -278,6 +278,58 @@ struct SequenceBatchingTests {
         #expect(late.error.contains("sequence abandoned"), "\(late.error)")
     }
 
+    @Test("metrics count sequences: open, backlog, started, ended, released for idleness")
+    func sequenceMetrics() async throws {
+        // No step depends on how fast the machine is: waits poll for the state they need, and the idle time of the
+        // first model (60 s) is never reached.
+        func sample(_ server: InferenceServer, _ name: String) -> Double? {
+            PrometheusText(String(decoding: server.metrics.exposition(), as: UTF8.self)).model(name, "m")
+        }
+        func waitFor(_ server: InferenceServer, _ name: String, _ value: Double) async throws {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while sample(server, name) != value, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        let (server, repository) = try await Self.server(
+            "m", file: "sequence_accumulate", config: Self.accumulate(strategy: "direct { }", batch: 1))
+        _ = repository
+        let engine = server.engine
+        // "a" takes the only slot; "b" (one START+END request) waits in the backlog until "a" ends.
+        #expect(await CoreInference.infer(engine, "m", Self.request(1, id: .string("a"), start: true)).status == 200)
+        #expect(sample(server, "ort_sequence_open") == 1)
+        let waiting = Task {
+            await CoreInference.infer(engine, "m", Self.request(2, id: .string("b"), start: true, end: true))
+        }
+        try await waitFor(server, "ort_sequence_backlog", 1)
+        #expect(sample(server, "ort_sequence_backlog") == 1)
+        #expect(sample(server, "ort_sequence_open") == 2)
+        #expect(sample(server, "ort_sequence_started") == 2)
+        #expect(await CoreInference.infer(engine, "m", Self.request(3, id: .string("a"), end: true)).status == 200)
+        let reply = await waiting.value
+        #expect(reply.status == 200, "\(reply.error)")
+        #expect(Self.int(reply, "OUTPUT") == 2)
+        #expect(sample(server, "ort_sequence_ended") == 2)
+        #expect(sample(server, "ort_sequence_open") == 0)
+        #expect(sample(server, "ort_sequence_backlog") == 0)
+        #expect(sample(server, "ort_sequence_idle_released") == 0)
+        let text = PrometheusText(String(decoding: server.metrics.exposition(), as: UTF8.self))
+        #expect(text.help["ort_sequence_open"] == ServingMetrics.helpTexts["ort_sequence_open"])
+        #expect(text.types["ort_sequence_started"] == "counter")
+
+        // An abandoned sequence is released after 100 ms of idleness and counted so.
+        let (idleServer, idleRepository) = try await Self.server(
+            "m", file: "sequence_accumulate", config: Self.accumulate(strategy: "direct { }", batch: 1, idle: 100_000))
+        _ = idleRepository
+        #expect(
+            await CoreInference.infer(idleServer.engine, "m", Self.request(1, id: .string("c"), start: true)).status
+                == 200)
+        try await waitFor(idleServer, "ort_sequence_idle_released", 1)
+        #expect(sample(idleServer, "ort_sequence_idle_released") == 1)
+        #expect(sample(idleServer, "ort_sequence_open") == 0)
+        #expect(sample(idleServer, "ort_sequence_ended") == 0)
+    }
+
     @Test("a full direct pool makes a new sequence wait in the backlog until a slot frees (as Triton)")
     func backlogWaits() async throws {
         let (server, repository) = try await Self.server(
@@ -286,8 +338,11 @@ struct SequenceBatchingTests {
         let engine = server.engine
         _ = await CoreInference.infer(engine, "m", Self.request(1, id: .string("a"), start: true))
         let waiting = Task { await CoreInference.infer(engine, "m", Self.request(10, id: .string("b"), start: true)) }
-        try await Task.sleep(for: .milliseconds(150))
         let model = try engine.model("m", version: nil)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while model.sequenceCounts?.backlog != 1, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(model.sequenceCounts?.open == 2)
         #expect(model.sequenceCounts?.backlog == 1)
         #expect(

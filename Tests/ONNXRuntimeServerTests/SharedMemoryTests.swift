@@ -593,7 +593,14 @@ struct SharedMemoryTests {
                 {"inputs":[{"name":"x","datatype":"FP32","shape":[1,3],"parameters":{"shared_memory_region":"\#(name)","shared_memory_byte_size":12}}],
                  "outputs":[{"name":"y","parameters":{"shared_memory_region":"\#(name)","shared_memory_offset":16,"shared_memory_byte_size":8}}]}
                 """#)
-            try await Task.sleep(for: .milliseconds(300))
+            // Wait until the request holds the region and waits in the queue, however slow the machine is.
+            let deadline = ContinuousClock.now + .seconds(20)
+            func pending() -> Double? {
+                PrometheusText(String(decoding: server.metrics.exposition(), as: UTF8.self)).model(
+                    "nv_inference_pending_request_count", "affine_batched")
+            }
+            while pending() != 1, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(pending() == 1)
             let unregister = try await client.post("/v2/systemsharedmemory/region/\(name)/unregister", bytes: [])
             #expect(unregister.status == .ok)
             let (status, _) = try await client.getJSON("/v2/systemsharedmemory/region/\(name)/status")

@@ -85,12 +85,64 @@ struct ModelConfigParserTests {
         #expect(try parse("backend: \"onnxruntime\"").name == "m")
     }
 
+    @Test("model_operations lists custom operator libraries; ensembles parse into steps")
+    func modelOperationsAndEnsembles() throws {
+        let operations = try ModelConfig.parse(
+            #"model_operations { op_library_filename: [ "/opt/ops/libext.so", "rel/libmore.so" ] }"#,
+            defaultName: "m")
+        #expect(operations.opLibraryFilenames == ["/opt/ops/libext.so", "rel/libmore.so"])
+        #expect(!operations.isEnsemble)
+        #expect(operations.platform == "onnxruntime_onnx")
+        let ensemble = try ModelConfig.parse(
+            """
+            platform: "ensemble"
+            max_batch_size: 2
+            input [ { name: "IN" data_type: TYPE_STRING dims: [ 1 ] } ]
+            output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 4 ] } ]
+            ensemble_scheduling {
+              step [ { model_name: "tok" model_version: 3 input_map { key: "text" value: "IN" }
+                       output_map { key: "ids" value: "ids" } },
+                     { model_name: "embed" input_map { key: "ids" value: "ids" } output_map { key: "v" value: "OUT" } } ]
+            }
+            """, defaultName: "e")
+        #expect(ensemble.isEnsemble)
+        #expect(ensemble.platform == "ensemble")
+        #expect(
+            ensemble.ensembleScheduling?.steps
+                == [
+                    .init(
+                        modelName: "tok", modelVersion: 3, inputMap: ["text": "IN"], outputMap: ["ids": "ids"], line: 6),
+                    .init(
+                        modelName: "embed", modelVersion: -1, inputMap: ["ids": "ids"], outputMap: ["v": "OUT"], line: 6
+                    ),
+                ])
+        #expect(ensemble.ensembleScheduling?.modelNames == ["tok", "embed"])
+        #expect(ensemble.json["ensemble_scheduling"]?["step"]?.arrayValue?.count == 2)
+        #expect(ensemble.json["platform"] == .string("ensemble"))
+    }
+
     @Test(
         "unsupported fields are rejected with a message saying so, and the line",
         arguments: [
-            ("ensemble_scheduling { }", "ensembles are not supported", 1),
+            ("ensemble_scheduling { }", "'ensemble_scheduling' is only for ensembles", 1),
+            ("model_operations { op_library_filename: \"\" }", "'op_library_filename' must be a file path", 1),
+            (
+                "model_operations { op_library_path: \"/x.so\" }",
+                "unknown field 'op_library_path' in model_operations", 1
+            ),
+            (
+                "platform: \"ensemble\"\nensemble_scheduling { step [ { model_name: \"m\" input_map { key: \"a\" } "
+                    + "output_map { key: \"b\" value: \"c\" } } ] }",
+                "each 'input_map' entry needs a non-empty 'key' and 'value'", 2
+            ),
+            (
+                "platform: \"ensemble\"\nensemble_scheduling { step [ { model_name: \"m\" "
+                    + "input_map { key: \"a\" value: \"x\" } input_map { key: \"a\" value: \"y\" } "
+                    + "output_map { key: \"b\" value: \"c\" } } ] }",
+                "model input 'a' is mapped more than once in 'input_map'", 2
+            ),
             ("\nbatch_input [ { kind: BATCH_ELEMENT_COUNT } ]", "batch inputs are not supported", 2),
-            ("response_cache { enable: true }", "response cache", 1),
+            ("model_repository_agents { }", "repository agents are not supported", 1),
             ("model_transaction_policy { decoupled: true }", "decoupled", 1),
             ("platform: \"pytorch_libtorch\"", "platform 'pytorch_libtorch' is not supported", 1),
             ("backend: \"python\"", "backend 'python' is not supported", 1),

@@ -67,6 +67,21 @@ struct ServeDefaultsTests {
         }
     }
 
+    @Test("the response cache is off unless --cache-config asks for it, in Triton's syntax; bad values stop the start")
+    func responseCache() throws {
+        let off = try Serve.parse(["--model-repository", "/m"])
+        #expect(try off.serverConfiguration(environment: [:]).serving.responseCache == nil)
+        let on = try Serve.parse(["--model-repository", "/m", "--cache-config", "local,size=1048576"])
+        #expect(try on.serverConfiguration(environment: [:]).serving.responseCache?.size == 1_048_576)
+        let equals = try Serve.parse(["--model-repository", "/m", "--cache-config=local,size=4096"])
+        #expect(try equals.serverConfiguration(environment: [:]).serving.responseCache?.size == 4096)
+        for bad in ["local,size=0", "local,size=abc", "local,foo=1", "redis,size=1024", "local"] {
+            #expect(throws: (any Error).self, "\(bad)") {
+                try Serve.parse(["--model-repository", "/m", "--cache-config", bad])
+            }
+        }
+    }
+
     @Test("TLS is off unless asked for; certificate and key go together; unusable files stop the start")
     func tls() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -17,14 +17,16 @@ private let outputNameLists: [[String]] = {
 }()
 
 /// Checks what the decoder promises about a request it accepted: every input's elements are a byte range inside the
-/// body, and fixed-size datatypes have exactly the bytes their shape needs, within the element limit.
+/// body (or a shared memory location), and fixed-size datatypes have exactly the bytes their shape needs, within the element limit.
 private func checkDecoded(_ request: InferenceRequest, _ message: Inference_ModelInferRequest) {
     guard request.inputs.count == message.inputs.count else {
         FuzzDriver.fail("\(message.inputs.count) inputs were sent but \(request.inputs.count) decoded")
     }
     for input in request.inputs {
+        // An input in shared memory is range-checked against its region when the request is planned.
+        if case .sharedMemory = input.data { continue }
         guard case .binary(let range) = input.data else {
-            FuzzDriver.fail("input '\(input.name)' was not decoded as binary data")
+            FuzzDriver.fail("input '\(input.name)' was not decoded as binary data or a shared memory location")
         }
         guard range.lowerBound >= 0, range.upperBound <= request.body.count else {
             FuzzDriver.fail("input '\(input.name)' has range \(range) outside a body of \(request.body.count) bytes")
@@ -53,9 +55,8 @@ private func testOne(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
                 from: message, outputNames: outputNames, maximumElements: RequestFixture.maximumElements)
         else { continue }
         checkDecoded(request, message)
-        for signature in RequestFixture.signatures where signature.outputs.map(\.name) == outputNames {
-            RequestFixture.planAndMake(request, for: signature)
-        }
+        RequestFixture.exercise(
+            request, signatures: RequestFixture.signatures.filter { $0.outputs.map(\.name) == outputNames })
     }
     return 0
 }

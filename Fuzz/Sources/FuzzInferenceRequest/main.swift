@@ -3,8 +3,9 @@ import FuzzRequestSupport
 import FuzzSupport
 import ONNXRuntimeServing
 
-/// Decodes the input as a REST inference request body, plans it against every signature, and makes the input
-/// tensors of each plan that passes. Any bytes must give a request or a `ServingError`, never a crash or an
+/// Decodes the input as a REST inference request body, reads its sequence parameters, attaches the shared memory
+/// regions it names (two fixed regions over one real POSIX object), plans it against every signature, and makes the
+/// input tensors of each plan that passes. Any bytes must give a request or a `ServingError`, never a crash or an
 /// allocation past the element limit.
 ///
 /// Input layout: a body that starts with `{` is a JSON-only request (no `Inference-Header-Content-Length`); otherwise
@@ -22,9 +23,7 @@ private func testOne(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
         body = Array(input[4...])
     }
     guard let request = try? InferenceRequest(body: body, headerLength: headerLength) else { return 0 }
-    for signature in RequestFixture.signatures {
-        RequestFixture.planAndMake(request, for: signature)
-    }
+    RequestFixture.exercise(request, signatures: RequestFixture.signatures)
     return 0
 }
 

@@ -52,3 +52,57 @@ public enum RequestFixture {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension RequestFixture {
+    /// The size of the shared memory object the harnesses register.
+    public static let sharedMemorySize = 4096
+
+    /// The POSIX shared memory object the harnesses use: `/ort-fuzz-<pid>`, `sharedMemorySize` bytes of a fixed
+    /// pattern (byte i holds i mod 251), created once and unlinked at exit.
+    public static let sharedMemoryKey: String = {
+        let key = "/ort-fuzz-\(getpid())"
+        let descriptor = shm_open(key, O_CREAT | O_RDWR | O_EXCL, 0o600)
+        guard descriptor >= 0, ftruncate(descriptor, off_t(sharedMemorySize)) == 0 else {
+            FuzzDriver.fail("cannot create the shared memory object \(key): errno \(errno)")
+        }
+        let pattern = (0..<sharedMemorySize).map { UInt8($0 % 251) }
+        _ = pattern.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        atexit { shm_unlink("/ort-fuzz-\(getpid())") }
+        return key
+    }()
+
+    /// A registry with the whole object registered as region `r` and its second half as region `h`, which requests
+    /// in the corpus name in their `shared_memory_region` parameters.
+    public static let sharedMemory: SharedMemoryRegistry = {
+        let registry = SharedMemoryRegistry()
+        do {
+            try registry.register(name: "r", key: sharedMemoryKey, offset: 0, byteSize: sharedMemorySize)
+            try registry.register(
+                name: "h", key: sharedMemoryKey, offset: sharedMemorySize / 2, byteSize: sharedMemorySize / 2)
+        } catch {
+            FuzzDriver.fail("cannot register the fuzz regions: \(error)")
+        }
+        return registry
+    }()
+
+    /// What the serving core does with a decoded request before it plans it: the sequence parameters are read (a
+    /// sequence model would refuse bad ones), and the shared memory regions it names are looked up. Then the request
+    /// is planned against every signature, reading its shared memory inputs through the region's range checks.
+    public static func exercise(_ request: InferenceRequest, signatures: [ModelSignature]) {
+        _ = try? SequenceFlags(request.parameters)
+        var request = request
+        do {
+            try request.attachSharedMemory(from: sharedMemory)
+        } catch {
+            return
+        }
+        for signature in signatures {
+            planAndMake(request, for: signature)
+        }
+    }
+}

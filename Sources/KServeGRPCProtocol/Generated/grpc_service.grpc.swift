@@ -5,11 +5,11 @@
 //
 // Written for swift-onnxruntime. Package, service, message and field names and field numbers follow Triton's
 // `inference.GRPCInferenceService` so that existing clients (tritonclient, the KServe SDK) talk to this server
-// unchanged. The trace and log-settings RPCs are not declared: this server does not offer them, so a client calling
-// them gets UNIMPLEMENTED. The CUDA shared-memory RPCs are declared so that clients get a clear answer: status lists
-// no region, register is refused (this server has no GPU memory to share), and unregister has nothing to do.
-// Messages keep every field a client may send; responses declare the fields this server fills (clients skip fields
-// they do not know, and a missing field reads as its default).
+// unchanged. The trace RPC is not declared: this server does not offer it, so a client calling it gets UNIMPLEMENTED
+// (as it does LogSettings when the server runs without live log settings). The CUDA shared-memory RPCs are declared so
+// that clients get a clear answer: status lists no region, register is refused (this server has no GPU memory to
+// share), and unregister has nothing to do. Messages keep every field a client may send; responses declare the fields
+// this server fills (clients skip fields they do not know, and a missing field reads as its default).
 //
 // The Swift code in Sources/KServeGRPCProtocol/Generated is generated from this file by scripts/generate-grpc.sh
 // (which regenerates it); do not edit it by hand.
@@ -283,6 +283,19 @@ public enum Inference_GRPCInferenceService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "LogSettings" metadata.
+        public enum LogSettings: Sendable {
+            /// Request type for "LogSettings".
+            public typealias Input = Inference_LogSettingsRequest
+            /// Response type for "LogSettings".
+            public typealias Output = Inference_LogSettingsResponse
+            /// Descriptor for "LogSettings".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "inference.GRPCInferenceService"),
+                method: "LogSettings",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "inference.GRPCInferenceService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ServerLive.descriptor,
@@ -303,7 +316,8 @@ public enum Inference_GRPCInferenceService: Sendable {
             CudaSharedMemoryStatus.descriptor,
             CudaSharedMemoryRegister.descriptor,
             CudaSharedMemoryUnregister.descriptor,
-            TraceSetting.descriptor
+            TraceSetting.descriptor,
+            LogSettings.descriptor
         ]
     }
 }
@@ -678,6 +692,24 @@ extension Inference_GRPCInferenceService {
             request: GRPCCore.StreamingServerRequest<Inference_TraceSettingRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Inference_TraceSettingResponse>
+
+        /// Handle the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Inference_LogSettingsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Inference_LogSettingsResponse` messages.
+        func logSettings(
+            request: GRPCCore.StreamingServerRequest<Inference_LogSettingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Inference_LogSettingsResponse>
     }
 
     /// Service protocol for the "inference.GRPCInferenceService" service.
@@ -1036,6 +1068,24 @@ extension Inference_GRPCInferenceService {
             request: GRPCCore.ServerRequest<Inference_TraceSettingRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Inference_TraceSettingResponse>
+
+        /// Handle the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_LogSettingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Inference_LogSettingsResponse` message.
+        func logSettings(
+            request: GRPCCore.ServerRequest<Inference_LogSettingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Inference_LogSettingsResponse>
     }
 
     /// Simple service protocol for the "inference.GRPCInferenceService" service.
@@ -1393,6 +1443,24 @@ extension Inference_GRPCInferenceService {
             request: Inference_TraceSettingRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Inference_TraceSettingResponse
+
+        /// Handle the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A `Inference_LogSettingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Inference_LogSettingsResponse` to respond with.
+        func logSettings(
+            request: Inference_LogSettingsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Inference_LogSettingsResponse
     }
 }
 
@@ -1609,6 +1677,17 @@ extension Inference_GRPCInferenceService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Inference_GRPCInferenceService.Method.LogSettings.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_LogSettingsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Inference_LogSettingsResponse>(),
+            handler: { request, context in
+                try await self.logSettings(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1807,6 +1886,17 @@ extension Inference_GRPCInferenceService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Inference_TraceSettingResponse> {
         let response = try await self.traceSetting(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func logSettings(
+        request: GRPCCore.StreamingServerRequest<Inference_LogSettingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Inference_LogSettingsResponse> {
+        let response = try await self.logSettings(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -2061,6 +2151,19 @@ extension Inference_GRPCInferenceService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Inference_TraceSettingResponse> {
         return GRPCCore.ServerResponse<Inference_TraceSettingResponse>(
             message: try await self.traceSetting(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func logSettings(
+        request: GRPCCore.ServerRequest<Inference_LogSettingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Inference_LogSettingsResponse> {
+        return GRPCCore.ServerResponse<Inference_LogSettingsResponse>(
+            message: try await self.logSettings(
                 request: request.message,
                 context: context
             ),
@@ -2520,6 +2623,29 @@ extension Inference_GRPCInferenceService {
             deserializer: some GRPCCore.MessageDeserializer<Inference_TraceSettingResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_TraceSettingResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_LogSettingsRequest` message.
+        ///   - serializer: A serializer for `Inference_LogSettingsRequest` messages.
+        ///   - deserializer: A deserializer for `Inference_LogSettingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func logSettings<Result>(
+            request: GRPCCore.ClientRequest<Inference_LogSettingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Inference_LogSettingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Inference_LogSettingsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_LogSettingsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -3189,6 +3315,40 @@ extension Inference_GRPCInferenceService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "LogSettings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_LogSettingsRequest` message.
+        ///   - serializer: A serializer for `Inference_LogSettingsRequest` messages.
+        ///   - deserializer: A deserializer for `Inference_LogSettingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func logSettings<Result>(
+            request: GRPCCore.ClientRequest<Inference_LogSettingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Inference_LogSettingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Inference_LogSettingsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_LogSettingsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Inference_GRPCInferenceService.Method.LogSettings.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -3741,6 +3901,35 @@ extension Inference_GRPCInferenceService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Inference_TraceSettingRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_TraceSettingResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "LogSettings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Inference_LogSettingsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func logSettings<Result>(
+        request: GRPCCore.ClientRequest<Inference_LogSettingsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_LogSettingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.logSettings(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Inference_LogSettingsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_LogSettingsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -4372,6 +4561,39 @@ extension Inference_GRPCInferenceService.ClientProtocol {
             metadata: metadata
         )
         return try await self.traceSetting(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "LogSettings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Triton's logging extension: updates the log settings given (none: reads them) and answers all of them.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func logSettings<Result>(
+        _ message: Inference_LogSettingsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_LogSettingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Inference_LogSettingsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.logSettings(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -184,6 +184,19 @@ public nonisolated struct Inference_ModelInstanceGroup: Sendable {
   public init() {}
 }
 
+/// How a tensor's dims map to the model's own shape (`reshape`).
+public nonisolated struct Inference_ModelTensorReshape: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var shape: [Int64] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Inference_ModelInput: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -196,6 +209,15 @@ public nonisolated struct Inference_ModelInput: Sendable {
   public var format: Inference_ModelInput.Format = .none
 
   public var dims: [Int64] = []
+
+  public var reshape: Inference_ModelTensorReshape {
+    get {_reshape ?? Inference_ModelTensorReshape()}
+    set {_reshape = newValue}
+  }
+  /// Returns true if `reshape` has been explicitly set.
+  public var hasReshape: Bool {self._reshape != nil}
+  /// Clears the value of `reshape`. Subsequent reads from it will return its default value.
+  public mutating func clearReshape() {self._reshape = nil}
 
   public var isShapeTensor: Bool = false
 
@@ -244,6 +266,8 @@ public nonisolated struct Inference_ModelInput: Sendable {
   }
 
   public init() {}
+
+  fileprivate var _reshape: Inference_ModelTensorReshape? = nil
 }
 
 public nonisolated struct Inference_ModelOutput: Sendable {
@@ -257,6 +281,15 @@ public nonisolated struct Inference_ModelOutput: Sendable {
 
   public var dims: [Int64] = []
 
+  public var reshape: Inference_ModelTensorReshape {
+    get {_reshape ?? Inference_ModelTensorReshape()}
+    set {_reshape = newValue}
+  }
+  /// Returns true if `reshape` has been explicitly set.
+  public var hasReshape: Bool {self._reshape != nil}
+  /// Clears the value of `reshape`. Subsequent reads from it will return its default value.
+  public mutating func clearReshape() {self._reshape = nil}
+
   public var labelFilename: String = String()
 
   public var isShapeTensor: Bool = false
@@ -264,6 +297,8 @@ public nonisolated struct Inference_ModelOutput: Sendable {
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _reshape: Inference_ModelTensorReshape? = nil
 }
 
 public nonisolated struct Inference_ModelVersionPolicy: Sendable {
@@ -455,12 +490,296 @@ public nonisolated struct Inference_ModelDynamicBatching: Sendable {
   fileprivate var _defaultQueuePolicy: Inference_ModelQueuePolicy? = nil
 }
 
+public nonisolated struct Inference_ModelSequenceBatching: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var strategyChoice: Inference_ModelSequenceBatching.OneOf_StrategyChoice? = nil
+
+  public var direct: Inference_ModelSequenceBatching.StrategyDirect {
+    get {
+      if case .direct(let v)? = strategyChoice {return v}
+      return Inference_ModelSequenceBatching.StrategyDirect()
+    }
+    set {strategyChoice = .direct(newValue)}
+  }
+
+  public var oldest: Inference_ModelSequenceBatching.StrategyOldest {
+    get {
+      if case .oldest(let v)? = strategyChoice {return v}
+      return Inference_ModelSequenceBatching.StrategyOldest()
+    }
+    set {strategyChoice = .oldest(newValue)}
+  }
+
+  public var maxSequenceIdleMicroseconds: UInt64 = 0
+
+  public var controlInput: [Inference_ModelSequenceBatching.ControlInput] = []
+
+  public var state: [Inference_ModelSequenceBatching.State] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_StrategyChoice: Equatable, Sendable {
+    case direct(Inference_ModelSequenceBatching.StrategyDirect)
+    case oldest(Inference_ModelSequenceBatching.StrategyOldest)
+
+  }
+
+  public nonisolated struct Control: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var kind: Inference_ModelSequenceBatching.Control.Kind = .controlSequenceStart
+
+    public var int32FalseTrue: [Int32] = []
+
+    public var fp32FalseTrue: [Float] = []
+
+    public var boolFalseTrue: [Bool] = []
+
+    public var dataType: Inference_DataType = .typeInvalid
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public nonisolated enum Kind: SwiftProtobuf.Enum, Swift.CaseIterable {
+      public typealias RawValue = Int
+      case controlSequenceStart // = 0
+      case controlSequenceReady // = 1
+      case controlSequenceEnd // = 2
+      case controlSequenceCorrid // = 3
+      case UNRECOGNIZED(Int)
+
+      public init() {
+        self = .controlSequenceStart
+      }
+
+      public init?(rawValue: Int) {
+        switch rawValue {
+        case 0: self = .controlSequenceStart
+        case 1: self = .controlSequenceReady
+        case 2: self = .controlSequenceEnd
+        case 3: self = .controlSequenceCorrid
+        default: self = .UNRECOGNIZED(rawValue)
+        }
+      }
+
+      public var rawValue: Int {
+        switch self {
+        case .controlSequenceStart: return 0
+        case .controlSequenceReady: return 1
+        case .controlSequenceEnd: return 2
+        case .controlSequenceCorrid: return 3
+        case .UNRECOGNIZED(let i): return i
+        }
+      }
+
+      // The compiler won't synthesize support with the UNRECOGNIZED case.
+      public static let allCases: [Inference_ModelSequenceBatching.Control.Kind] = [
+        .controlSequenceStart,
+        .controlSequenceReady,
+        .controlSequenceEnd,
+        .controlSequenceCorrid,
+      ]
+
+    }
+
+    public init() {}
+  }
+
+  public nonisolated struct ControlInput: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var name: String = String()
+
+    public var control: [Inference_ModelSequenceBatching.Control] = []
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public nonisolated struct InitialState: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var dataType: Inference_DataType = .typeInvalid
+
+    public var dims: [Int64] = []
+
+    public var stateData: Inference_ModelSequenceBatching.InitialState.OneOf_StateData? = nil
+
+    public var zeroData: Bool {
+      get {
+        if case .zeroData(let v)? = stateData {return v}
+        return false
+      }
+      set {stateData = .zeroData(newValue)}
+    }
+
+    public var dataFile: String {
+      get {
+        if case .dataFile(let v)? = stateData {return v}
+        return String()
+      }
+      set {stateData = .dataFile(newValue)}
+    }
+
+    public var name: String = String()
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public nonisolated enum OneOf_StateData: Equatable, Sendable {
+      case zeroData(Bool)
+      case dataFile(String)
+
+    }
+
+    public init() {}
+  }
+
+  public nonisolated struct State: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var inputName: String = String()
+
+    public var outputName: String = String()
+
+    public var dataType: Inference_DataType = .typeInvalid
+
+    public var dims: [Int64] = []
+
+    public var initialState: [Inference_ModelSequenceBatching.InitialState] = []
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public nonisolated struct StrategyDirect: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var maxQueueDelayMicroseconds: UInt64 = 0
+
+    public var minimumSlotUtilization: Float = 0
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public nonisolated struct StrategyOldest: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var maxCandidateSequences: Int32 = 0
+
+    public var preferredBatchSize: [Int32] = []
+
+    public var maxQueueDelayMicroseconds: UInt64 = 0
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Inference_ModelWarmup: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var batchSize: UInt32 = 0
+
+  public var inputs: Dictionary<String,Inference_ModelWarmup.Input> = [:]
+
+  public var count: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated struct Input: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var dataType: Inference_DataType = .typeInvalid
+
+    public var dims: [Int64] = []
+
+    public var inputDataType: Inference_ModelWarmup.Input.OneOf_InputDataType? = nil
+
+    public var zeroData: Bool {
+      get {
+        if case .zeroData(let v)? = inputDataType {return v}
+        return false
+      }
+      set {inputDataType = .zeroData(newValue)}
+    }
+
+    public var randomData: Bool {
+      get {
+        if case .randomData(let v)? = inputDataType {return v}
+        return false
+      }
+      set {inputDataType = .randomData(newValue)}
+    }
+
+    public var inputDataFile: String {
+      get {
+        if case .inputDataFile(let v)? = inputDataType {return v}
+        return String()
+      }
+      set {inputDataType = .inputDataFile(newValue)}
+    }
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public nonisolated enum OneOf_InputDataType: Equatable, Sendable {
+      case zeroData(Bool)
+      case randomData(Bool)
+      case inputDataFile(String)
+
+    }
+
+    public init() {}
+  }
+
+  public init() {}
+}
+
 public nonisolated struct Inference_ModelParameter: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var stringValue: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Triton's response cache setting of a model (its field numbers).
+public nonisolated struct Inference_ModelResponseCache: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var enable: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -533,6 +852,14 @@ public nonisolated struct Inference_ModelConfig: @unchecked Sendable {
     set {_uniqueStorage()._schedulingChoice = .dynamicBatching(newValue)}
   }
 
+  public var sequenceBatching: Inference_ModelSequenceBatching {
+    get {
+      if case .sequenceBatching(let v)? = _storage._schedulingChoice {return v}
+      return Inference_ModelSequenceBatching()
+    }
+    set {_uniqueStorage()._schedulingChoice = .sequenceBatching(newValue)}
+  }
+
   public var instanceGroup: [Inference_ModelInstanceGroup] {
     get {_storage._instanceGroup}
     set {_uniqueStorage()._instanceGroup = newValue}
@@ -548,10 +875,25 @@ public nonisolated struct Inference_ModelConfig: @unchecked Sendable {
     set {_uniqueStorage()._parameters = newValue}
   }
 
+  public var modelWarmup: [Inference_ModelWarmup] {
+    get {_storage._modelWarmup}
+    set {_uniqueStorage()._modelWarmup = newValue}
+  }
+
+  public var responseCache: Inference_ModelResponseCache {
+    get {_storage._responseCache ?? Inference_ModelResponseCache()}
+    set {_uniqueStorage()._responseCache = newValue}
+  }
+  /// Returns true if `responseCache` has been explicitly set.
+  public var hasResponseCache: Bool {_storage._responseCache != nil}
+  /// Clears the value of `responseCache`. Subsequent reads from it will return its default value.
+  public mutating func clearResponseCache() {_uniqueStorage()._responseCache = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_SchedulingChoice: Equatable, Sendable {
     case dynamicBatching(Inference_ModelDynamicBatching)
+    case sequenceBatching(Inference_ModelSequenceBatching)
 
   }
 
@@ -632,9 +974,39 @@ nonisolated extension Inference_ModelInstanceGroup.Kind: SwiftProtobuf._ProtoNam
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0KIND_AUTO\0\u{1}KIND_GPU\0\u{1}KIND_CPU\0\u{1}KIND_MODEL\0")
 }
 
+nonisolated extension Inference_ModelTensorReshape: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelTensorReshape"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}shape\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedInt64Field(value: &self.shape) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.shape.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.shape, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelTensorReshape, rhs: Inference_ModelTensorReshape) -> Bool {
+    if lhs.shape != rhs.shape {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Inference_ModelInput: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ModelInput"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}data_type\0\u{1}format\0\u{1}dims\0\u{4}\u{2}is_shape_tensor\0\u{3}allow_ragged_batch\0\u{1}optional\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}data_type\0\u{1}format\0\u{1}dims\0\u{1}reshape\0\u{3}is_shape_tensor\0\u{3}allow_ragged_batch\0\u{1}optional\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -646,6 +1018,7 @@ nonisolated extension Inference_ModelInput: SwiftProtobuf.Message, SwiftProtobuf
       case 2: try { try decoder.decodeSingularEnumField(value: &self.dataType) }()
       case 3: try { try decoder.decodeSingularEnumField(value: &self.format) }()
       case 4: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._reshape) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.isShapeTensor) }()
       case 7: try { try decoder.decodeSingularBoolField(value: &self.allowRaggedBatch) }()
       case 8: try { try decoder.decodeSingularBoolField(value: &self.optional) }()
@@ -655,6 +1028,10 @@ nonisolated extension Inference_ModelInput: SwiftProtobuf.Message, SwiftProtobuf
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.name.isEmpty {
       try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
     }
@@ -667,6 +1044,9 @@ nonisolated extension Inference_ModelInput: SwiftProtobuf.Message, SwiftProtobuf
     if !self.dims.isEmpty {
       try visitor.visitPackedInt64Field(value: self.dims, fieldNumber: 4)
     }
+    try { if let v = self._reshape {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     if self.isShapeTensor != false {
       try visitor.visitSingularBoolField(value: self.isShapeTensor, fieldNumber: 6)
     }
@@ -684,6 +1064,7 @@ nonisolated extension Inference_ModelInput: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.dataType != rhs.dataType {return false}
     if lhs.format != rhs.format {return false}
     if lhs.dims != rhs.dims {return false}
+    if lhs._reshape != rhs._reshape {return false}
     if lhs.isShapeTensor != rhs.isShapeTensor {return false}
     if lhs.allowRaggedBatch != rhs.allowRaggedBatch {return false}
     if lhs.optional != rhs.optional {return false}
@@ -698,7 +1079,7 @@ nonisolated extension Inference_ModelInput.Format: SwiftProtobuf._ProtoNameProvi
 
 nonisolated extension Inference_ModelOutput: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ModelOutput"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}data_type\0\u{1}dims\0\u{3}label_filename\0\u{4}\u{2}is_shape_tensor\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}data_type\0\u{1}dims\0\u{3}label_filename\0\u{1}reshape\0\u{3}is_shape_tensor\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -710,6 +1091,7 @@ nonisolated extension Inference_ModelOutput: SwiftProtobuf.Message, SwiftProtobu
       case 2: try { try decoder.decodeSingularEnumField(value: &self.dataType) }()
       case 3: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.labelFilename) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._reshape) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.isShapeTensor) }()
       default: break
       }
@@ -717,6 +1099,10 @@ nonisolated extension Inference_ModelOutput: SwiftProtobuf.Message, SwiftProtobu
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.name.isEmpty {
       try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
     }
@@ -729,6 +1115,9 @@ nonisolated extension Inference_ModelOutput: SwiftProtobuf.Message, SwiftProtobu
     if !self.labelFilename.isEmpty {
       try visitor.visitSingularStringField(value: self.labelFilename, fieldNumber: 4)
     }
+    try { if let v = self._reshape {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     if self.isShapeTensor != false {
       try visitor.visitSingularBoolField(value: self.isShapeTensor, fieldNumber: 6)
     }
@@ -739,6 +1128,7 @@ nonisolated extension Inference_ModelOutput: SwiftProtobuf.Message, SwiftProtobu
     if lhs.name != rhs.name {return false}
     if lhs.dataType != rhs.dataType {return false}
     if lhs.dims != rhs.dims {return false}
+    if lhs._reshape != rhs._reshape {return false}
     if lhs.labelFilename != rhs.labelFilename {return false}
     if lhs.isShapeTensor != rhs.isShapeTensor {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -1071,6 +1461,498 @@ nonisolated extension Inference_ModelDynamicBatching: SwiftProtobuf.Message, Swi
   }
 }
 
+nonisolated extension Inference_ModelSequenceBatching: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelSequenceBatching"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_sequence_idle_microseconds\0\u{3}control_input\0\u{1}direct\0\u{1}oldest\0\u{1}state\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.maxSequenceIdleMicroseconds) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.controlInput) }()
+      case 3: try {
+        var v: Inference_ModelSequenceBatching.StrategyDirect?
+        var hadOneofValue = false
+        if let current = self.strategyChoice {
+          hadOneofValue = true
+          if case .direct(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.strategyChoice = .direct(v)
+        }
+      }()
+      case 4: try {
+        var v: Inference_ModelSequenceBatching.StrategyOldest?
+        var hadOneofValue = false
+        if let current = self.strategyChoice {
+          hadOneofValue = true
+          if case .oldest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.strategyChoice = .oldest(v)
+        }
+      }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.state) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.maxSequenceIdleMicroseconds != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxSequenceIdleMicroseconds, fieldNumber: 1)
+    }
+    if !self.controlInput.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.controlInput, fieldNumber: 2)
+    }
+    switch self.strategyChoice {
+    case .direct?: try {
+      guard case .direct(let v)? = self.strategyChoice else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .oldest?: try {
+      guard case .oldest(let v)? = self.strategyChoice else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case nil: break
+    }
+    if !self.state.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.state, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelSequenceBatching, rhs: Inference_ModelSequenceBatching) -> Bool {
+    if lhs.strategyChoice != rhs.strategyChoice {return false}
+    if lhs.maxSequenceIdleMicroseconds != rhs.maxSequenceIdleMicroseconds {return false}
+    if lhs.controlInput != rhs.controlInput {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelSequenceBatching.Control: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelSequenceBatching.protoMessageName + ".Control"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{3}int32_false_true\0\u{3}fp32_false_true\0\u{3}data_type\0\u{3}bool_false_true\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 2: try { try decoder.decodeRepeatedInt32Field(value: &self.int32FalseTrue) }()
+      case 3: try { try decoder.decodeRepeatedFloatField(value: &self.fp32FalseTrue) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.dataType) }()
+      case 5: try { try decoder.decodeRepeatedBoolField(value: &self.boolFalseTrue) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.kind != .controlSequenceStart {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 1)
+    }
+    if !self.int32FalseTrue.isEmpty {
+      try visitor.visitPackedInt32Field(value: self.int32FalseTrue, fieldNumber: 2)
+    }
+    if !self.fp32FalseTrue.isEmpty {
+      try visitor.visitPackedFloatField(value: self.fp32FalseTrue, fieldNumber: 3)
+    }
+    if self.dataType != .typeInvalid {
+      try visitor.visitSingularEnumField(value: self.dataType, fieldNumber: 4)
+    }
+    if !self.boolFalseTrue.isEmpty {
+      try visitor.visitPackedBoolField(value: self.boolFalseTrue, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelSequenceBatching.Control, rhs: Inference_ModelSequenceBatching.Control) -> Bool {
+    if lhs.kind != rhs.kind {return false}
+    if lhs.int32FalseTrue != rhs.int32FalseTrue {return false}
+    if lhs.fp32FalseTrue != rhs.fp32FalseTrue {return false}
+    if lhs.boolFalseTrue != rhs.boolFalseTrue {return false}
+    if lhs.dataType != rhs.dataType {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelSequenceBatching.Control.Kind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONTROL_SEQUENCE_START\0\u{1}CONTROL_SEQUENCE_READY\0\u{1}CONTROL_SEQUENCE_END\0\u{1}CONTROL_SEQUENCE_CORRID\0")
+}
+
+nonisolated extension Inference_ModelSequenceBatching.ControlInput: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelSequenceBatching.protoMessageName + ".ControlInput"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}control\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.control) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.control.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.control, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelSequenceBatching.ControlInput, rhs: Inference_ModelSequenceBatching.ControlInput) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.control != rhs.control {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelSequenceBatching.InitialState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelSequenceBatching.protoMessageName + ".InitialState"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}data_type\0\u{1}dims\0\u{3}zero_data\0\u{3}data_file\0\u{1}name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.dataType) }()
+      case 2: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
+      case 3: try {
+        var v: Bool?
+        try decoder.decodeSingularBoolField(value: &v)
+        if let v = v {
+          if self.stateData != nil {try decoder.handleConflictingOneOf()}
+          self.stateData = .zeroData(v)
+        }
+      }()
+      case 4: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.stateData != nil {try decoder.handleConflictingOneOf()}
+          self.stateData = .dataFile(v)
+        }
+      }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.dataType != .typeInvalid {
+      try visitor.visitSingularEnumField(value: self.dataType, fieldNumber: 1)
+    }
+    if !self.dims.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.dims, fieldNumber: 2)
+    }
+    switch self.stateData {
+    case .zeroData?: try {
+      guard case .zeroData(let v)? = self.stateData else { preconditionFailure() }
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 3)
+    }()
+    case .dataFile?: try {
+      guard case .dataFile(let v)? = self.stateData else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 4)
+    }()
+    case nil: break
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelSequenceBatching.InitialState, rhs: Inference_ModelSequenceBatching.InitialState) -> Bool {
+    if lhs.dataType != rhs.dataType {return false}
+    if lhs.dims != rhs.dims {return false}
+    if lhs.stateData != rhs.stateData {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelSequenceBatching.State: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelSequenceBatching.protoMessageName + ".State"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}input_name\0\u{3}output_name\0\u{3}data_type\0\u{1}dims\0\u{3}initial_state\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.inputName) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.outputName) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.dataType) }()
+      case 4: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.initialState) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.inputName.isEmpty {
+      try visitor.visitSingularStringField(value: self.inputName, fieldNumber: 1)
+    }
+    if !self.outputName.isEmpty {
+      try visitor.visitSingularStringField(value: self.outputName, fieldNumber: 2)
+    }
+    if self.dataType != .typeInvalid {
+      try visitor.visitSingularEnumField(value: self.dataType, fieldNumber: 3)
+    }
+    if !self.dims.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.dims, fieldNumber: 4)
+    }
+    if !self.initialState.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.initialState, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelSequenceBatching.State, rhs: Inference_ModelSequenceBatching.State) -> Bool {
+    if lhs.inputName != rhs.inputName {return false}
+    if lhs.outputName != rhs.outputName {return false}
+    if lhs.dataType != rhs.dataType {return false}
+    if lhs.dims != rhs.dims {return false}
+    if lhs.initialState != rhs.initialState {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelSequenceBatching.StrategyDirect: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelSequenceBatching.protoMessageName + ".StrategyDirect"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_queue_delay_microseconds\0\u{3}minimum_slot_utilization\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.maxQueueDelayMicroseconds) }()
+      case 2: try { try decoder.decodeSingularFloatField(value: &self.minimumSlotUtilization) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.maxQueueDelayMicroseconds != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxQueueDelayMicroseconds, fieldNumber: 1)
+    }
+    if self.minimumSlotUtilization.bitPattern != 0 {
+      try visitor.visitSingularFloatField(value: self.minimumSlotUtilization, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelSequenceBatching.StrategyDirect, rhs: Inference_ModelSequenceBatching.StrategyDirect) -> Bool {
+    if lhs.maxQueueDelayMicroseconds != rhs.maxQueueDelayMicroseconds {return false}
+    if lhs.minimumSlotUtilization != rhs.minimumSlotUtilization {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelSequenceBatching.StrategyOldest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelSequenceBatching.protoMessageName + ".StrategyOldest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_candidate_sequences\0\u{3}preferred_batch_size\0\u{3}max_queue_delay_microseconds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.maxCandidateSequences) }()
+      case 2: try { try decoder.decodeRepeatedInt32Field(value: &self.preferredBatchSize) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.maxQueueDelayMicroseconds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.maxCandidateSequences != 0 {
+      try visitor.visitSingularInt32Field(value: self.maxCandidateSequences, fieldNumber: 1)
+    }
+    if !self.preferredBatchSize.isEmpty {
+      try visitor.visitPackedInt32Field(value: self.preferredBatchSize, fieldNumber: 2)
+    }
+    if self.maxQueueDelayMicroseconds != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxQueueDelayMicroseconds, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelSequenceBatching.StrategyOldest, rhs: Inference_ModelSequenceBatching.StrategyOldest) -> Bool {
+    if lhs.maxCandidateSequences != rhs.maxCandidateSequences {return false}
+    if lhs.preferredBatchSize != rhs.preferredBatchSize {return false}
+    if lhs.maxQueueDelayMicroseconds != rhs.maxQueueDelayMicroseconds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelWarmup: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelWarmup"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}batch_size\0\u{1}inputs\0\u{1}count\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.batchSize) }()
+      case 3: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Inference_ModelWarmup.Input>.self, value: &self.inputs) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.count) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.batchSize != 0 {
+      try visitor.visitSingularUInt32Field(value: self.batchSize, fieldNumber: 2)
+    }
+    if !self.inputs.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Inference_ModelWarmup.Input>.self, value: self.inputs, fieldNumber: 3)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularUInt32Field(value: self.count, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelWarmup, rhs: Inference_ModelWarmup) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.batchSize != rhs.batchSize {return false}
+    if lhs.inputs != rhs.inputs {return false}
+    if lhs.count != rhs.count {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelWarmup.Input: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelWarmup.protoMessageName + ".Input"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}data_type\0\u{1}dims\0\u{3}zero_data\0\u{3}random_data\0\u{3}input_data_file\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.dataType) }()
+      case 2: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
+      case 3: try {
+        var v: Bool?
+        try decoder.decodeSingularBoolField(value: &v)
+        if let v = v {
+          if self.inputDataType != nil {try decoder.handleConflictingOneOf()}
+          self.inputDataType = .zeroData(v)
+        }
+      }()
+      case 4: try {
+        var v: Bool?
+        try decoder.decodeSingularBoolField(value: &v)
+        if let v = v {
+          if self.inputDataType != nil {try decoder.handleConflictingOneOf()}
+          self.inputDataType = .randomData(v)
+        }
+      }()
+      case 5: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.inputDataType != nil {try decoder.handleConflictingOneOf()}
+          self.inputDataType = .inputDataFile(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.dataType != .typeInvalid {
+      try visitor.visitSingularEnumField(value: self.dataType, fieldNumber: 1)
+    }
+    if !self.dims.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.dims, fieldNumber: 2)
+    }
+    switch self.inputDataType {
+    case .zeroData?: try {
+      guard case .zeroData(let v)? = self.inputDataType else { preconditionFailure() }
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 3)
+    }()
+    case .randomData?: try {
+      guard case .randomData(let v)? = self.inputDataType else { preconditionFailure() }
+      try visitor.visitSingularBoolField(value: v, fieldNumber: 4)
+    }()
+    case .inputDataFile?: try {
+      guard case .inputDataFile(let v)? = self.inputDataType else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 5)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelWarmup.Input, rhs: Inference_ModelWarmup.Input) -> Bool {
+    if lhs.dataType != rhs.dataType {return false}
+    if lhs.dims != rhs.dims {return false}
+    if lhs.inputDataType != rhs.inputDataType {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Inference_ModelParameter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ModelParameter"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}string_value\0")
@@ -1101,9 +1983,39 @@ nonisolated extension Inference_ModelParameter: SwiftProtobuf.Message, SwiftProt
   }
 }
 
+nonisolated extension Inference_ModelResponseCache: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelResponseCache"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enable\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.enable) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.enable != false {
+      try visitor.visitSingularBoolField(value: self.enable, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelResponseCache, rhs: Inference_ModelResponseCache) -> Bool {
+    if lhs.enable != rhs.enable {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ModelConfig"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}platform\0\u{3}version_policy\0\u{3}max_batch_size\0\u{1}input\0\u{1}output\0\u{3}instance_group\0\u{3}default_model_filename\0\u{4}\u{3}dynamic_batching\0\u{1}optimization\0\u{2}\u{2}parameters\0\u{2}\u{3}backend\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}platform\0\u{3}version_policy\0\u{3}max_batch_size\0\u{1}input\0\u{1}output\0\u{3}instance_group\0\u{3}default_model_filename\0\u{4}\u{3}dynamic_batching\0\u{1}optimization\0\u{3}sequence_batching\0\u{1}parameters\0\u{4}\u{2}model_warmup\0\u{1}backend\0\u{4}\u{7}response_cache\0")
 
   fileprivate class _StorageClass {
     var _name: String = String()
@@ -1118,6 +2030,8 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
     var _instanceGroup: [Inference_ModelInstanceGroup] = []
     var _defaultModelFilename: String = String()
     var _parameters: Dictionary<String,Inference_ModelParameter> = [:]
+    var _modelWarmup: [Inference_ModelWarmup] = []
+    var _responseCache: Inference_ModelResponseCache? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1140,6 +2054,8 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
       _instanceGroup = source._instanceGroup
       _defaultModelFilename = source._defaultModelFilename
       _parameters = source._parameters
+      _modelWarmup = source._modelWarmup
+      _responseCache = source._responseCache
     }
   }
 
@@ -1180,8 +2096,23 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
           }
         }()
         case 12: try { try decoder.decodeSingularMessageField(value: &_storage._optimization) }()
+        case 13: try {
+          var v: Inference_ModelSequenceBatching?
+          var hadOneofValue = false
+          if let current = _storage._schedulingChoice {
+            hadOneofValue = true
+            if case .sequenceBatching(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._schedulingChoice = .sequenceBatching(v)
+          }
+        }()
         case 14: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Inference_ModelParameter>.self, value: &_storage._parameters) }()
+        case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._modelWarmup) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._backend) }()
+        case 24: try { try decoder.decodeSingularMessageField(value: &_storage._responseCache) }()
         default: break
         }
       }
@@ -1224,12 +2155,21 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
       try { if let v = _storage._optimization {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
       } }()
+      try { if case .sequenceBatching(let v)? = _storage._schedulingChoice {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+      } }()
       if !_storage._parameters.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Inference_ModelParameter>.self, value: _storage._parameters, fieldNumber: 14)
+      }
+      if !_storage._modelWarmup.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._modelWarmup, fieldNumber: 16)
       }
       if !_storage._backend.isEmpty {
         try visitor.visitSingularStringField(value: _storage._backend, fieldNumber: 17)
       }
+      try { if let v = _storage._responseCache {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1251,6 +2191,8 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
         if _storage._instanceGroup != rhs_storage._instanceGroup {return false}
         if _storage._defaultModelFilename != rhs_storage._defaultModelFilename {return false}
         if _storage._parameters != rhs_storage._parameters {return false}
+        if _storage._modelWarmup != rhs_storage._modelWarmup {return false}
+        if _storage._responseCache != rhs_storage._responseCache {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -74,9 +74,10 @@ public struct ModelStatistics: Sendable, Hashable {
     public var computeInfer = Duration()
     /// Time spent encoding outputs.
     public var computeOutput = Duration()
-    /// Response cache hits (this server has no response cache: always zero from it).
+    /// Requests answered from the response cache, with the time of their lookups.
     public var cacheHit = Duration()
-    /// Response cache misses (always zero from this server).
+    /// Successful requests that the response cache did not answer, with the time of their lookups and of storing
+    /// their responses.
     public var cacheMiss = Duration()
     /// Per batch size, sorted by batch size.
     public var batches: [Batch] = []

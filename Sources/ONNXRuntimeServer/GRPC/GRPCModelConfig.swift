@@ -9,8 +9,8 @@ enum GRPCModelConfig {
     static func message(_ config: ModelConfig) -> Inference_ModelConfig {
         .with { message in
             message.name = config.name
-            message.platform = ModelConfig.platformName
-            message.backend = ModelConfig.backendName
+            message.platform = config.platform
+            message.backend = config.isEnsemble ? "" : ModelConfig.backendName
             message.versionPolicy = .with {
                 switch config.versionPolicy {
                 case .latest(let count): $0.latest = .with { $0.numVersions = UInt32(clamping: count) }
@@ -30,6 +30,7 @@ enum GRPCModelConfig {
                         case .nchw: .nchw
                         }
                     $0.dims = tensor.dims.map(Int64.init)
+                    if let reshape = tensor.reshape { $0.reshape = .with { $0.shape = reshape.map(Int64.init) } }
                 }
             }
             message.output = config.outputs.map { tensor in
@@ -37,6 +38,7 @@ enum GRPCModelConfig {
                     $0.name = tensor.name
                     $0.dataType = dataType(tensor.datatype)
                     $0.dims = tensor.dims.map(Int64.init)
+                    if let reshape = tensor.reshape { $0.reshape = .with { $0.shape = reshape.map(Int64.init) } }
                     $0.labelFilename = tensor.labelFilename ?? ""
                 }
             }
@@ -47,7 +49,7 @@ enum GRPCModelConfig {
                     $0.count = Int32(clamping: group.count)
                 }
             }
-            message.defaultModelFilename = config.defaultModelFilename
+            message.defaultModelFilename = config.isEnsemble ? "" : config.defaultModelFilename
             if let batching = config.dynamicBatching {
                 message.dynamicBatching = .with {
                     $0.preferredBatchSize = batching.preferredBatchSizes.map { Int32(clamping: $0) }
@@ -63,10 +65,100 @@ enum GRPCModelConfig {
                     }
                 }
             }
+            if let batching = config.sequenceBatching {
+                message.sequenceBatching = sequenceBatching(batching)
+            }
             if let level = config.graphOptimizationLevel {
                 message.optimization = .with { $0.graph = .with { $0.level = Int32(clamping: level) } }
             }
             message.parameters = config.parameters.mapValues { value in .with { $0.stringValue = value } }
+            message.modelWarmup = config.warmup.map(warmup)
+            if config.responseCache {
+                message.responseCache = .with { $0.enable = true }
+            }
+        }
+    }
+
+    /// `sequence_batching` as `inference.ModelSequenceBatching`.
+    static func sequenceBatching(_ batching: ModelConfig.SequenceBatching) -> Inference_ModelSequenceBatching {
+        .with { message in
+            message.maxSequenceIdleMicroseconds = batching.maxSequenceIdleMicroseconds
+            switch batching.strategy {
+            case .direct(let direct):
+                message.direct = .with {
+                    $0.maxQueueDelayMicroseconds = direct.maxQueueDelayMicroseconds
+                    $0.minimumSlotUtilization = direct.minimumSlotUtilization
+                }
+            case .oldest(let oldest):
+                message.oldest = .with {
+                    $0.maxCandidateSequences = Int32(clamping: oldest.maxCandidateSequences)
+                    $0.preferredBatchSize = oldest.preferredBatchSizes.map { Int32(clamping: $0) }
+                    $0.maxQueueDelayMicroseconds = oldest.maxQueueDelayMicroseconds
+                }
+            }
+            message.controlInput = batching.controlInputs.map { control in
+                .with { input in
+                    input.name = control.name
+                    input.control = [
+                        .with {
+                            $0.kind =
+                                switch control.kind {
+                                case .start: .controlSequenceStart
+                                case .end: .controlSequenceEnd
+                                case .ready: .controlSequenceReady
+                                case .correlationID: .controlSequenceCorrid
+                                }
+                            switch control.values {
+                            case .int32(let off, let on): $0.int32FalseTrue = [off, on]
+                            case .fp32(let off, let on): $0.fp32FalseTrue = [off, on]
+                            case .bool(let off, let on): $0.boolFalseTrue = [off, on]
+                            case .correlationID(let datatype): $0.dataType = dataType(datatype)
+                            }
+                        }
+                    ]
+                }
+            }
+            message.state = batching.states.map { state in
+                .with { entry in
+                    entry.inputName = state.inputName
+                    entry.outputName = state.outputName
+                    entry.dataType = dataType(state.datatype)
+                    entry.dims = state.dims.map(Int64.init)
+                    if let initial = state.initialState {
+                        entry.initialState = [
+                            .with {
+                                $0.name = initial.name
+                                $0.dataType = dataType(initial.datatype)
+                                $0.dims = initial.dims.map(Int64.init)
+                                switch initial.source {
+                                case .zero: $0.zeroData = true
+                                case .file(let file): $0.dataFile = file
+                                }
+                            }
+                        ]
+                    }
+                }
+            }
+        }
+    }
+
+    /// A `model_warmup` sample as `inference.ModelWarmup`.
+    static func warmup(_ sample: ModelConfig.Warmup) -> Inference_ModelWarmup {
+        .with { message in
+            message.name = sample.name
+            message.batchSize = UInt32(clamping: sample.batchSize)
+            message.count = UInt32(clamping: sample.count)
+            for input in sample.inputs {
+                message.inputs[input.name] = .with {
+                    $0.dataType = dataType(input.datatype)
+                    $0.dims = input.dims.map(Int64.init)
+                    switch input.data {
+                    case .zero: $0.zeroData = true
+                    case .random: $0.randomData = true
+                    case .file(let file): $0.inputDataFile = file
+                    }
+                }
+            }
         }
     }
 

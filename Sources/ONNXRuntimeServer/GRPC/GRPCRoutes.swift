@@ -63,6 +63,10 @@ struct GRPCRoutes: Sendable {
         add(Methods.CudaSharedMemoryRegister.descriptor, service.cudaSharedMemoryRegister)
         add(Methods.CudaSharedMemoryUnregister.descriptor, service.cudaSharedMemoryUnregister)
         add(Methods.TraceSetting.descriptor, service.traceSetting)
+        // Without live log settings the method is unknown, as it is to a server without the extension.
+        if service.logSettings != nil {
+            add(Methods.LogSettings.descriptor, service.updateLogSettings)
+        }
         add(Grpc_Health_V1_Health.Method.Check.descriptor, health.check)
         self.routes = routes
         self.access = access

@@ -55,7 +55,7 @@ struct KServeGRPCService: Sendable {
         let model = try Self.call { () throws(ServingError) in try engine.model(name, version: version) }
         let versions = version.map { [$0] } ?? engine.loadedVersions(of: name)
         return ModelMetadata(
-            name: name, versions: versions.map(String.init), platform: ModelConfig.platformName,
+            name: name, versions: versions.map(String.init), platform: model.config.platform,
             inputs: model.signature.inputs.map(\.metadata), outputs: model.signature.outputs.map(\.metadata)
         ).message
     }
@@ -205,7 +205,16 @@ struct KServeGRPCService: Sendable {
         -> Inference_RepositoryModelUnloadResponse
     {
         try await Self.call { () async throws(ServingError) in
-            try await engine.unloadModel(try ModelName.validate(request.modelName))
+            let name = try ModelName.validate(request.modelName)
+            var parameters = JSONObject()
+            if let dependents = request.parameters["unload_dependents"] {
+                guard case .boolParam(let flag)? = dependents.parameterChoice else {
+                    throw .badRequest(
+                        "failed to unload '\(name)': the parameter 'unload_dependents' must be a boolean (bool_param)")
+                }
+                parameters["unload_dependents"] = .bool(flag)
+            }
+            try await engine.unloadModel(name, parameters: parameters)
         }
         return Inference_RepositoryModelUnloadResponse()
     }
@@ -270,6 +279,45 @@ struct KServeGRPCService: Sendable {
             try engine.unregisterCUDASharedMemory(region: request.name.isEmpty ? nil : request.name)
         }
         return Inference_CudaSharedMemoryUnregisterResponse()
+    }
+
+    // MARK: - Logging
+
+    /// Triton's logging extension: applies the settings given (all or none, as ``LogSettings/update(_:)`` does,
+    /// with its messages) and answers every setting. ``GRPCRoutes`` has the method only when the server has live
+    /// log settings.
+    func updateLogSettings(_ request: Inference_LogSettingsRequest) async throws(RPCError)
+        -> Inference_LogSettingsResponse
+    {
+        guard let logSettings else {
+            throw RPCError(code: .unimplemented, message: "the server has no logging extension")
+        }
+        let values = try Self.call { () throws(ServingError) in
+            // Sorted, so that of several bad settings the same one is named every time.
+            try logSettings.update(
+                request.settings.sorted { $0.key < $1.key }.map { entry in
+                    let value: LogSettings.SettingValue =
+                        switch entry.value.parameterChoice {
+                        case .boolParam(let flag): .bool(flag)
+                        case .uint32Param(let level): .integer(UInt64(level))
+                        case .stringParam(let text): .string(text)
+                        case nil: .other("no value")
+                        }
+                    return (entry.key, value)
+                })
+        }
+        // Triton's answer: all six, log_file and log_format as strings, log_verbose_level as a uint32.
+        typealias Value = Inference_LogSettingsResponse.SettingValue
+        return .with {
+            $0.settings = [
+                "log_file": Value.with { $0.stringParam = "" },
+                "log_info": Value.with { $0.boolParam = values.info },
+                "log_warning": Value.with { $0.boolParam = values.warning },
+                "log_error": Value.with { $0.boolParam = values.error },
+                "log_verbose_level": Value.with { $0.uint32Param = UInt32(clamping: values.verboseLevel) },
+                "log_format": Value.with { $0.stringParam = values.format.rawValue },
+            ]
+        }
     }
 
     // MARK: - Helpers

@@ -100,8 +100,8 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
         }
         repository.post("models/:model/unload") { request, context in
             let name = try HTTPMessages.modelName(context)
-            _ = try parameters(try await HTTPMessages.jsonObject(of: request))
-            try await engine.unloadModel(name)
+            let parameters = try parameters(try await HTTPMessages.jsonObject(of: request))
+            try await engine.unloadModel(name, parameters: parameters)
             return HTTPMessages.empty()
         }
     }

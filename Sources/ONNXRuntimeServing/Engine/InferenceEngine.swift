@@ -18,6 +18,8 @@ public final class InferenceEngine: Sendable {
     public let metrics: ServingMetrics
     /// The registered system shared memory regions, or `nil` when shared memory is turned off.
     package let sharedMemory: SharedMemoryRegistry?
+    /// The response cache, when ``ServingConfiguration/responseCache`` sets one up.
+    let responseCache: ResponseCache?
     private let logger: Logger
     private let table = ModelTable()
     private let manager: ModelManager
@@ -39,11 +41,14 @@ public final class InferenceEngine: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.sharedMemory = configuration.sharedMemoryEnabled ? SharedMemoryRegistry() : nil
+        let responseCache = configuration.responseCache.map { ResponseCache(capacity: $0.size, metrics: metrics) }
+        self.responseCache = responseCache
         self.manager = ModelManager(
             repository: ModelRepository(
                 roots: configuration.repositories, files: configuration.models,
                 directories: configuration.modelDirectories),
-            table: table, limits: configuration.limits, metrics: metrics, logger: logger)
+            table: table, limits: configuration.limits, metrics: metrics, responseCache: responseCache,
+            customOpLibraryDirectories: configuration.customOpLibraryDirectories, logger: logger)
     }
 
     // MARK: - Lifecycle
@@ -74,7 +79,8 @@ public final class InferenceEngine: Sendable {
             ])
         for name in toLoad {
             do {
-                try await manager.load(name)
+                // An ensemble earlier in the list may have loaded this model already.
+                try await manager.loadIfNeeded(name)
             } catch {
                 logger.debug("model not loaded", metadata: ["model": "\(name)", "error": "\(error.message)"])
             }
@@ -123,7 +129,7 @@ public final class InferenceEngine: Sendable {
         let model = try table.resolve(name, version: version)
         let versions = version.map { [$0] } ?? (table.loadedVersions(name) ?? []).map(\.version)
         return ModelMetadata(
-            name: name, versions: versions.map { String($0) }, platform: ModelConfig.platformName,
+            name: name, versions: versions.map { String($0) }, platform: model.config.platform,
             inputs: model.signature.inputs.map(\.metadata), outputs: model.signature.outputs.map(\.metadata)
         ).json
     }
@@ -222,10 +228,34 @@ public final class InferenceEngine: Sendable {
     }
 
     /// Unloads a model (explicit mode only).
+    /// - Parameters:
+    ///   - name: The model name (already validated).
+    ///   - unloadDependents: Whether to unload, too, the composing models of an ensemble that were loaded only for
+    ///     ensembles and that no other loaded ensemble uses (Triton's `unload_dependents`).
     /// - Throws: 400 when not in explicit mode, 404 for an unknown model.
-    public func unloadModel(_ name: String) async throws(ServingError) {
+    public func unloadModel(_ name: String, unloadDependents: Bool = false) async throws(ServingError) {
         try checkExplicit("unload")
-        try await manager.unload(name)
+        try await manager.unload(name, dependents: unloadDependents)
+    }
+
+    /// Unloads a model (explicit mode only), with the unload request's parameters.
+    /// - Parameters:
+    ///   - name: The model name (already validated).
+    ///   - parameters: The request's `parameters`: `unload_dependents` (a Boolean) also unloads the composing models
+    ///     of an ensemble that were loaded only for ensembles and that no other loaded ensemble uses, as Triton does.
+    /// - Throws: 400 when not in explicit mode or for a malformed `unload_dependents`, 404 for an unknown model.
+    package func unloadModel(_ name: String, parameters: JSONObject?) async throws(ServingError) {
+        try checkExplicit("unload")
+        var dependents = false
+        switch parameters?["unload_dependents"] {
+        case nil: break
+        case .bool(let flag)?: dependents = flag
+        case let other?:
+            throw .badRequest(
+                "failed to unload '\(name)': the parameter 'unload_dependents' must be a boolean, got "
+                    + other.kindDescription)
+        }
+        try await manager.unload(name, dependents: dependents)
     }
 
     private func checkExplicit(_ action: String) throws(ServingError) {

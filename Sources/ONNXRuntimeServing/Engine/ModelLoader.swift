@@ -11,9 +11,12 @@ enum ModelLoader {
     /// - Throws: A message saying why the version cannot be served.
     static func load(
         name: String, version: Int, path: String, config: ModelConfig, configFile: String?, limits: ServingLimits,
-        metrics: ServingMetrics? = nil
+        metrics: ServingMetrics? = nil, responseCache: ResponseCache? = nil, customOpLibraryDirectories: [String] = []
     ) throws(LoadFailure) -> LoadedModel {
         var options = SessionOptions()
+        options.customOperatorLibraries = try CustomOpLibraries.resolve(
+            config, folder: configFile.map { ($0 as NSString).deletingLastPathComponent },
+            allowed: customOpLibraryDirectories)
         if let threads = config.parameters["intra_op_thread_count"].flatMap(Int.init) {
             options.intraOpThreads = threads
         }
@@ -51,7 +54,7 @@ enum ModelLoader {
         let model = LoadedModel(
             name: name, version: version, config: signature.completing(config), signature: signature, path: path,
             sessions: sessions, limits: limits, metrics: metrics, labels: try labels(config, folder: folder),
-            sequence: sequence)
+            sequence: sequence, responseCache: responseCache)
         try ModelWarmup.run(model, folder: folder)
         return model
     }

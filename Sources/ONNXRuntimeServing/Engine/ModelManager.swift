@@ -20,12 +20,19 @@ actor ModelManager {
         var fingerprint: String?
         /// Whether the model is meant to be loaded (it was loaded, or a load was attempted, and not unloaded since).
         var wanted = false
+        /// Whether the model was loaded for itself (at start-up or by a load request) rather than only as a composing
+        /// model of an ensemble; `unload_dependents` leaves such models loaded.
+        var explicit = false
+        /// For a loaded ensemble, the models its steps run.
+        var composing: [String] = []
     }
 
     private let repository: ModelRepository
     private let table: ModelTable
     private let limits: ServingLimits
+    private let customOpLibraryDirectories: [String]
     private let metrics: ServingMetrics?
+    private let responseCache: ResponseCache?
     private let logger: Logger
     private var records: [String: Record] = [:]
     private var conflicts: [String: String] = [:]
@@ -34,12 +41,14 @@ actor ModelManager {
 
     init(
         repository: ModelRepository, table: ModelTable, limits: ServingLimits, metrics: ServingMetrics? = nil,
-        logger: Logger
+        responseCache: ResponseCache? = nil, customOpLibraryDirectories: [String] = [], logger: Logger
     ) {
+        self.customOpLibraryDirectories = customOpLibraryDirectories
         self.repository = repository
         self.table = table
         self.limits = limits
         self.metrics = metrics
+        self.responseCache = responseCache
         self.logger = logger
     }
 
@@ -77,9 +86,26 @@ actor ModelManager {
     /// until the new ones are ready; if nothing new loads, the old versions stay.
     /// - Throws: 404 if the repository has no such model, 400 if it cannot be loaded (the index has the reason).
     func load(_ name: String) async throws(ServingError) {
+        try await load(name, explicit: true)
+    }
+
+    /// Loads a model unless a version of it is serving already (an ensemble loaded before it loaded it as a
+    /// composing model); either way it now counts as loaded for itself. What the start-up in `none` and `poll` mode
+    /// does for each model.
+    func loadIfNeeded(_ name: String) async throws(ServingError) {
+        if let record = records[name], !record.loaded.isEmpty {
+            records[name]?.explicit = true
+            return
+        }
+        try await load(name, explicit: true)
+    }
+
+    /// Loads a model; `explicit` says whether it is loaded for itself or as a composing model of an ensemble.
+    private func load(_ name: String, explicit: Bool) async throws(ServingError) {
         await lock(name)
         defer { unlock(name) }
         await rescan()
+        if explicit { records[name]?.explicit = true }
         if let conflict = conflicts[name] {
             records[name, default: Record()].status = Status(state: .unavailable, reason: conflict)
             records[name]?.wanted = true
@@ -100,6 +126,11 @@ actor ModelManager {
             try fail(name, reason: error.description, fingerprint: fingerprint, modelLevel: true)
         }
         let log = logger.with(model: name)
+        if description.config.isEnsemble {
+            try await loadEnsemble(name, description, fingerprint: fingerprint)
+            return
+        }
+        records[name]?.composing = []
         if description.config.dynamicBatching != nil, description.config.maxBatchSize == 0 {
             log.notice("dynamic_batching needs max_batch_size > 0: requests run one at a time, unbatched")
         }
@@ -117,11 +148,19 @@ actor ModelManager {
             let configFile = description.configFile
             let limits = self.limits
             let metrics = self.metrics
+            let responseCache = self.responseCache
+            if config.responseCache && responseCache == nil {
+                versionLog.warning(
+                    "response_cache is enabled, but the server has no response cache: responses are not cached",
+                    metadata: ["hint": "start the server with --cache-config local,size=BYTES"])
+            }
+            let libraryDirectories = customOpLibraryDirectories
             do {
                 let model = try await BlockingWork.run { () throws(ModelLoader.LoadFailure) in
                     try ModelLoader.load(
                         name: name, version: version, path: path, config: config, configFile: configFile,
-                        limits: limits, metrics: metrics)
+                        limits: limits, metrics: metrics, responseCache: responseCache,
+                        customOpLibraryDirectories: libraryDirectories)
                 }
                 loaded[version] = model
                 versionLog.info(
@@ -155,6 +194,117 @@ actor ModelManager {
         publish(name)
     }
 
+    // MARK: - Ensembles
+
+    /// Loads an ensemble: first its composing models that are not loaded (whatever the control mode, as Triton
+    /// does), then checks its steps against them (``EnsembleSchedule``) and publishes a version that runs them.
+    /// Cycles between ensembles are found from the configurations before anything is loaded.
+    private func loadEnsemble(_ name: String, _ description: ModelRepository.Description, fingerprint: String)
+        async throws(ServingError)
+    {
+        let config = description.config
+        let composing = config.ensembleScheduling?.modelNames ?? []
+        if let cycle = await ensembleCycle(from: name, composing: composing) {
+            try fail(
+                name, reason: "circular dependency between ensembles: " + cycle.joined(separator: " -> "),
+                fingerprint: fingerprint, modelLevel: true)
+        }
+        for model in composing where records[model]?.loaded.isEmpty ?? true {
+            do {
+                try await load(model, explicit: false)
+            } catch {
+                logger.with(model: name).warning(
+                    "a composing model failed to load",
+                    metadata: ["composing": "\(model)", "error": "\(error.message)"])
+            }
+        }
+        let signature = EnsembleSchedule.signature(config)
+        let schedule: EnsembleSchedule
+        do {
+            schedule = try EnsembleSchedule.make(config: config, signature: signature) { model, version in
+                composingModel(model, version: version, ensemble: name)
+            }
+        } catch {
+            try fail(name, reason: error.reason, fingerprint: fingerprint)
+        }
+        var loaded: [Int: LoadedModel] = [:]
+        for (version, path) in description.versions {
+            let runner = EnsembleRunner(name: name, schedule: schedule, table: table)
+            loaded[version] = LoadedModel(
+                ensemble: name, version: version, config: config, signature: signature, path: path, runner: runner,
+                limits: limits, metrics: metrics)
+        }
+        guard !loaded.isEmpty else {
+            try fail(name, reason: "no version to load", fingerprint: fingerprint)
+        }
+        var versions: [Int: Status] = description.missing.mapValues { Status(state: .unavailable, reason: $0) }
+        for version in (records[name]?.loaded ?? [:]).keys where loaded[version] == nil && versions[version] == nil {
+            versions[version] = Status(state: .unavailable, reason: "unloaded")
+        }
+        records[name]?.loaded = loaded
+        records[name]?.versions = versions
+        records[name]?.status = nil
+        records[name]?.fingerprint = fingerprint
+        records[name]?.composing = composing
+        publish(name)
+        logger.with(model: name).info(
+            "loaded ensemble",
+            metadata: ["steps": "\(schedule.steps.count)", "models": "\(composing.joined(separator: ", "))"])
+    }
+
+    /// What an ensemble's step finds of its model, or why it cannot run, in Triton's words.
+    private func composingModel(_ model: String, version: Int?, ensemble: String)
+        -> Result<EnsembleSchedule.Composing, ModelLoader.LoadFailure>
+    {
+        guard let record = records[model], !record.loaded.isEmpty else {
+            let why = records[model]?.status?.reason ?? (records[model] == nil ? "not in the model repository" : nil)
+            return .failure(
+                ModelLoader.LoadFailure(
+                    "ensemble \(ensemble) contains models that are not available or ambiguous: \(model)"
+                        + (why.map { " (\($0))" } ?? "")))
+        }
+        let chosen = version ?? record.loaded.keys.max()!
+        guard let loaded = record.loaded[chosen] else {
+            return .failure(
+                ModelLoader.LoadFailure(
+                    "ensemble '\(ensemble)' depends on '\(model)' whose required version \(chosen) is not loaded"))
+        }
+        return .success(EnsembleSchedule.Composing(signature: loaded.signature))
+    }
+
+    /// A cycle of ensembles through `name`, read from the configurations on disk (`a -> b -> a`), or `nil`.
+    private func ensembleCycle(from name: String, composing: [String]) async -> [String]? {
+        var sources: [String: ModelSource] = [:]
+        for (model, record) in records { if let source = record.source { sources[model] = source } }
+        let found = sources
+        return await BlockingWork.run { () -> [String]? in
+            var stepsOf: [String: [String]] = [name: composing]
+            func steps(_ model: String) -> [String] {
+                if let known = stepsOf[model] { return known }
+                var names: [String] = []
+                if let source = found[model], let description = try? ModelRepository.describe(source) {
+                    names = description.config.ensembleScheduling?.modelNames ?? []
+                }
+                stepsOf[model] = names
+                return names
+            }
+            var path: [String] = []
+            var done: Set<String> = []
+            func visit(_ model: String) -> [String]? {
+                if let start = path.firstIndex(of: model) { return Array(path[start...]) + [model] }
+                guard !done.contains(model) else { return nil }
+                path.append(model)
+                for next in steps(model) {
+                    if let cycle = visit(next) { return cycle }
+                }
+                path.removeLast()
+                done.insert(model)
+                return nil
+            }
+            return visit(name)
+        }
+    }
+
     /// Records a failed load and throws. When versions are still serving from an earlier load, they stay.
     private func fail(_ name: String, reason: String, fingerprint: String, modelLevel: Bool = false)
         throws(ServingError) -> Never
@@ -174,8 +324,27 @@ actor ModelManager {
     }
 
     /// Unloads every version of a model. Requests in progress finish on the versions they started with.
+    ///
+    /// With `dependents` (Triton's `unload_dependents`), the composing models of an unloaded ensemble are unloaded
+    /// too, as Triton does it: each one that was loaded only for ensembles and that no other loaded ensemble uses,
+    /// and so on down nested ensembles.
     /// - Throws: 404 if the model is neither in the repository nor loaded.
-    func unload(_ name: String) async throws(ServingError) {
+    func unload(_ name: String, dependents: Bool = false) async throws(ServingError) {
+        let composing = records[name]?.composing ?? []
+        try await unloadOne(name)
+        guard dependents else { return }
+        for model in composing {
+            guard let record = records[model], !record.loaded.isEmpty, !record.explicit else { continue }
+            let users = records.filter {
+                $0.key != model && !$0.value.loaded.isEmpty && $0.value.composing.contains(model)
+            }
+            guard users.isEmpty else { continue }
+            logger.with(model: model).info("unloading a composing model of '\(name)' (unload_dependents)")
+            try? await unload(model, dependents: true)
+        }
+    }
+
+    private func unloadOne(_ name: String) async throws(ServingError) {
         await lock(name)
         defer { unlock(name) }
         guard var record = records[name], record.source != nil || !record.loaded.isEmpty || record.wanted else {
@@ -190,6 +359,8 @@ actor ModelManager {
         let count = record.loaded.count
         record.loaded = [:]
         record.wanted = false
+        record.explicit = false
+        record.composing = []
         record.fingerprint = nil
         records[name] = record
         publish(name)

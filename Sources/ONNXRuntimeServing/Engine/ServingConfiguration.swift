@@ -30,6 +30,14 @@ public struct ServingConfiguration: Sendable {
     /// POSIX shared memory object the server's user may open (see SECURITY.md). Default `true`, as Triton 2.x;
     /// `ort serve --disable-shared-memory` turns it off.
     public var sharedMemoryEnabled: Bool = true
+    /// The response cache (Triton's `--cache-config local,size=BYTES`), shared by the models whose configuration
+    /// says `response_cache { enable: true }`; `nil` (the default) for none.
+    public var responseCache: ResponseCacheConfiguration?
+    /// The directories whose custom operator libraries models may load (`model_operations { op_library_filename }`;
+    /// `ort serve --allow-custom-op-libraries DIR`). Empty, the default, allows none: a library is native code that
+    /// runs inside the server process with all its rights (see SECURITY.md). A library must lie inside one of these
+    /// directories once symbolic links are resolved.
+    public var customOpLibraryDirectories: [String] = []
 
     /// The version reported in the server metadata by default.
     public static let defaultServerVersion = PackageVersion.string

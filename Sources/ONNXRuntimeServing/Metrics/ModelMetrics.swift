@@ -27,6 +27,10 @@ final class ModelMetrics: Sendable {
     let pendingRequests: Meter
     /// The latency summaries' timers (request, queue, compute input, infer, output), when they are on.
     let summaries: [Timer]?
+    /// The response cache series (`nv_cache_num_hits_per_model`, `nv_cache_hit_duration_per_model`,
+    /// `nv_cache_num_misses_per_model`, `nv_cache_miss_duration_per_model`), when the model's configuration enables
+    /// the cache (as Triton, whether or not the server has one).
+    let cache: (hits: Counter, hitDuration: Counter, misses: Counter, missDuration: Counter)?
 
     /// The metric names, types and help texts, as Triton exposes them.
     enum Name {
@@ -87,15 +91,36 @@ final class ModelMetrics: Sendable {
                 "Cumulative inference compute output duration in microseconds (does not include cached requests)"
             ),
         ]
+        /// The response cache series, with Triton 2.51's help texts.
+        static let cacheHits = ("nv_cache_num_hits_per_model", "Number of cache hits per model")
+        static let cacheHitDuration = (
+            "nv_cache_hit_duration_per_model", "Total cache hit duration per model, in microseconds"
+        )
+        static let cacheMisses = ("nv_cache_num_misses_per_model", "Number of cache misses per model")
+        static let cacheMissDuration = (
+            "nv_cache_miss_duration_per_model", "Total cache miss (insert+lookup) duration per model, in microseconds"
+        )
         /// Every metric, with its help text.
         static let all = [
             success, failure, inferenceCount, executionCount, requestDuration, queueDuration, computeInputDuration,
-            computeInferDuration, computeOutputDuration, pendingRequests,
+            computeInferDuration, computeOutputDuration, pendingRequests, cacheHits, cacheHitDuration, cacheMisses,
+            cacheMissDuration,
         ]
     }
 
     /// Makes (or finds, after a reload, where the factory keeps series) the series of one model version.
-    init(factory: any MetricsFactory, model: String, version: String, latencySummaries: Bool = false) {
+    /// The factory and labels, for series made later (a sequence model's).
+    private let factory: any MetricsFactory
+    private let model: String
+    private let version: String
+
+    init(
+        factory: any MetricsFactory, model: String, version: String, latencySummaries: Bool = false,
+        responseCache: Bool = false
+    ) {
+        self.factory = factory
+        self.model = model
+        self.version = version
         let labels = [("model", model), ("version", version)]
         func counter(_ name: (String, String)) -> Counter {
             Counter(label: name.0, dimensions: labels, factory: factory)
@@ -113,6 +138,12 @@ final class ModelMetrics: Sendable {
         summaries =
             latencySummaries
             ? Name.summaries.map { Timer(label: $0.0, dimensions: labels, factory: factory) } : nil
+        cache =
+            responseCache
+            ? (
+                counter(Name.cacheHits), counter(Name.cacheHitDuration), counter(Name.cacheMisses),
+                counter(Name.cacheMissDuration)
+            ) : nil
     }
 
     /// Records a successful request of `rows` rows that took `total` nanoseconds in the server.
@@ -129,6 +160,32 @@ final class ModelMetrics: Sendable {
             for (timer, nanoseconds) in zip(summaries, durations) {
                 timer.recordNanoseconds(Int64(clamping: nanoseconds))
             }
+        }
+    }
+
+    /// The sequence batcher's series of this model version.
+    func sequences() -> SequenceMetrics {
+        SequenceMetrics(factory: factory, model: model, version: version)
+    }
+
+    /// Records a request answered from the response cache: a success with its total time, no queue time, and a
+    /// cache hit with the lookup's time.
+    func cacheHit(total: UInt64, lookup: UInt64) {
+        success.increment()
+        Self.addMicroseconds(requestDuration, total)
+        // The queue summary sees the hit's zero wait, as Triton's does (its request summary leaves hits out).
+        if let summaries { summaries[1].recordNanoseconds(0) }
+        if let cache {
+            cache.hits.increment()
+            Self.addMicroseconds(cache.hitDuration, lookup)
+        }
+    }
+
+    /// Records a cache miss, with the time of its lookup and insertion.
+    func cacheMissed(_ nanoseconds: UInt64) {
+        if let cache {
+            cache.misses.increment()
+            Self.addMicroseconds(cache.missDuration, nanoseconds)
         }
     }
 

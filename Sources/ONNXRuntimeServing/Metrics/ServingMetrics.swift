@@ -33,13 +33,16 @@ public final class ServingMetrics: Sendable {
 
     /// The series of one model version (created on first use; a factory that keeps series by name and labels, as
     /// Prometheus' does, hands the same ones back after a reload).
-    func model(name: String, version: String) -> ModelMetrics {
-        ModelMetrics(factory: factory, model: name, version: version, latencySummaries: latencySummaries)
+    func model(name: String, version: String, responseCache: Bool = false) -> ModelMetrics {
+        ModelMetrics(
+            factory: factory, model: name, version: version, latencySummaries: latencySummaries,
+            responseCache: responseCache)
     }
 
     /// The help text of each metric the serving core records, by name, as Triton's `/metrics` shows them: a back-end
     /// that prints help texts (Prometheus' `# HELP`) looks them up here.
     public static let helpTexts: [String: String] = Dictionary(
-        uniqueKeysWithValues: (ModelMetrics.Name.all + ModelMetrics.Name.summaries).map { ($0.0, $0.1) })
+        uniqueKeysWithValues: (ModelMetrics.Name.all + ModelMetrics.Name.summaries + SequenceMetrics.Name.all
+            + ResponseCache.Gauges.Name.all).map { ($0.0, $0.1) })
 }
 #endif

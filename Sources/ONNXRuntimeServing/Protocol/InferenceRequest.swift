@@ -1,4 +1,6 @@
 #if Server
+import ONNXRuntime
+
 /// A decoded KServe V2 inference request (`$inference_request`), with its binary tensor data.
 ///
 /// Decoding checks only the request's own consistency: JSON structure, known datatypes, non-negative shapes, and
@@ -6,13 +8,15 @@
 /// is checked later, before any tensor is allocated (see ``ModelSignature``).
 public struct InferenceRequest: Sendable {
     /// Where an input's elements are.
-    package enum TensorData: Sendable, Hashable {
+    package enum TensorData: Sendable {
         /// In the JSON `data` field, flat or nested.
         case json(JSONValue)
         /// In the binary part of the body, at this byte range of ``InferenceRequest/body``.
         case binary(Range<Int>)
         /// In a registered shared memory region, laid out as binary data.
         case sharedMemory(SharedMemoryLocation)
+        /// An ONNX Runtime value already made: an ensemble tensor handed from one step to the next.
+        case value(Value)
     }
 
     /// One input tensor (`$request_input`).

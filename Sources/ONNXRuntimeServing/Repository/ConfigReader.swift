@@ -6,13 +6,10 @@ struct ConfigReader {
 
     /// Fields of `ModelConfig` this server knows but does not implement, with what to say about them.
     static let unsupportedTopLevel: [String: String] = [
-        "ensemble_scheduling": "ensembles are not supported",
         "batch_input": "batch inputs are not supported",
         "batch_output": "batch outputs are not supported",
-        "model_operations": "custom operation libraries are not supported",
         "model_transaction_policy": "decoupled models are not supported",
         "model_repository_agents": "repository agents are not supported",
-        "response_cache": "the response cache is not supported",
         "cc_model_filenames": "compute-capability model files are not supported (CPU only)",
         "metric_tags": "metrics are not supported",
         "model_metrics": "metrics are not supported",
@@ -21,6 +18,7 @@ struct ConfigReader {
 
     func modelConfig(_ message: TextProtoMessage, defaultName: String) throws(ModelConfigError) -> ModelConfig {
         var config = ModelConfig(name: defaultName)
+        var ensemblePlatform = false
         try checkSingular(
             message, context: "ModelConfig",
             repeated: ["input", "output", "instance_group", "parameters", "model_warmup"])
@@ -31,11 +29,13 @@ struct ConfigReader {
                 config.name = try string(field)
             case "platform":
                 let platform = try string(field)
-                guard platform == ModelConfig.platformName || platform.isEmpty else {
+                ensemblePlatform = platform == ModelConfig.ensemblePlatformName
+                guard platform == ModelConfig.platformName || platform.isEmpty || ensemblePlatform else {
                     throw error(
                         field,
                         "platform '\(platform)' is not supported: this server runs ONNX models with ONNX Runtime "
-                            + "(platform '\(ModelConfig.platformName)' or backend '\(ModelConfig.backendName)')")
+                            + "(platform '\(ModelConfig.platformName)' or backend '\(ModelConfig.backendName)') and "
+                            + "ensembles of them (platform '\(ModelConfig.ensemblePlatformName)')")
                 }
             case "backend":
                 let backend = try string(field)
@@ -76,6 +76,12 @@ struct ConfigReader {
                 config.parameters[key] = value
             case "model_warmup":
                 config.warmup.append(try warmup(field))
+            case "response_cache":
+                config.responseCache = try responseCache(try self.message(field))
+            case "ensemble_scheduling":
+                config.ensembleScheduling = try ensembleScheduling(try self.message(field))
+            case "model_operations":
+                config.opLibraryFilenames = try modelOperations(try self.message(field))
             default:
                 if let reason = Self.unsupportedTopLevel[field.name] {
                     throw error(field, "'\(field.name)' is not supported by this server: \(reason)")
@@ -83,10 +89,18 @@ struct ConfigReader {
                 throw error(field, "unknown field '\(field.name)' in ModelConfig")
             }
         }
+        try checkEnsemble(config, platform: ensemblePlatform)
         if config.dynamicBatching != nil, config.sequenceBatching != nil {
             throw ModelConfigError(
                 file: file, line: config.fieldLines["sequence_batching"] ?? 0, column: 0,
                 "a model has one scheduler: give 'dynamic_batching' or 'sequence_batching', not both")
+        }
+        if config.responseCache, config.sequenceBatching != nil {
+            // Triton's words (model_config_utils.cc).
+            throw ModelConfigError(
+                file: file, line: config.fieldLines["response_cache"] ?? 0, column: 0,
+                "Response Cache does not currently support model \(config.name) with sequence batching scheduler. "
+                    + "Please disable the response cache.")
         }
         for (key, list) in [("input", config.inputs), ("output", config.outputs)] {
             var seen: Set<String> = []
@@ -107,6 +121,148 @@ struct ConfigReader {
     }
 
     // MARK: - Messages
+
+    /// `response_cache { enable: BOOL }`.
+    private func responseCache(_ message: TextProtoMessage) throws(ModelConfigError) -> Bool {
+        try checkSingular(message, context: "response_cache", repeated: [])
+        var enabled = false
+        for field in message.fields {
+            guard field.name == "enable" else { throw unknown(field, in: "response_cache") }
+            enabled = try bool(field)
+        }
+        return enabled
+    }
+
+    /// `model_operations { op_library_filename: [...] }`: each a non-empty path without NUL.
+    private func modelOperations(_ message: TextProtoMessage) throws(ModelConfigError) -> [String] {
+        var files: [String] = []
+        for field in message.fields {
+            guard field.name == "op_library_filename" else { throw unknown(field, in: "model_operations") }
+            let file = try string(field)
+            guard !file.isEmpty, !file.contains("\0") else {
+                throw error(field, "'op_library_filename' must be a file path, got '\(file)'")
+            }
+            files.append(file)
+        }
+        return files
+    }
+
+    /// `ensemble_scheduling { step [ ... ] }`: the steps' own fields, each map entry once. Whether the steps fit the
+    /// models they name is checked when the ensemble loads (``EnsembleSchedule``).
+    private func ensembleScheduling(_ message: TextProtoMessage) throws(ModelConfigError)
+        -> ModelConfig.EnsembleScheduling
+    {
+        var steps: [ModelConfig.EnsembleScheduling.Step] = []
+        for field in message.fields {
+            guard field.name == "step" else { throw unknown(field, in: "ensemble_scheduling") }
+            let body = try self.message(field)
+            try checkSingular(body, context: "step", repeated: ["input_map", "output_map"])
+            var name: String?
+            var version = -1
+            var inputMap: [String: String]?
+            var outputMap: [String: String]?
+            for inner in body.fields {
+                switch inner.name {
+                case "model_name": name = try string(inner)
+                case "model_version": version = try int(inner, minimum: -1)
+                case "input_map":
+                    let (key, value) = try mapEntry(inner)
+                    guard inputMap?[key] == nil else {
+                        throw error(inner, "model input '\(key)' is mapped more than once in 'input_map'")
+                    }
+                    inputMap = (inputMap ?? [:]).merging([key: value]) { first, _ in first }
+                case "output_map":
+                    let (key, value) = try mapEntry(inner)
+                    guard outputMap?[key] == nil else {
+                        throw error(inner, "model output '\(key)' is mapped more than once in 'output_map'")
+                    }
+                    outputMap = (outputMap ?? [:]).merging([key: value]) { first, _ in first }
+                case "model_namespace": throw error(inner, "model namespaces are not supported")
+                default: throw unknown(inner, in: "ensemble_scheduling.step")
+                }
+            }
+            let number = steps.count + 1
+            guard let name, !name.isEmpty else {
+                throw error(field, "must specify 'model_name' in step \(number) of the ensemble")
+            }
+            guard let inputMap else { throw error(field, "must specify 'input_map' in step \(number) of the ensemble") }
+            guard let outputMap else {
+                throw error(field, "must specify 'output_map' in step \(number) of the ensemble")
+            }
+            steps.append(
+                .init(
+                    modelName: name, modelVersion: version, inputMap: inputMap, outputMap: outputMap, line: field.line))
+        }
+        return ModelConfig.EnsembleScheduling(steps: steps)
+    }
+
+    /// A protobuf map entry, `{ key: "..." value: "..." }`, both strings.
+    private func mapEntry(_ field: Field) throws(ModelConfigError) -> (String, String) {
+        let body = try message(field)
+        try checkSingular(body, context: field.name, repeated: [])
+        var key: String?
+        var value: String?
+        for inner in body.fields {
+            switch inner.name {
+            case "key": key = try string(inner)
+            case "value": value = try string(inner)
+            default: throw unknown(inner, in: field.name)
+            }
+        }
+        guard let key, !key.isEmpty, let value, !value.isEmpty else {
+            throw error(field, "each '\(field.name)' entry needs a non-empty 'key' and 'value'")
+        }
+        return (key, value)
+    }
+
+    /// The rules for ensembles, as Triton has them: `platform: "ensemble"` and `ensemble_scheduling` go together, the
+    /// ensemble declares its inputs and outputs, and has nothing of a model that runs itself.
+    private func checkEnsemble(_ config: ModelConfig, platform: Bool) throws(ModelConfigError) {
+        func fail(_ field: String, _ message: String) -> ModelConfigError {
+            ModelConfigError(file: file, line: config.fieldLines[field] ?? 0, column: 0, message)
+        }
+        guard let scheduling = config.ensembleScheduling else {
+            if platform {
+                throw fail(
+                    "platform",
+                    "ensemble scheduling must be set for ensemble \(config.name) whose platform is ensemble")
+            }
+            return
+        }
+        guard platform else {
+            throw fail(
+                "ensemble_scheduling",
+                "'ensemble_scheduling' is only for ensembles: set platform: \"\(ModelConfig.ensemblePlatformName)\"")
+        }
+        if config.fieldLines["backend"] != nil {
+            throw fail(
+                "backend", "Ensemble model '\(config.name)' must have platform type 'ensemble' and empty backend type")
+        }
+        guard !scheduling.steps.isEmpty else {
+            throw fail("ensemble_scheduling", "must specify 'step' for ensemble '\(config.name)'")
+        }
+        let notForEnsembles: [(String, String)] = [
+            ("instance_group", "instance group"), ("optimization", "optimization"), ("model_warmup", "model_warmup"),
+            ("dynamic_batching", "dynamic_batching"), ("sequence_batching", "sequence_batching"),
+            ("model_operations", "model_operations"), ("default_model_filename", "default_model_filename"),
+            ("parameters", "parameters"),
+        ]
+        for (field, name) in notForEnsembles where config.fieldLines[field] != nil {
+            throw fail(
+                field,
+                "\(name) should not be specified for ensemble '\(config.name)': its steps' models have their own")
+        }
+        guard !config.inputs.isEmpty, !config.outputs.isEmpty else {
+            throw fail(
+                config.inputs.isEmpty ? "input" : "output",
+                "ensemble '\(config.name)' must declare its inputs and outputs (there is no model to read them from)")
+        }
+        for tensor in config.inputs + config.outputs where tensor.reshape != nil {
+            throw ModelConfigError(
+                file: file, line: tensor.line, column: 0,
+                "'\(tensor.name)': reshape is not supported on an ensemble's inputs and outputs")
+        }
+    }
 
     private func versionPolicy(_ message: TextProtoMessage) throws(ModelConfigError) -> ModelConfig.VersionPolicy {
         guard message.fields.count == 1, let field = message.fields.first else {

@@ -5,15 +5,22 @@ extension ModelConfig {
     package var json: JSONValue {
         var object: JSONObject = [
             "name": .string(name),
-            "platform": .string(Self.platformName),
-            "backend": .string(Self.backendName),
+            "platform": .string(platform),
+            "backend": .string(isEnsemble ? "" : Self.backendName),
             "version_policy": versionPolicyJSON,
             "max_batch_size": integer(maxBatchSize),
             "input": .array(inputs.map(inputJSON)),
             "output": .array(outputs.map(outputJSON)),
             "instance_group": .array(instanceGroups.map(instanceGroupJSON)),
-            "default_model_filename": .string(defaultModelFilename),
+            "default_model_filename": .string(isEnsemble ? "" : defaultModelFilename),
         ]
+        if let ensembleScheduling {
+            object["ensemble_scheduling"] = .object(["step": .array(ensembleScheduling.steps.map(stepJSON))])
+        }
+        if !opLibraryFilenames.isEmpty {
+            object["model_operations"] = .object(
+                ["op_library_filename": .array(opLibraryFilenames.map { .string($0) })])
+        }
         if let dynamicBatching {
             object["dynamic_batching"] = dynamicBatchingJSON(dynamicBatching)
         }
@@ -26,12 +33,27 @@ extension ModelConfig {
         if !warmup.isEmpty {
             object["model_warmup"] = .array(warmup.map(warmupJSON))
         }
+        if responseCache {
+            object["response_cache"] = .object(["enable": .bool(true)])
+        }
         object["parameters"] = .object(
             JSONObject(
                 parameters.sorted { $0.key < $1.key }.map { entry in
                     (key: entry.key, value: .object(["string_value": .string(entry.value)]))
                 }))
         return .object(object)
+    }
+
+    private func stepJSON(_ step: EnsembleScheduling.Step) -> JSONValue {
+        func map(_ entries: [String: String]) -> JSONValue {
+            .object(JSONObject(entries.sorted { $0.key < $1.key }.map { (key: $0.key, value: .string($0.value)) }))
+        }
+        return .object([
+            "model_name": .string(step.modelName),
+            "model_version": integer(step.modelVersion),
+            "input_map": map(step.inputMap),
+            "output_map": map(step.outputMap),
+        ])
     }
 
     private var versionPolicyJSON: JSONValue {

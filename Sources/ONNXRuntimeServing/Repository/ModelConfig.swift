@@ -119,8 +119,10 @@ public struct ModelConfig: Sendable, Hashable {
         public init() {}
     }
 
-    /// The platform name this server reports: `onnxruntime_onnx`.
+    /// The platform name this server reports for ONNX models: `onnxruntime_onnx`.
     public static let platformName = "onnxruntime_onnx"
+    /// The platform of an ensemble: `ensemble` (see ``EnsembleScheduling``).
+    public static let ensemblePlatformName = "ensemble"
     /// The backend name this server reports: `onnxruntime`.
     public static let backendName = "onnxruntime"
     /// The model file looked for in each version directory unless `default_model_filename` says otherwise.
@@ -151,6 +153,15 @@ public struct ModelConfig: Sendable, Hashable {
     public var parameters: [String: String] = [:]
     /// The `model_warmup` samples, run on every instance at load time before the model is ready.
     public var warmup: [Warmup] = []
+    /// `response_cache { enable: true }`: the model's responses are cached when the server has a response cache
+    /// (``ServingConfiguration/responseCache``); without one the setting has no effect, as in Triton.
+    public var responseCache: Bool = false
+    /// The ensemble's steps (`ensemble_scheduling`), when the model is an ensemble (`platform: "ensemble"`).
+    public var ensembleScheduling: EnsembleScheduling?
+    /// The custom operator libraries the model needs (`model_operations { op_library_filename }`), as written in the
+    /// configuration; relative paths are relative to the model's folder. The server registers them only when it was
+    /// started with `--allow-custom-op-libraries` and they lie in an allowed directory.
+    public var opLibraryFilenames: [String] = []
     /// The line of each top-level field in `config.pbtxt`, by field name (for error messages).
     public var fieldLines: [String: Int] = [:]
 
@@ -158,6 +169,12 @@ public struct ModelConfig: Sendable, Hashable {
     public init(name: String) {
         self.name = name
     }
+
+    /// Whether the model is an ensemble of other models rather than an ONNX model.
+    public var isEnsemble: Bool { ensembleScheduling != nil }
+
+    /// The platform reported in metadata and configuration: `ensemble` or `onnxruntime_onnx`.
+    public var platform: String { isEnsemble ? Self.ensemblePlatformName : Self.platformName }
 
     /// The number of model instances (sessions): the sum of the instance groups' counts, at least 1.
     public var instanceCount: Int {

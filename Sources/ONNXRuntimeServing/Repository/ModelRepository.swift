@@ -22,7 +22,7 @@ package struct ModelRepository: Sendable {
         package var config: ModelConfig
         /// The `config.pbtxt` path, if there is one.
         package var configFile: String?
-        /// The versions to load and the model file of each.
+        /// The versions to load and the model file of each (for an ensemble, the version directory).
         package var versions: [Int: String]
         /// Versions the policy asks for that cannot be loaded, with the reason.
         package var missing: [Int: String]
@@ -116,6 +116,11 @@ package struct ModelRepository: Sendable {
             var versions: [Int: String] = [:]
             var missing: [Int: String] = [:]
             for version in config.versionPolicy.select(from: available) {
+                if config.isEnsemble {
+                    // An ensemble's version directory holds no model: its steps name the models.
+                    versions[version] = "\(directory)/\(version)"
+                    continue
+                }
                 let file = "\(directory)/\(version)/\(config.defaultModelFilename)"
                 if FileManager.default.fileExists(atPath: file) {
                     versions[version] = file

@@ -30,11 +30,18 @@ public final class LoadedModel: Sendable {
     /// Runs each sequence's requests in order with its control inputs and implicit state, when the model has
     /// `sequence_batching`.
     let sequencer: SequenceBatcher?
+    /// The server's response cache, when the configuration enables it for this model (`response_cache`) and the
+    /// server has one.
+    let responseCache: ResponseCache?
+    /// This load's identity in the response cache: a reloaded version never sees the entries of an earlier load.
+    let cacheOwner: UInt64
+    /// Runs the steps of an ensemble (`platform: "ensemble"`), which has no sessions of its own.
+    let ensemble: EnsembleRunner?
 
     init(
         name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
         sessions: [Session], limits: ServingLimits, metrics: ServingMetrics? = nil, labels: [String: [String]] = [:],
-        sequence: SequenceModel? = nil
+        sequence: SequenceModel? = nil, responseCache: ResponseCache? = nil
     ) {
         self.labels = labels
         self.name = name
@@ -47,7 +54,11 @@ public final class LoadedModel: Sendable {
         }
         self.limits = limits
         self.pool = InstancePool(instances: sessions.count, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize)
-        self.statistics = StatisticsRecorder(name: name, version: String(version), metrics: metrics)
+        self.statistics = StatisticsRecorder(
+            name: name, version: String(version), metrics: metrics, responseCache: config.responseCache)
+        // Triton refuses a sequence model with the cache when it reads the configuration; so does ConfigReader.
+        self.responseCache = config.responseCache && sequence == nil ? responseCache : nil
+        self.cacheOwner = ResponseCache.makeOwner()
         if config.maxBatchSize > 0, let batching = config.dynamicBatching {
             self.batcher = DynamicBatcher(
                 policy: DynamicBatcher.Policy(
@@ -63,6 +74,35 @@ public final class LoadedModel: Sendable {
         } else {
             self.sequencer = nil
         }
+        self.ensemble = nil
+    }
+
+    /// An ensemble version: no sessions; each request runs `runner`'s steps on their own models.
+    init(
+        ensemble name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
+        runner: EnsembleRunner, limits: ServingLimits, metrics: ServingMetrics? = nil
+    ) {
+        self.labels = [:]
+        self.name = name
+        self.version = version
+        self.config = config
+        self.signature = signature
+        self.path = path
+        self.instances = []
+        self.limits = limits
+        self.pool = InstancePool(instances: 0, maximumQueued: limits.maxQueueSize)
+        self.statistics = StatisticsRecorder(name: name, version: String(version), metrics: metrics)
+        self.batcher = nil
+        self.sequencer = nil
+        self.ensemble = runner
+        // Ensembles are not cached here (their composing models may be).
+        self.responseCache = nil
+        self.cacheOwner = ResponseCache.makeOwner()
+    }
+
+    deinit {
+        // The last request of this load is done: its cached responses can never be served again.
+        responseCache?.removeAll(owner: cacheOwner)
     }
 
     /// The version as the protocol writes it.
@@ -107,12 +147,43 @@ public final class LoadedModel: Sendable {
         }
     }
 
+    /// Runs one step of an ensemble: a request whose inputs are ONNX Runtime values (``InferenceRequest/TensorData/value(_:)``),
+    /// through this model's own path (queue, batcher, statistics), and returns its requested outputs as values, by
+    /// name, in the shapes clients see (a configured `reshape` applied), with the request's timings.
+    /// - Throws: as ``infer(_:logger:)``.
+    func inferStep(_ request: InferenceRequest, logger: Logger) async throws(ServingError)
+        -> ([String: Value], StatisticsRecorder.Timings)
+    {
+        try await inferTimed(request, logger: logger) { plan, outputs throws(ServingError) in
+            var values: [String: Value] = [:]
+            for planned in plan.outputs {
+                guard let value = outputs[planned.spec.name] else {
+                    throw .internal("the model did not produce output '\(planned.spec.name)'")
+                }
+                let shape = try planned.clientShape(of: value, batched: plan.batching)
+                values[planned.spec.name] =
+                    shape == value.shape
+                    ? value : try TensorReshape.copy(value, shape: shape, name: planned.spec.name)
+            }
+            return values
+        }
+    }
+
     /// Runs one request and encodes its outputs with `encode`, which runs where the response is encoded (its time
     /// counts as `compute_output`).
     func infer<Response>(
         _ request: InferenceRequest, logger: Logger,
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> Response {
+        try await inferTimed(request, logger: logger, encode: encode).response
+    }
+
+    /// Runs one request as ``infer(_:logger:encode:)`` does, and returns its timings too (an ensemble adds up its
+    /// steps').
+    func inferTimed<Response>(
+        _ request: InferenceRequest, logger: Logger,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (response: Response, timings: StatisticsRecorder.Timings) {
         let start = MonotonicClock.now
         // A traced request (Triton's trace extension) gets this model's timestamps, unless another model claimed it.
         let trace = RequestTrace.current.flatMap { trace in
@@ -132,8 +203,16 @@ public final class LoadedModel: Sendable {
             if let timeout = try effectiveTimeout(request) {
                 deadline = RequestDeadlines.shared.add(cancellation, timeout: timeout)
             }
+            if let responseCache, sequencer == nil, ensemble == nil,
+                !plan.outputs.contains(where: { $0.sharedMemory != nil })
+            {
+                return try await inferCached(
+                    plan, responseCache, start: start, pending: pending, cancellation: cancellation, encode: encode)
+            }
             let (response, timings) =
-                if let sequencer {
+                if let ensemble {
+                    try await executeEnsemble(plan, ensemble, pending, cancellation, logger, encode: encode)
+                } else if let sequencer {
                     try await executeSequence(
                         request, plan, sequencer, pending, cancellation, trace, encode: encode)
                 } else if let batcher {
@@ -142,7 +221,7 @@ public final class LoadedModel: Sendable {
                     try await execute(plan, pending, cancellation, trace, encode: encode)
                 }
             statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
-            return response
+            return (response, timings)
         } catch {
             // Whatever the wait that was cut short reported, a request past its deadline says so.
             let failure: ServingError =
@@ -158,9 +237,53 @@ public final class LoadedModel: Sendable {
         }
     }
 
+    /// Runs a request through the response cache: makes its input tensors, looks them up, and on a hit encodes the
+    /// cached outputs without queueing or running; on a miss runs the request as usual and stores its outputs.
+    /// Shared memory outputs, sequence models and ensembles never come here. A hit's timings are zero.
+    private func inferCached<Response>(
+        _ plan: InferencePlan, _ cache: ResponseCache, start: UInt64, pending: PendingRequest,
+        cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (response: Response, timings: StatisticsRecorder.Timings) {
+        let inputStart = MonotonicClock.now
+        let inputs = try plan.makeInputs()
+        let prepared = MonotonicClock.since(inputStart)
+        let lookup = cache.lookup(owner: cacheOwner, model: name, version: version, plan: plan, inputs: inputs)
+        if let outputs = lookup.outputs {
+            pending.finish()
+            let response = try encode(plan, outputs)
+            statistics.recordCacheHit(total: MonotonicClock.since(start), lookup: lookup.nanoseconds)
+            return (response, StatisticsRecorder.Timings())
+        }
+        let names = plan.outputs.map(\.spec.name)
+        var produced: [String: Value] = [:]
+        let (response, timings) =
+            if let batcher {
+                try await executeBatched(
+                    plan, batcher, pending, cancellation, inputs: (inputs, prepared)
+                ) { plan, outputs throws(ServingError) in
+                    for name in names { produced[name] = outputs[name] }
+                    return try encode(plan, outputs)
+                }
+            } else {
+                try await execute(plan, pending, cancellation, inputs: (inputs, prepared)) {
+                    plan, outputs throws(ServingError) in
+                    for name in names { produced[name] = outputs[name] }
+                    return try encode(plan, outputs)
+                }
+            }
+        var missTime = lookup.nanoseconds
+        if let key = lookup.key {
+            missTime += cache.insert(key, names: names, outputs: produced)
+        }
+        statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
+        statistics.recordCacheMiss(missTime)
+        return (response, timings)
+    }
+
     private func execute<Response>(
         _ plan: InferencePlan, _ pending: PendingRequest, _ cancellation: RequestCancellation,
-        _ trace: RequestTrace?, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+        _ trace: RequestTrace? = nil, inputs premade: ([String: Value], UInt64)? = nil,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = StatisticsRecorder.Timings()
         let queued = MonotonicClock.now
@@ -179,10 +302,15 @@ public final class LoadedModel: Sendable {
         timings.queue = MonotonicClock.since(queued)
         pending.finish()
 
-        let inputStart = MonotonicClock.now
-        trace?.record(.computeStart, at: inputStart)
-        let inputs = try plan.makeInputs()
-        timings.computeInput = MonotonicClock.since(inputStart)
+        let inputs: [String: Value]
+        if let premade {
+            (inputs, timings.computeInput) = premade
+        } else {
+            let inputStart = MonotonicClock.now
+            trace?.record(.computeStart, at: inputStart)
+            inputs = try plan.makeInputs()
+            timings.computeInput = MonotonicClock.since(inputStart)
+        }
 
         let runStart = MonotonicClock.now
         trace?.record(.computeInputEnd, at: runStart)
@@ -209,21 +337,22 @@ public final class LoadedModel: Sendable {
     /// others, and encodes its own rows.
     private func executeBatched<Response>(
         _ plan: InferencePlan, _ batcher: DynamicBatcher, _ pending: PendingRequest,
-        _ cancellation: RequestCancellation, _ trace: RequestTrace?,
+        _ cancellation: RequestCancellation, _ trace: RequestTrace? = nil,
+        inputs premade: ([String: Value], UInt64)? = nil,
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
-        let inputStart = MonotonicClock.now
-        let inputs = try plan.makeInputs()
-        let prepared = MonotonicClock.since(inputStart)
+        let inputs: [String: Value]
+        let prepared: UInt64
+        if let premade {
+            (inputs, prepared) = premade
+        } else {
+            let inputStart = MonotonicClock.now
+            inputs = try plan.makeInputs()
+            prepared = MonotonicClock.since(inputStart)
+        }
         let submitted = MonotonicClock.now
         let output = try await batcher.submit(plan, inputs: inputs, pending: pending, cancellation: cancellation)
-        var timings = output.timings
-        timings.computeInput += prepared
-        let outputStart = MonotonicClock.now
-        let response = try encode(plan, output.values)
-        timings.computeOutput += MonotonicClock.since(outputStart)
-        trace?.recordBatched(submitted: submitted, timings: output.timings, returned: outputStart)
-        return (response, timings)
+        return try finish(plan, output, prepared: prepared, trace: trace, submitted: submitted, encode: encode)
     }
 
     /// Checks a request of a sequence model (its correlation ID, flags, and batch size 1), makes its input tensors,
@@ -245,12 +374,43 @@ public final class LoadedModel: Sendable {
         let submitted = MonotonicClock.now
         let output = try await sequencer.submit(
             flags, plan: plan, inputs: inputs, pending: pending, cancellation: cancellation)
+        return try finish(plan, output, prepared: prepared, trace: trace, submitted: submitted, encode: encode)
+    }
+
+    /// Adds the time spent making the inputs to a batch's timings, and encodes the request's own outputs (their time
+    /// counts as `compute_output`).
+    private func finish<Response>(
+        _ plan: InferencePlan, _ output: DynamicBatcher.Output, prepared: UInt64,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = output.timings
         timings.computeInput += prepared
         let outputStart = MonotonicClock.now
         let response = try encode(plan, output.values)
         timings.computeOutput += MonotonicClock.since(outputStart)
         trace?.recordBatched(submitted: submitted, timings: output.timings, returned: outputStart)
+        return (response, timings)
+    }
+
+    /// Makes the ensemble's input tensors and runs its steps (see ``EnsembleRunner``); the ensemble's compute times
+    /// are the sums of its steps', as Triton reports them, and it spends no time in a queue of its own.
+    private func executeEnsemble<Response>(
+        _ plan: InferencePlan, _ ensemble: EnsembleRunner, _ pending: PendingRequest,
+        _ cancellation: RequestCancellation, _ logger: Logger,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+    ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
+        pending.finish()
+        let inputStart = MonotonicClock.now
+        let inputs = try plan.makeInputs()
+        let prepared = MonotonicClock.since(inputStart)
+        var (values, timings) = try await ensemble.run(
+            inputs, request: plan.request, cancellation: cancellation, logger: logger)
+        timings.queue = 0
+        timings.computeInput += prepared
+        let outputStart = MonotonicClock.now
+        let response = try encode(plan, values)
+        timings.computeOutput += MonotonicClock.since(outputStart)
+        statistics.recordExecution(batchSize: plan.batchSize, timings: timings)
         return (response, timings)
     }
 

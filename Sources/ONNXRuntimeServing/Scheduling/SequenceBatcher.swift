@@ -127,6 +127,8 @@ final class SequenceBatcher: Sendable {
     private let statistics: StatisticsRecorder
     private let logger: Logger
     private let state: Locked<State>
+    /// The sequence series, when the server keeps metrics.
+    private let metrics: SequenceMetrics?
 
     init(
         model: SequenceModel, maximumQueued: Int, name: String, version: Int, instances: [ModelInstance],
@@ -139,6 +141,7 @@ final class SequenceBatcher: Sendable {
         self.instances = instances
         self.statistics = statistics
         self.logger = logger
+        self.metrics = statistics.metrics?.sequences()
         self.state = Locked(
             State(
                 slots: Array(repeating: nil, count: policy.direct ? policy.places : 0),
@@ -236,6 +239,7 @@ final class SequenceBatcher: Sendable {
                 + "sequence start; it ends early"
             logger.warning("\(message)")
         }
+        if entry.flags.start { metrics?.sequenceStarted() }
         var sequence = state.sequences[id] ?? OpenSequence(lastActivity: now)
         if state.sequences[id] == nil {
             if let place = freePlace(&state) {
@@ -252,6 +256,7 @@ final class SequenceBatcher: Sendable {
         state.sequences[id] = sequence
         state.waiters[entry.id] = waiter
         state.queued += 1
+        metrics?.counts(open: state.sequences.count, backlog: state.backlog.count)
         return nil
     }
 
@@ -266,8 +271,15 @@ final class SequenceBatcher: Sendable {
     }
 
     /// Forgets a sequence and gives its place to the first sequence of the backlog.
-    private func release(_ state: inout State, _ id: CorrelationID) {
+    /// - Parameter idle: Whether it is released for being idle (counted apart from ended ones).
+    private func release(_ state: inout State, _ id: CorrelationID, idle: Bool = false) {
         guard let sequence = state.sequences.removeValue(forKey: id) else { return }
+        defer {
+            if let metrics {
+                metrics.sequenceReleased(idle: idle)
+                metrics.counts(open: state.sequences.count, backlog: state.backlog.count)
+            }
+        }
         if let place = sequence.place {
             if policy.direct { state.slots[place] = nil } else { state.candidates -= 1 }
         } else {
@@ -295,7 +307,7 @@ final class SequenceBatcher: Sendable {
         }
         for id in idle {
             logger.debug("sequence \(id) for model '\(name)' was idle; released")
-            release(&state, id)
+            release(&state, id, idle: true)
         }
     }
 

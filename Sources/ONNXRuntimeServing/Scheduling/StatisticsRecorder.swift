@@ -16,9 +16,9 @@ final class StatisticsRecorder: Sendable {
     /// The Prometheus series fed from the same points, if the server keeps metrics.
     let metrics: ModelMetrics?
 
-    init(name: String, version: String, metrics: ServingMetrics? = nil) {
+    init(name: String, version: String, metrics: ServingMetrics? = nil, responseCache: Bool = false) {
         statistics = Locked(ModelStatistics(name: name, version: version))
-        self.metrics = metrics?.model(name: name, version: version)
+        self.metrics = metrics?.model(name: name, version: version, responseCache: responseCache)
     }
 
     /// Notes that a request arrived (for `last_inference`).
@@ -60,6 +60,25 @@ final class StatisticsRecorder: Sendable {
             stats.batches[index].computeOutput.add(timings.computeOutput)
         }
         metrics?.executed()
+    }
+
+    /// Records a request answered from the response cache, as Triton does: a success with its total time and no
+    /// queue time (it never waited for an instance), and a `cache_hit` with the lookup's time; no inference,
+    /// execution or compute time.
+    func recordCacheHit(total: UInt64, lookup: UInt64) {
+        statistics.withLock { stats in
+            stats.success.add(total)
+            stats.queue.add(0)
+            stats.cacheHit.add(lookup)
+        }
+        metrics?.cacheHit(total: total, lookup: lookup)
+    }
+
+    /// Records a successful request that missed the response cache: a `cache_miss` with the time of its lookup and
+    /// of storing its response (the request itself is recorded by ``recordSuccess(total:batchSize:timings:)``).
+    func recordCacheMiss(_ nanoseconds: UInt64) {
+        statistics.withLock { $0.cacheMiss.add(nanoseconds) }
+        metrics?.cacheMissed(nanoseconds)
     }
 
     /// Records a failed request.

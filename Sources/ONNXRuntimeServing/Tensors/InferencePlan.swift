@@ -117,6 +117,11 @@ package struct InferencePlan: Sendable {
             case .binary(let range):
                 try BinaryTensorData.checkSize(
                     request.body[range], datatype: input.datatype, shape: input.shape, count: count, name: input.name)
+            case .value(let value):
+                // Made by an earlier step: its datatype and shape are the input's own.
+                guard value.shape == input.shape else {
+                    throw .internal("input '\(input.name)' has shape \(value.shape), not the \(input.shape) it says")
+                }
             case .sharedMemory(let location):
                 let target = try SharedMemoryTensorData.target(location, in: request)
                 var copied: [UInt8]?
@@ -228,6 +233,9 @@ package struct InferencePlan: Sendable {
                 values[input.name] = try BinaryTensorData.makeValue(
                     request.body[range], datatype: input.datatype, shape: shape, count: planned.count,
                     name: input.name)
+            case .value(let value):
+                values[input.name] =
+                    shape == value.shape ? value : try TensorReshape.copy(value, shape: shape, name: input.name)
             case .sharedMemory:
                 if let copied = planned.copied {
                     values[input.name] = try BinaryTensorData.makeValue(

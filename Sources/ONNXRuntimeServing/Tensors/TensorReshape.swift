@@ -1,4 +1,6 @@
 #if Server
+import ONNXRuntime
+
 /// A `reshape` of a configured input or output: the shape clients see (`dims`) and the shape the model takes or
 /// produces (`reshape { shape }`), both without the batch dimension.
 ///
@@ -104,6 +106,30 @@ package struct TensorReshape: Sendable, Hashable {
             product = next
         }
         return product
+    }
+}
+
+extension TensorReshape {
+    /// A copy of `value` with another shape holding the same elements: what a `reshape` between an ensemble tensor and
+    /// a composing model's own shape takes (ONNX Runtime values cannot change shape in place).
+    /// - Throws: ``ServingError/internal(_:)`` when the tensor cannot be read or made.
+    static func copy(_ value: Value, shape: [Int], name: String) throws(ServingError) -> Value {
+        do {
+            guard let elementType = value.elementType else {
+                throw ServingError.internal("'\(name)' is a \(value.type.typeString), not a tensor")
+            }
+            if elementType == .string {
+                let elements = try Tensor<[UInt8]>(value).withUnsafeElements { elements in elements.map { Array($0) } }
+                return try Tensor<[UInt8]>(elements, shape: shape).value
+            }
+            return try value.withUnsafeRawBytes { raw in
+                try Value(rawBytes: raw, elementType: elementType, shape: shape)
+            }
+        } catch let error as ServingError {
+            throw error
+        } catch {
+            throw .internal("'\(name)': could not reshape the tensor to \(shape): \(error)")
+        }
     }
 }
 #endif
