@@ -67,6 +67,11 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        // OpenTelemetry export of request traces (`--trace-config mode=opentelemetry`), over OTLP/HTTP only: the
+        // OTLP/gRPC trait would pull in a second gRPC transport for nothing.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
     ],
     targets: [
         // Our own declarations of the ONNX Runtime C ABI. Nothing is linked: the runtime is dlopen()ed at first use.
@@ -173,6 +178,9 @@ let package = Package(
                 guarded("UnixSignals", "swift-service-lifecycle", serverTrait),
                 guarded("CoreMetrics", "swift-metrics", serverTrait),
                 guarded("Prometheus", "swift-prometheus", serverTrait),
+                guarded("OTel", "swift-otel", serverTrait),
+                guarded("Tracing", "swift-distributed-tracing", serverTrait),
+                guarded("W3CTraceContext", "swift-w3c-trace-context", serverTrait),
             ],
             swiftSettings: strictSwift
         ),

@@ -189,6 +189,11 @@ grpc_port="$(free_port)"
 while [[ "$grpc_port" == "$port" ]]; do grpc_port="$(free_port)"; done
 metrics_port="$(free_port)"
 while [[ "$metrics_port" == "$port" || "$metrics_port" == "$grpc_port" ]]; do metrics_port="$(free_port)"; done
+# Where the server sends its trace spans: the trace tests listen there with an OTLP/HTTP receiver of their own.
+otlp_port="$(free_port)"
+while [[ "$otlp_port" == "$port" || "$otlp_port" == "$grpc_port" || "$otlp_port" == "$metrics_port" ]]; do
+    otlp_port="$(free_port)"
+done
 token="integration-$RANDOM-$RANDOM"
 max_request_size=$((4 * 1024 * 1024))
 load_flags=()
@@ -198,6 +203,8 @@ echo "== starting ort serve on 127.0.0.1:$port, gRPC on :$grpc_port, metrics on 
 "$ort" serve --model-repository "$repo" --host 127.0.0.1 --http-port "$port" --grpc-port "$grpc_port" \
     --metrics-port "$metrics_port" --metrics-config summary_latencies=true \
     --cache-config "local,size=$((8 * 1024 * 1024))" \
+    --trace-config mode=opentelemetry --trace-config "opentelemetry,url=127.0.0.1:$otlp_port/v1/traces" \
+    --trace-config opentelemetry,bsp_schedule_delay=50 \
     --model-control-mode explicit "${load_flags[@]}" \
     --repository-token "$token" --max-request-size "$max_request_size" >"$log" 2>&1 &
 server_pid=$!
@@ -234,7 +241,7 @@ run_pytest() { # LABEL ARGS...
     echo "== pytest $label"
     set +e
     ORT_SERVE_URL="$base_url" ORT_SERVE_GRPC_URL="127.0.0.1:$grpc_port" ORT_SERVE_TOKEN="$token" \
-        ORT_SERVE_METRICS_URL="http://127.0.0.1:$metrics_port/metrics" \
+        ORT_SERVE_METRICS_URL="http://127.0.0.1:$metrics_port/metrics" ORT_SERVE_OTLP_PORT="$otlp_port" \
         ORT_SERVE_MAX_REQUEST_SIZE="$max_request_size" ORT_SERVE_NOT_LOADED="$(IFS=,; echo "${not_loaded[*]}")" \
         ORT_BINARY="$ort" ORT_SERVE_SILERO_MODEL="$repo/silero_vad/1/model.onnx" \
         PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -p no:cacheprovider -rfEs "$@" 2>&1 | tee -a "$results"
@@ -251,6 +258,7 @@ grpc_tests=(
     Tests/Integration/test_config_features_grpc.py Tests/Integration/test_bytes.py Tests/Integration/test_shared_memory.py
     Tests/Integration/test_logging_grpc.py Tests/Integration/test_model_config_grpc.py
     Tests/Integration/test_response_cache_grpc.py Tests/Integration/test_ensemble_custom_ops.py
+    Tests/Integration/test_trace_grpc.py
 )
 rest_status=0
 grpc_status=0

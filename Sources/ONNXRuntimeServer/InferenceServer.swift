@@ -37,6 +37,12 @@ public struct InferenceServer: Sendable {
     public let logSettings: LogSettings?
     /// The event loops' polling after answers (``ServerConfiguration/busyPoll``), shared by REST and gRPC.
     let busyPolling: BusyPolling?
+    /// The trace extension's settings and exporter, with ``ServerConfiguration/trace``.
+    let tracing: RequestTracing?
+
+    /// Where the traces of sampled requests go, with ``ServerConfiguration/trace``; it runs among the services of
+    /// ``makeApplication(onServerRunning:onMetricsServerRunning:)``.
+    public var traceExporter: TraceExporter? { tracing?.exporter }
 
     /// Creates a server; nothing is loaded or bound until it runs.
     /// - Parameters:
@@ -55,6 +61,16 @@ public struct InferenceServer: Sendable {
             configuration: configuration.serving, logger: logger,
             metrics: ServingMetrics(factory: metrics.factory, latencySummaries: summaries))
         self.busyPolling = configuration.busyPoll.flatMap { $0 > .zero ? BusyPolling(budget: $0) : nil }
+        self.tracing = configuration.trace.map { trace in
+            let exporter: TraceExporter?
+            do {
+                exporter = try TraceExporter(configuration: trace, logger: logger)
+            } catch {
+                logger.error("traces will not be exported", metadata: ["error": "\(error)"])
+                exporter = nil
+            }
+            return RequestTracing(settings: TraceSettings(trace), exporter: exporter)
+        }
     }
 
     /// The router with every endpoint, for embedding in another Hummingbird application or for tests.
@@ -64,8 +80,9 @@ public struct InferenceServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
-        KServeRoutes(engine: engine, access: configuration.repositoryAccess, logSettings: logSettings).register(
-            on: router)
+        KServeRoutes(
+            engine: engine, access: configuration.repositoryAccess, logSettings: logSettings, tracing: tracing
+        ).register(on: router)
         SharedMemoryRoutes(engine: engine).register(on: router)
         return router
     }
@@ -95,6 +112,7 @@ public struct InferenceServer: Sendable {
             additionalChannelHandlers: (busyPolling.map { $0.makeHTTPHandlers() } ?? [])
                 + (readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? []))
         var services: [any Service] = [EngineService(engine: engine, logger: logger)]
+        if let exporter = tracing?.exporter { services.append(exporter) }
         if let metricsPort = configuration.metricsPort {
             // Hummingbird logs "Server started and listening on HOST:PORT" for each server; only the inference
             // server's line is kept at info level, so that tools reading the log find the inference port.
@@ -148,7 +166,8 @@ public struct InferenceServer: Sendable {
         let access = GRPCRepositoryAccess(access: configuration.repositoryAccess)
         let routes = GRPCRoutes(
             service: KServeGRPCService(
-                engine: engine, access: configuration.repositoryAccess, logger: logger, logSettings: logSettings),
+                engine: engine, access: configuration.repositoryAccess, logger: logger, logSettings: logSettings,
+                tracing: tracing),
             health: GRPCHealthService(engine: engine), access: access)
         return GRPCServerService(
             host: configuration.host, port: configuration.grpcPort ?? 0, routes: routes,

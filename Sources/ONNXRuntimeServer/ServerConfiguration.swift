@@ -40,6 +40,11 @@ public struct ServerConfiguration: Sendable {
     public var tls: ServerTLS?
     /// Triton's `--metrics-config` settings: latency summaries (off by default).
     public var metrics = MetricsConfiguration()
+    /// Triton's `--trace-config` settings: with them, the server has Triton's trace extension
+    /// (`/v2[/models/{m}]/trace/setting`, gRPC `TraceSetting`) and exports the traces of sampled requests to an
+    /// OpenTelemetry collector. Default `nil`: no trace extension and no exporter (`ort serve` always has them, with
+    /// tracing off until a level is set).
+    public var trace: TraceConfiguration?
 
     /// The default port, as Triton's HTTP port.
     public static let defaultPort = 8000

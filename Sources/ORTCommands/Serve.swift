@@ -183,6 +183,16 @@ public struct Serve: AsyncParsableCommand {
             valueName: "key=value"))
     public var metricsConfig: [String] = []
 
+    /// Triton's `--trace-config` settings (`mode=opentelemetry`, `opentelemetry,url=...`, `level=TIMESTAMPS`,
+    /// `rate=N`, `count=N`).
+    @Option(
+        name: .customLong("trace-config"),
+        help: ArgumentHelp(
+            "A trace setting, as Triton's: level=TIMESTAMPS, rate=N, count=N, mode=opentelemetry, "
+                + "opentelemetry,url=HOST:PORT/PATH, opentelemetry,resource=KEY=VALUE (repeatable).",
+            valueName: "[mode,]key=value"))
+    public var traceConfig: [String] = []
+
     /// Triton's `--cache-config` settings (`local,size=BYTES`): the response cache, used by the models whose
     /// configuration says `response_cache { enable: true }`.
     @Option(
@@ -327,6 +337,11 @@ public struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("--metrics-config: \(error.message)")
         }
+        do {
+            _ = try TraceConfiguration(settings: traceConfig)
+        } catch {
+            throw ValidationError("--trace-config: \(error.message)")
+        }
         _ = try responseCacheConfiguration()
         if let logVerbose, logVerbose < 0 {
             throw ValidationError("--log-verbose must be 0 or more, got \(logVerbose)")
@@ -418,6 +433,11 @@ public struct Serve: AsyncParsableCommand {
             configuration.metrics = try MetricsConfiguration(settings: metricsConfig)
         } catch {
             throw ValidationError("--metrics-config: \(error.message)")
+        }
+        do {
+            configuration.trace = try TraceConfiguration(settings: traceConfig)
+        } catch {
+            throw ValidationError("--trace-config: \(error.message)")
         }
         if let tlsCertificate, let tlsPrivateKey {
             do {

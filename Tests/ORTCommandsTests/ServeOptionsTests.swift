@@ -83,5 +83,23 @@ import Testing
         #expect(metrics == MetricsConfiguration(summaryLatencies: true, summaryQuantiles: [.init(0.9, error: 0.01)]))
         #expect(throws: (any Error).self) { try Serve.parse(base + ["--metrics-config", "summary_latencies=1"]) }
     }
+
+    @Test("--trace-config takes Triton's settings; a bad one is refused by name")
+    func traceConfig() throws {
+        let base = ["--model", "m=model.onnx"]
+        // Tracing is off until a level is set, but the trace extension is always there.
+        #expect(try Serve.parse(base).serverConfiguration(environment: [:]).trace == TraceConfiguration())
+        let on = try Serve.parse(
+            base + [
+                "--trace-config", "mode=opentelemetry", "--trace-config", "opentelemetry,url=collector:4318/v1/traces",
+                "--trace-config", "level=TIMESTAMPS", "--trace-config", "rate=2", "--trace-config", "count=3",
+            ])
+        let trace = try #require(try on.serverConfiguration(environment: [:]).trace)
+        #expect(trace.level == .timestamps && trace.rate == 2 && trace.count == 3)
+        #expect(trace.url == "http://collector:4318/v1/traces")
+        for bad in ["level=TENSORS", "rate=x", "mode=triton", "opentelemetry,bogus=1"] {
+            #expect(throws: (any Error).self) { try Serve.parse(base + ["--trace-config", bad]) }
+        }
+    }
 }
 #endif

@@ -270,6 +270,19 @@ public enum Inference_GRPCInferenceService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "TraceSetting" metadata.
+        public enum TraceSetting: Sendable {
+            /// Request type for "TraceSetting".
+            public typealias Input = Inference_TraceSettingRequest
+            /// Response type for "TraceSetting".
+            public typealias Output = Inference_TraceSettingResponse
+            /// Descriptor for "TraceSetting".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "inference.GRPCInferenceService"),
+                method: "TraceSetting",
+                type: .unary
+            )
+        }
         /// Namespace for "LogSettings" metadata.
         public enum LogSettings: Sendable {
             /// Request type for "LogSettings".
@@ -303,6 +316,7 @@ public enum Inference_GRPCInferenceService: Sendable {
             CudaSharedMemoryStatus.descriptor,
             CudaSharedMemoryRegister.descriptor,
             CudaSharedMemoryUnregister.descriptor,
+            TraceSetting.descriptor,
             LogSettings.descriptor
         ]
     }
@@ -660,6 +674,24 @@ extension Inference_GRPCInferenceService {
             request: GRPCCore.StreamingServerRequest<Inference_CudaSharedMemoryUnregisterRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Inference_CudaSharedMemoryUnregisterResponse>
+
+        /// Handle the "TraceSetting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's trace extension: update and get the global or a model's trace settings.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Inference_TraceSettingRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Inference_TraceSettingResponse` messages.
+        func traceSetting(
+            request: GRPCCore.StreamingServerRequest<Inference_TraceSettingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Inference_TraceSettingResponse>
 
         /// Handle the "LogSettings" method.
         ///
@@ -1019,6 +1051,24 @@ extension Inference_GRPCInferenceService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Inference_CudaSharedMemoryUnregisterResponse>
 
+        /// Handle the "TraceSetting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's trace extension: update and get the global or a model's trace settings.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_TraceSettingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Inference_TraceSettingResponse` message.
+        func traceSetting(
+            request: GRPCCore.ServerRequest<Inference_TraceSettingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Inference_TraceSettingResponse>
+
         /// Handle the "LogSettings" method.
         ///
         /// > Source IDL Documentation:
@@ -1376,6 +1426,24 @@ extension Inference_GRPCInferenceService {
             context: GRPCCore.ServerContext
         ) async throws -> Inference_CudaSharedMemoryUnregisterResponse
 
+        /// Handle the "TraceSetting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's trace extension: update and get the global or a model's trace settings.
+        ///
+        /// - Parameters:
+        ///   - request: A `Inference_TraceSettingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Inference_TraceSettingResponse` to respond with.
+        func traceSetting(
+            request: Inference_TraceSettingRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Inference_TraceSettingResponse
+
         /// Handle the "LogSettings" method.
         ///
         /// > Source IDL Documentation:
@@ -1599,6 +1667,17 @@ extension Inference_GRPCInferenceService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Inference_GRPCInferenceService.Method.TraceSetting.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_TraceSettingRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Inference_TraceSettingResponse>(),
+            handler: { request, context in
+                try await self.traceSetting(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Inference_GRPCInferenceService.Method.LogSettings.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_LogSettingsRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Inference_LogSettingsResponse>(),
@@ -1796,6 +1875,17 @@ extension Inference_GRPCInferenceService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Inference_CudaSharedMemoryUnregisterResponse> {
         let response = try await self.cudaSharedMemoryUnregister(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func traceSetting(
+        request: GRPCCore.StreamingServerRequest<Inference_TraceSettingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Inference_TraceSettingResponse> {
+        let response = try await self.traceSetting(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -2048,6 +2138,19 @@ extension Inference_GRPCInferenceService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Inference_CudaSharedMemoryUnregisterResponse> {
         return GRPCCore.ServerResponse<Inference_CudaSharedMemoryUnregisterResponse>(
             message: try await self.cudaSharedMemoryUnregister(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func traceSetting(
+        request: GRPCCore.ServerRequest<Inference_TraceSettingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Inference_TraceSettingResponse> {
+        return GRPCCore.ServerResponse<Inference_TraceSettingResponse>(
+            message: try await self.traceSetting(
                 request: request.message,
                 context: context
             ),
@@ -2497,6 +2600,29 @@ extension Inference_GRPCInferenceService {
             deserializer: some GRPCCore.MessageDeserializer<Inference_CudaSharedMemoryUnregisterResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_CudaSharedMemoryUnregisterResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "TraceSetting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's trace extension: update and get the global or a model's trace settings.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_TraceSettingRequest` message.
+        ///   - serializer: A serializer for `Inference_TraceSettingRequest` messages.
+        ///   - deserializer: A deserializer for `Inference_TraceSettingResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func traceSetting<Result>(
+            request: GRPCCore.ClientRequest<Inference_TraceSettingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Inference_TraceSettingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Inference_TraceSettingResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_TraceSettingResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "LogSettings" method.
@@ -3156,6 +3282,40 @@ extension Inference_GRPCInferenceService {
             )
         }
 
+        /// Call the "TraceSetting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's trace extension: update and get the global or a model's trace settings.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_TraceSettingRequest` message.
+        ///   - serializer: A serializer for `Inference_TraceSettingRequest` messages.
+        ///   - deserializer: A deserializer for `Inference_TraceSettingResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func traceSetting<Result>(
+            request: GRPCCore.ClientRequest<Inference_TraceSettingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Inference_TraceSettingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Inference_TraceSettingResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_TraceSettingResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Inference_GRPCInferenceService.Method.TraceSetting.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "LogSettings" method.
         ///
         /// > Source IDL Documentation:
@@ -3712,6 +3872,35 @@ extension Inference_GRPCInferenceService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Inference_CudaSharedMemoryUnregisterRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_CudaSharedMemoryUnregisterResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TraceSetting" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Triton's trace extension: update and get the global or a model's trace settings.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Inference_TraceSettingRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func traceSetting<Result>(
+        request: GRPCCore.ClientRequest<Inference_TraceSettingRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_TraceSettingResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.traceSetting(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Inference_TraceSettingRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_TraceSettingResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -4339,6 +4528,39 @@ extension Inference_GRPCInferenceService.ClientProtocol {
             metadata: metadata
         )
         return try await self.cudaSharedMemoryUnregister(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TraceSetting" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Triton's trace extension: update and get the global or a model's trace settings.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func traceSetting<Result>(
+        _ message: Inference_TraceSettingRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Inference_TraceSettingResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Inference_TraceSettingRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.traceSetting(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -57,6 +57,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         /// Stream bytes received and not yet credited back.
         var uncredited = 0
         var deadline: Scheduled<Void>?
+        /// The call's W3C trace context headers, if it sent any (Triton's trace extension continues them).
+        var traceHeaders: GRPCTraceHeaders?
     }
 
     private let routes: GRPCRoutes
@@ -282,6 +284,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             }
         }
         var call = Call(route: route, reader: GRPCMessageReader(maximumLength: limits.maxMessageBytes, coding: coding))
+        call.traceHeaders = GRPCTraceHeaders(headers)
         if let coding, headers[canonicalForm: "grpc-accept-encoding"].contains(where: { coding.isListed(in: $0) }) {
             call.responseCoding = coding
         }
@@ -300,7 +303,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             let (messages, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
             call.messages = continuation
             call.task = startStreaming(
-                route.handler, messages: messages, coding: call.responseCoding, on: streamID, context: context)
+                route.handler, messages: messages, coding: call.responseCoding, traceHeaders: call.traceHeaders,
+                on: streamID, context: context)
             taskStarted(context)
         }
         calls[streamID] = call
@@ -380,7 +384,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
         call.message = nil
         call.task = startUnary(
-            call.route.handler, message: message, coding: call.responseCoding, on: streamID, context: context)
+            call.route.handler, message: message, coding: call.responseCoding, traceHeaders: call.traceHeaders,
+            on: streamID, context: context)
         taskStarted(context)
         calls[streamID] = call
     }
@@ -389,13 +394,16 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     private func startUnary(
         _ handler: @escaping GRPCRoutes.Handler, message: ByteBuffer, coding: ContentCoding?,
-        on streamID: HTTP2StreamID, context: ChannelHandlerContext
+        traceHeaders: GRPCTraceHeaders?, on streamID: HTTP2StreamID, context: ChannelHandlerContext
     ) -> Task<Void, Never> {
         let completion = completion(context)
         return Task {
             let result: Result<GRPCMessageBytes, RPCError>
             do throws(RPCError) {
-                result = .success(try await handler(message).compressed(with: coding))
+                let response = try await GRPCTraceHeaders.run(traceHeaders) { () async throws(RPCError) in
+                    try await handler(message)
+                }
+                result = .success(response.compressed(with: coding))
             } catch {
                 result = .failure(error)
             }
@@ -405,13 +413,16 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     private func startStreaming(
         _ handler: @escaping GRPCRoutes.Handler, messages: AsyncStream<ByteBuffer>, coding: ContentCoding?,
-        on streamID: HTTP2StreamID, context: ChannelHandlerContext
+        traceHeaders: GRPCTraceHeaders?, on streamID: HTTP2StreamID, context: ChannelHandlerContext
     ) -> Task<Void, Never> {
         let completion = completion(context)
         return Task {
             for await message in messages {
                 do throws(RPCError) {
-                    let response = try await handler(message).compressed(with: coding)
+                    // Every message of the stream carries the call's trace context.
+                    let response = try await GRPCTraceHeaders.run(traceHeaders) { () async throws(RPCError) in
+                        try await handler(message)
+                    }.compressed(with: coding)
                     completion { handler, context in handler.sendMessage(response, on: streamID, context: context) }
                 } catch {
                     completion { handler, context in handler.finishStream(streamID, error, context: context) }

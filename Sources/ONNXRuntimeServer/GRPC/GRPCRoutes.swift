@@ -62,6 +62,7 @@ struct GRPCRoutes: Sendable {
         add(Methods.CudaSharedMemoryStatus.descriptor, service.cudaSharedMemoryStatus)
         add(Methods.CudaSharedMemoryRegister.descriptor, service.cudaSharedMemoryRegister)
         add(Methods.CudaSharedMemoryUnregister.descriptor, service.cudaSharedMemoryUnregister)
+        add(Methods.TraceSetting.descriptor, service.traceSetting)
         // Without live log settings the method is unknown, as it is to a server without the extension.
         if service.logSettings != nil {
             add(Methods.LogSettings.descriptor, service.updateLogSettings)

@@ -16,6 +16,8 @@ struct KServeGRPCService: Sendable {
     let logger: Logger
     /// The live log settings, for the logging extension.
     var logSettings: LogSettings? = nil
+    /// The trace extension's settings and exporter.
+    var tracing: RequestTracing? = nil
 
     // MARK: - Health and metadata
 
@@ -41,7 +43,8 @@ struct KServeGRPCService: Sendable {
         ServerMetadata(
             name: engine.configuration.serverName, version: engine.configuration.serverVersion,
             extensions: ServerExtensions.names(
-                access: access, sharedMemory: engine.isSharedMemoryEnabled, logging: logSettings != nil)
+                access: access, sharedMemory: engine.isSharedMemoryEnabled, logging: logSettings != nil,
+                trace: tracing != nil)
         ).message
     }
 
@@ -85,10 +88,28 @@ struct KServeGRPCService: Sendable {
     {
         let (name, version) = try Self.checkedModel(message.modelName, message.modelVersion)
         let maximumElements = engine.configuration.limits.maxTensorElements
-        let result = try await engine.inferResult(model: name, version: version, logger: logger) {
-            model throws(ServingError) in
-            try GRPCInferRequestDecoder.request(
-                from: message, outputNames: model.signature.outputs.map(\.name), maximumElements: maximumElements)
+        let infer = { () async throws(ServingError) -> InferenceResult in
+            try await engine.inferResult(model: name, version: version, logger: logger) {
+                model throws(ServingError) in
+                try GRPCInferRequestDecoder.request(
+                    from: message, outputNames: model.signature.outputs.map(\.name), maximumElements: maximumElements)
+            }
+        }
+        let result: InferenceResult
+        if let tracing {
+            let headers = GRPCTraceHeaders.current
+            do {
+                result = try await tracing.run(
+                    model: name, traceparent: headers?.traceparent ?? [], tracestate: headers?.tracestate ?? [],
+                    receive: .grpcReceiveEnd, send: .grpcSendStart
+                ) { try await infer() }
+            } catch let error as ServingError {
+                throw error
+            } catch {
+                throw .internal("\(error)")
+            }
+        } else {
+            result = try await infer()
         }
         return .with {
             $0.modelName = result.modelName
@@ -103,6 +124,35 @@ struct KServeGRPCService: Sendable {
                 }
             }
             $0.rawOutputContents = result.outputs.map { Data($0.data) }
+        }
+    }
+
+    // MARK: - Trace extension
+
+    /// Triton's `TraceSetting`: reads the global or a model's trace settings, after applying the request's changes
+    /// (a setting with no values goes back to the global value, or the start-up one).
+    func traceSetting(_ request: Inference_TraceSettingRequest) async throws(RPCError) -> Inference_TraceSettingResponse
+    {
+        guard let tracing else {
+            throw RPCError(code: .unimplemented, message: "the server has no trace settings")
+        }
+        let model = request.modelName.isEmpty ? nil : request.modelName
+        try Self.call { () throws(ServingError) in
+            if let model, engine.loadedVersions(of: model).isEmpty {
+                throw ServingError.badRequest("Request for unknown model : \(model)")
+            }
+            if !request.settings.isEmpty {
+                try tracing.settings.update(
+                    model: model,
+                    request.settings.sorted { $0.key < $1.key }.map { name, value in
+                        (name, value.value.isEmpty ? .clear : .values(value.value))
+                    })
+            }
+        }
+        return .with { response in
+            for setting in tracing.settings.settings(model: model) {
+                response.settings[setting.name] = .with { $0.value = setting.values }
+            }
         }
     }
 

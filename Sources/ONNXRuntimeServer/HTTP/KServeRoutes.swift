@@ -1,4 +1,5 @@
 #if Server
+import HTTPTypes
 import Hummingbird
 import ONNXRuntimeServing
 
@@ -9,11 +10,14 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
     let access: RepositoryAccess
     /// The live log settings, for the logging extension.
     let logSettings: LogSettings?
+    /// The trace extension's settings and exporter.
+    var tracing: RequestTracing? = nil
 
     /// The extensions listed in the server metadata.
     var extensions: [String] {
         ServerExtensions.names(
-            access: access, sharedMemory: engine.isSharedMemoryEnabled, logging: logSettings != nil)
+            access: access, sharedMemory: engine.isSharedMemoryEnabled, logging: logSettings != nil,
+            trace: tracing != nil)
     }
 
     func register(on router: Router<Context>) {
@@ -30,6 +34,23 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
             router.post("/v2/logging") { request, _ in
                 try logSettings.update(json: .object(try await HTTPMessages.jsonObject(of: request)))
                 return HTTPMessages.json(logSettings.json)
+            }
+        }
+
+        if let tracing {
+            router.get("/v2/trace/setting") { _, _ in HTTPMessages.json(tracing.settings.json(model: nil)) }
+            router.post("/v2/trace/setting") { request, _ in
+                try tracing.settings.update(model: nil, json: try await HTTPMessages.jsonObject(of: request))
+                return HTTPMessages.json(tracing.settings.json(model: nil))
+            }
+            router.get("/v2/models/:model/trace/setting") { _, context in
+                let name = try traceModel(context)
+                return HTTPMessages.json(tracing.settings.json(model: name))
+            }
+            router.post("/v2/models/:model/trace/setting") { request, context in
+                let name = try traceModel(context)
+                try tracing.settings.update(model: name, json: try await HTTPMessages.jsonObject(of: request))
+                return HTTPMessages.json(tracing.settings.json(model: name))
             }
         }
 
@@ -112,10 +133,34 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
         // Resolve first, so an unknown model is a 404 before the body is read.
         _ = try engine.model(name, version: version)
         let headerLength = try HTTPMessages.headerLength(request)
-        let body = try await HTTPMessages.body(of: request, limit: engine.configuration.limits.maxRequestBytes)
-        let encoded = try await engine.infer(
-            model: name, version: version, body: body, headerLength: headerLength, logger: context.logger)
-        return HTTPMessages.inference(encoded, coding: HTTPMessages.responseCoding(request))
+        guard let tracing else {
+            let body = try await HTTPMessages.body(of: request, limit: engine.configuration.limits.maxRequestBytes)
+            let encoded = try await engine.infer(
+                model: name, version: version, body: body, headerLength: headerLength, logger: context.logger)
+            return HTTPMessages.inference(encoded, coding: HTTPMessages.responseCoding(request))
+        }
+        return try await tracing.run(
+            model: name, traceparent: request.headers[values: Self.traceparent],
+            tracestate: request.headers[values: Self.tracestate], receive: .httpReceiveStart, send: .httpSendStart
+        ) {
+            let body = try await HTTPMessages.body(of: request, limit: engine.configuration.limits.maxRequestBytes)
+            RequestTrace.current?.record(.httpReceiveEnd)
+            let encoded = try await engine.infer(
+                model: name, version: version, body: body, headerLength: headerLength, logger: context.logger)
+            return HTTPMessages.inference(encoded, coding: HTTPMessages.responseCoding(request))
+        }
+    }
+
+    private static var traceparent: HTTPField.Name { HTTPField.Name("traceparent")! }
+    private static var tracestate: HTTPField.Name { HTTPField.Name("tracestate")! }
+
+    /// The model of a per-model trace setting request: one the repository has (Triton's error otherwise).
+    private func traceModel(_ context: Context) throws -> String {
+        let name = try HTTPMessages.modelName(context)
+        guard !engine.loadedVersions(of: name).isEmpty else {
+            throw ServingError.badRequest("Request for unknown model : \(name)")
+        }
+        return name
     }
 
     private func parameters(_ body: JSONObject) throws(ServingError) -> JSONObject? {

@@ -185,6 +185,12 @@ public final class LoadedModel: Sendable {
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (response: Response, timings: StatisticsRecorder.Timings) {
         let start = MonotonicClock.now
+        // A traced request (Triton's trace extension) gets this model's timestamps, unless another model claimed it.
+        let trace = RequestTrace.current.flatMap { trace in
+            trace.claim(RequestTrace.Model(name: name, version: version, requestID: request.id)) ? trace : nil
+        }
+        trace?.record(.requestStart, at: start)
+        defer { trace?.record(.requestEnd) }
         let pending = PendingRequest(statistics.metrics)  // counted before `last_inference` moves
         defer { pending.finish() }
         statistics.received()
@@ -207,11 +213,12 @@ public final class LoadedModel: Sendable {
                 if let ensemble {
                     try await executeEnsemble(plan, ensemble, pending, cancellation, logger, encode: encode)
                 } else if let sequencer {
-                    try await executeSequence(request, plan, sequencer, pending, cancellation, encode: encode)
+                    try await executeSequence(
+                        request, plan, sequencer, pending, cancellation, trace, encode: encode)
                 } else if let batcher {
-                    try await executeBatched(plan, batcher, pending, cancellation, encode: encode)
+                    try await executeBatched(plan, batcher, pending, cancellation, trace, encode: encode)
                 } else {
-                    try await execute(plan, pending, cancellation, encode: encode)
+                    try await execute(plan, pending, cancellation, trace, encode: encode)
                 }
             statistics.recordSuccess(total: MonotonicClock.since(start), batchSize: plan.batchSize, timings: timings)
             return (response, timings)
@@ -275,11 +282,12 @@ public final class LoadedModel: Sendable {
 
     private func execute<Response>(
         _ plan: InferencePlan, _ pending: PendingRequest, _ cancellation: RequestCancellation,
-        inputs premade: ([String: Value], UInt64)? = nil,
+        _ trace: RequestTrace? = nil, inputs premade: ([String: Value], UInt64)? = nil,
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = StatisticsRecorder.Timings()
         let queued = MonotonicClock.now
+        trace?.record(.queueStart, at: queued)
         let instance: Int
         do {
             instance = try await pool.acquire(cancellation: cancellation)
@@ -299,11 +307,13 @@ public final class LoadedModel: Sendable {
             (inputs, timings.computeInput) = premade
         } else {
             let inputStart = MonotonicClock.now
+            trace?.record(.computeStart, at: inputStart)
             inputs = try plan.makeInputs()
             timings.computeInput = MonotonicClock.since(inputStart)
         }
 
         let runStart = MonotonicClock.now
+        trace?.record(.computeInputEnd, at: runStart)
         let outputs: RunOutputs
         do {
             outputs = try await RunExecutor.run(
@@ -315,8 +325,10 @@ public final class LoadedModel: Sendable {
         timings.computeInfer = MonotonicClock.since(runStart)
 
         let outputStart = MonotonicClock.now
+        trace?.record(.computeOutputStart, at: outputStart)
         let response = try encode(plan, outputs)
         timings.computeOutput = MonotonicClock.since(outputStart)
+        trace?.record(.computeEnd, at: outputStart + timings.computeOutput)
         statistics.recordExecution(batchSize: plan.batchSize, timings: timings)
         return (response, timings)
     }
@@ -325,7 +337,8 @@ public final class LoadedModel: Sendable {
     /// others, and encodes its own rows.
     private func executeBatched<Response>(
         _ plan: InferencePlan, _ batcher: DynamicBatcher, _ pending: PendingRequest,
-        _ cancellation: RequestCancellation, inputs premade: ([String: Value], UInt64)? = nil,
+        _ cancellation: RequestCancellation, _ trace: RequestTrace? = nil,
+        inputs premade: ([String: Value], UInt64)? = nil,
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         let inputs: [String: Value]
@@ -337,15 +350,17 @@ public final class LoadedModel: Sendable {
             inputs = try plan.makeInputs()
             prepared = MonotonicClock.since(inputStart)
         }
+        let submitted = MonotonicClock.now
         let output = try await batcher.submit(plan, inputs: inputs, pending: pending, cancellation: cancellation)
-        return try finish(plan, output, prepared: prepared, encode: encode)
+        return try finish(plan, output, prepared: prepared, trace: trace, submitted: submitted, encode: encode)
     }
 
     /// Checks a request of a sequence model (its correlation ID, flags, and batch size 1), makes its input tensors,
     /// and lets the sequence batcher run it.
     private func executeSequence<Response>(
         _ request: InferenceRequest, _ plan: InferencePlan, _ sequencer: SequenceBatcher, _ pending: PendingRequest,
-        _ cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+        _ cancellation: RequestCancellation, _ trace: RequestTrace?,
+        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         let flags = try SequenceFlags(request.parameters)
         if plan.batching, plan.batchSize != 1 {
@@ -356,9 +371,10 @@ public final class LoadedModel: Sendable {
         let inputStart = MonotonicClock.now
         let inputs = try plan.makeInputs()
         let prepared = MonotonicClock.since(inputStart)
+        let submitted = MonotonicClock.now
         let output = try await sequencer.submit(
             flags, plan: plan, inputs: inputs, pending: pending, cancellation: cancellation)
-        return try finish(plan, output, prepared: prepared, encode: encode)
+        return try finish(plan, output, prepared: prepared, trace: trace, submitted: submitted, encode: encode)
     }
 
     /// Adds the time spent making the inputs to a batch's timings, and encodes the request's own outputs (their time
@@ -372,6 +388,7 @@ public final class LoadedModel: Sendable {
         let outputStart = MonotonicClock.now
         let response = try encode(plan, output.values)
         timings.computeOutput += MonotonicClock.since(outputStart)
+        trace?.recordBatched(submitted: submitted, timings: output.timings, returned: outputStart)
         return (response, timings)
     }
 
