@@ -58,9 +58,10 @@ struct DynamicBatchingQueueTests {
         let server = await ServerFixtures.server(repository)
         let engine = server.engine
         let metrics = server.metrics
-        // A runs alone for about three seconds. An iteration takes 4 to 80 µs on the machines seen so far, so the
-        // count is measured here, on a model of its own that leaves the statistics below untouched.
-        let iterations = try await Self.iterations(lasting: .seconds(3), engine: engine, model: "probe")
+        // A runs alone for about ten seconds, five times B's timeout, in case the measurement below runs at a busy
+        // moment. An iteration takes 4 to 80 µs on the machines seen so far, so the count is measured here, on a model
+        // of its own that leaves the statistics below untouched.
+        let iterations = try await Self.iterations(lasting: .seconds(10), engine: engine, model: "probe")
         let running = Task {
             await CoreInference.infer(engine, "slow", Self.request(iterations: iterations, value: 7))
         }
@@ -68,12 +69,14 @@ struct DynamicBatchingQueueTests {
             try await Self.waitUntil {
                 try CoreInference.statistics(engine, "slow").lastInference > 0 && Self.pending(metrics, "slow") == 0
             })
-        // B waits behind A and times out; while it waits, the queue is full and C is turned away.
+        // B waits behind A and times out; while it waits, the queue is full and C is turned away. B's 2 s leave room
+        // for a loaded machine between B entering the queue and C arriving (once, with every suite running at once,
+        // 700 ms were not enough: B had left and C was queued).
         let clock = ContinuousClock()
         let queuedStart = clock.now
         let queued = Task {
             await CoreInference.infer(
-                engine, "slow", Self.request(iterations: 1, value: 8, timeoutMicroseconds: 700_000))
+                engine, "slow", Self.request(iterations: 1, value: 8, timeoutMicroseconds: 2_000_000))
         }
         #expect(try await Self.waitUntil { Self.pending(metrics, "slow") == 1 })
         let refused = await CoreInference.infer(engine, "slow", Self.request(iterations: 1, value: 9))

@@ -380,8 +380,8 @@ public final class LoadedModel: Sendable {
     /// Adds the time spent making the inputs to a batch's timings, and encodes the request's own outputs (their time
     /// counts as `compute_output`).
     private func finish<Response>(
-        _ plan: InferencePlan, _ output: DynamicBatcher.Output, prepared: UInt64,
-        encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
+        _ plan: InferencePlan, _ output: DynamicBatcher.Output, prepared: UInt64, trace: RequestTrace?,
+        submitted: UInt64, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         var timings = output.timings
         timings.computeInput += prepared
