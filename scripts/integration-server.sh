@@ -102,6 +102,18 @@ cat >"$repo/affine_batched/config.pbtxt" <<'CONFIG'
 max_batch_size: 8
 dynamic_batching { preferred_batch_size: [4] max_queue_delay_microseconds: 5000000 }
 CONFIG
+# Schedule policy (test_schedule_policy*.py): the slow batched model, one instance, two priority levels, level 1's queue
+# bounded at one request.
+add_model slow_priority Tests/Models/batch_slow.onnx
+cat >"$repo/slow_priority/config.pbtxt" <<'CONFIG'
+max_batch_size: 1
+instance_group [ { count: 1 } ]
+dynamic_batching {
+  priority_levels: 2 default_priority_level: 2
+  priority_queue_policy { key: 1 value: { max_queue_size: 1 } }
+}
+CONFIG
+loaded+=(slow_priority)
 add_model bytes_batched Tests/Models/batch_identity_string.onnx
 cat >"$repo/bytes_batched/config.pbtxt" <<'CONFIG'
 max_batch_size: 8
@@ -251,14 +263,14 @@ run_pytest() { # LABEL ARGS...
 }
 # test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests; so do
 # test_sequence_grpc.py, test_config_features_grpc.py, test_logging_grpc.py, test_response_cache_grpc.py, and
-# test_bytes.py, test_shared_memory.py, test_model_config_grpc.py and test_ensemble_custom_ops.py (which drive
-# tritonclient.http and tritonclient.grpc side by side).
+# test_bytes.py, test_shared_memory.py, test_model_config_grpc.py, test_ensemble_custom_ops.py and
+# test_schedule_policy.py (which drive tritonclient.http and tritonclient.grpc side by side).
 grpc_tests=(
     Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py Tests/Integration/test_sequence_grpc.py
     Tests/Integration/test_config_features_grpc.py Tests/Integration/test_bytes.py Tests/Integration/test_shared_memory.py
     Tests/Integration/test_logging_grpc.py Tests/Integration/test_model_config_grpc.py
     Tests/Integration/test_response_cache_grpc.py Tests/Integration/test_ensemble_custom_ops.py
-    Tests/Integration/test_trace_grpc.py
+    Tests/Integration/test_trace_grpc.py Tests/Integration/test_schedule_policy.py
 )
 rest_status=0
 grpc_status=0

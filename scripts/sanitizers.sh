@@ -65,7 +65,7 @@ for sanitizer in "${which[@]}"; do
             # state in Synchronization.Mutex, which TSan cannot see (futexes), and was reported in one of two runs; that
             # is not ours to fix or to suppress.
             swift test --skip-build --enable-all-traits --no-parallel --sanitize=thread --scratch-path .build-tsan \
-                --filter "AsyncRunTests|RunOptionsTests|SessionTests|LimitsAndSecurityTests|ModelFileFaultTests|ConnectionFaultTests|ShutdownTests|ShutdownUnderLoadTests|MNISTAndStatisticsTests|DynamicBatchingTests|DynamicBatchingQueueTests|GRPCConnectionHandlerTests|BusyPollingTests/rest|BusyPollingTests/pollerRules|InstanceHandOffTests|SequenceBatchingTests|\.SharedMemoryTests|LoggingExtensionTests|LatencySummaryTests" \
+                --filter "AsyncRunTests|RunOptionsTests|SessionTests|LimitsAndSecurityTests|ModelFileFaultTests|ConnectionFaultTests|ShutdownTests|ShutdownUnderLoadTests|MNISTAndStatisticsTests|DynamicBatchingTests|DynamicBatchingQueueTests|SchedulePolicyTests|GRPCConnectionHandlerTests|BusyPollingTests/rest|BusyPollingTests/pollerRules|InstanceHandOffTests|SequenceBatchingTests|\.SharedMemoryTests|LoggingExtensionTests|LatencySummaryTests" \
                 2>&1 | tee "$log" || true
             check_log "$log" "WARNING: ThreadSanitizer" ThreadSanitizer
             ;;

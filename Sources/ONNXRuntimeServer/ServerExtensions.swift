@@ -9,6 +9,7 @@ enum ServerExtensions {
     static func names(access: RepositoryAccess, sharedMemory: Bool, logging: Bool, trace: Bool = false) -> [String] {
         var names = ["classification", "sequence", "binary_tensor_data"]
         if access != .disabled { names += ["model_repository", "model_repository(unload_dependents)"] }
+        names.append("schedule_policy")
         names += ["statistics", "model_configuration"]
         if sharedMemory { names.append("system_shared_memory") }
         names.append("parameters")

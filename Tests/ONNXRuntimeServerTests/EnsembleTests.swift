@@ -59,9 +59,7 @@ struct EnsembleTests {
         try repository.add("affine", file: ServerFixtures.model("batch_affine"))
         try repository.add("ident", file: ServerFixtures.model("batch_identity_float32"))
         for (name, config) in ensembles {
-            try repository.writeConfig(name, config)
-            try FileManager.default.createDirectory(
-                atPath: "\(repository.path)/\(name)/1", withIntermediateDirectories: true)
+            try repository.addEnsemble(name, config: config)
         }
         return repository
     }

@@ -96,6 +96,29 @@ struct GRPCModelConfigTests {
             """
         ),
         (
+            "prio", "batch_slow",
+            """
+            max_batch_size: 2
+            dynamic_batching {
+              priority_levels: 3 default_priority_level: 2
+              priority_queue_policy { key: 1 value: { max_queue_size: 4 default_timeout_microseconds: 500 } }
+              priority_queue_policy { key: 3 value: { allow_timeout_override: true } }
+            }
+            """
+        ),
+        (
+            "ens", "",
+            """
+            platform: "ensemble"
+            max_batch_size: 4
+            input [ { name: "IN" data_type: TYPE_FP32 dims: [ 3 ] } ]
+            output [ { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            ensemble_scheduling { step [ {
+              model_name: "warm" model_version: -1 input_map { key: "x" value: "IN" } output_map { key: "y" value: "OUT" }
+            } ] }
+            """
+        ),
+        (
             "warm", "batch_affine",
             """
             max_batch_size: 4
@@ -117,7 +140,11 @@ struct GRPCModelConfigTests {
     static func withServer(_ body: @Sendable (InferenceServer, Client) async throws -> Void) async throws {
         let repository = try TemporaryRepository()
         for model in models {
-            try repository.add(model.name, file: ServerFixtures.model(model.file), config: model.config)
+            if model.file.isEmpty {
+                try repository.addEnsemble(model.name, config: model.config)
+            } else {
+                try repository.add(model.name, file: ServerFixtures.model(model.file), config: model.config)
+            }
         }
         let root = URL(fileURLWithPath: repository.path)
         try FileManager.default.createDirectory(
@@ -241,6 +268,30 @@ struct GRPCModelConfigTests {
             let warm = try await Self.config("warm", server, client)
             #expect(warm.input.map(\.hasReshape) == [false])
             #expect(warm.output.map(\.hasReshape).allSatisfy { !$0 })
+        }
+    }
+
+    @Test("priority levels with each level's queue policy; an ensemble's steps")
+    func prioritiesAndEnsembles() async throws {
+        try await Self.withServer { (server, client) async throws in
+            let prio = try await Self.config("prio", server, client)
+            #expect(prio.dynamicBatching.priorityLevels == 3)
+            #expect(prio.dynamicBatching.defaultPriorityLevel == 2)
+            #expect(prio.dynamicBatching.priorityQueuePolicy.keys.sorted() == [1, 3])
+            #expect(prio.dynamicBatching.priorityQueuePolicy[1]?.maxQueueSize == 4)
+            #expect(prio.dynamicBatching.priorityQueuePolicy[1]?.defaultTimeoutMicroseconds == 500)
+            #expect(prio.dynamicBatching.priorityQueuePolicy[3]?.allowTimeoutOverride == true)
+
+            let ensemble = try await Self.config("ens", server, client)
+            #expect(ensemble.platform == "ensemble")
+            #expect(ensemble.backend.isEmpty)
+            #expect(ensemble.ensembleScheduling.step.count == 1)
+            let step = try #require(ensemble.ensembleScheduling.step.first)
+            #expect(step.modelName == "warm")
+            #expect(step.modelVersion == -1)
+            #expect(step.inputMap == ["x": "IN"])
+            #expect(step.outputMap == ["y": "OUT"])
+            #expect(!ensemble.hasModelOperations)
         }
     }
 

@@ -69,8 +69,8 @@ struct HealthAndMetadataTests {
                 body["extensions"]
                     == .strings([
                         "classification", "sequence", "binary_tensor_data", "model_repository",
-                        "model_repository(unload_dependents)", "statistics", "model_configuration",
-                        "system_shared_memory", "parameters",
+                        "model_repository(unload_dependents)", "schedule_policy", "statistics",
+                        "model_configuration", "system_shared_memory", "parameters",
                     ]))
         }
         let repository = try TemporaryRepository()
@@ -80,8 +80,8 @@ struct HealthAndMetadataTests {
             #expect(
                 body["extensions"]
                     == .strings([
-                        "classification", "sequence", "binary_tensor_data", "statistics", "model_configuration",
-                        "system_shared_memory", "parameters",
+                        "classification", "sequence", "binary_tensor_data", "schedule_policy", "statistics",
+                        "model_configuration", "system_shared_memory", "parameters",
                     ]))
         }
     }

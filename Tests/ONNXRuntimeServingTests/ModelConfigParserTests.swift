@@ -121,6 +121,45 @@ struct ModelConfigParserTests {
         #expect(ensemble.json["platform"] == .string("ensemble"))
     }
 
+    @Test("priority levels, the default level and each level's queue policy")
+    func priorities() throws {
+        let config = try parse(
+            """
+            max_batch_size: 4
+            dynamic_batching {
+              priority_levels: 3 default_priority_level: 2
+              default_queue_policy { max_queue_size: 5 }
+              priority_queue_policy { key: 1 value: { max_queue_size: 1 default_timeout_microseconds: 100 } }
+              priority_queue_policy [ { key: 3 value { allow_timeout_override: true } } ]
+            }
+            """)
+        let batching = try #require(config.dynamicBatching)
+        #expect(batching.priorityLevels == 3)
+        #expect(batching.defaultPriorityLevel == 2)
+        #expect(batching.priorityQueuePolicy.keys.sorted() == [1, 3])
+        #expect(batching.queuePolicy(level: 1)?.maxQueueSize == 1)
+        #expect(batching.queuePolicy(level: 1)?.defaultTimeoutMicroseconds == 100)
+        #expect(batching.queuePolicy(level: 2)?.maxQueueSize == 5)
+        #expect(batching.queuePolicy(level: 3)?.allowTimeoutOverride == true)
+        #expect(batching.queuePolicy(level: 3)?.maxQueueSize == 0)
+        // Triton's mapping of the request's priority: 0 and values above the levels take the default.
+        #expect([0, 1, 2, 3, 4, UInt64.max].map(batching.level(forPriority:)) == [2, 1, 2, 3, 2, 2])
+        #expect(ModelConfig.DynamicBatching().level(forPriority: 7) == 1)
+        // The configuration JSON gives them as Triton's does.
+        guard case .object(let json) = config.json, case .object(let dynamic)? = json["dynamic_batching"] else {
+            Issue.record("no dynamic_batching object")
+            return
+        }
+        #expect(dynamic["priority_levels"]?.uint64Value == 3)
+        #expect(dynamic["default_priority_level"]?.uint64Value == 2)
+        guard case .object(let policies)? = dynamic["priority_queue_policy"] else {
+            Issue.record("no priority_queue_policy object")
+            return
+        }
+        #expect(policies.keys.sorted() == ["1", "3"])
+        #expect(policies["1"]?["max_queue_size"] == .number(.int(1)))
+    }
+
     @Test(
         "unsupported fields are rejected with a message saying so, and the line",
         arguments: [
@@ -218,7 +257,36 @@ struct ModelConfigParserTests {
             ),
             ("instance_group [ { kind: KIND_GPU } ]", "KIND_GPU", 1),
             ("instance_group [ { count: 1 gpus: [0] } ]", "'gpus' is not supported", 1),
-            ("dynamic_batching { priority_levels: 2 }", "priorities", 1),
+            (
+                "max_batch_size: 2\ndynamic_batching { priority_levels: 2 }",
+                "default_priority_level must be in [1, 2]", 2
+            ),
+            (
+                "max_batch_size: 2\ndynamic_batching { priority_levels: 2 default_priority_level: 3 }",
+                "default_priority_level must be in [1, 2] (priority_levels), got 3", 2
+            ),
+            ("max_batch_size: 2\ndynamic_batching { default_priority_level: 1 }", "needs priority_levels", 2),
+            (
+                "max_batch_size: 2\ndynamic_batching { priority_queue_policy { key: 1 value { } } }",
+                "priority_queue_policy needs priority_levels", 2
+            ),
+            (
+                "max_batch_size: 2\ndynamic_batching { priority_levels: 2 default_priority_level: 1\n"
+                    + "priority_queue_policy { key: 3 value { max_queue_size: 1 } } }",
+                "priority_queue_policy level 3 is not in [1, 2]", 3
+            ),
+            (
+                "max_batch_size: 2\ndynamic_batching { priority_levels: 2 default_priority_level: 1\n"
+                    + "priority_queue_policy { key: 1 value { } }\npriority_queue_policy { key: 1 value { } } }",
+                "gives level 1 more than once", 4
+            ),
+            (
+                "max_batch_size: 2\ndynamic_batching { priority_levels: 2 default_priority_level: 1\n"
+                    + "priority_queue_policy { key: 1 } }",
+                "priority_queue_policy level 1 has no 'value'", 3
+            ),
+            ("dynamic_batching { priority_levels: -1 }", "'priority_levels' must be a non-negative integer", 1),
+            ("dynamic_batching { priority_levels: 2 default_priority_level: 1 }", "needs max_batch_size > 0", 1),
             ("dynamic_batching { default_queue_policy { timeout_action: DELAY } }", "DELAY", 1),
             ("optimization { cuda { graphs: true } }", "optimization 'cuda'", 1),
             ("parameters { key: \"enable_mem_pattern\" value: { string_value: \"0\" } }", "enable_mem_pattern", 1),

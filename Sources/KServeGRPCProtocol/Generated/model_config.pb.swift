@@ -474,6 +474,10 @@ public nonisolated struct Inference_ModelDynamicBatching: Sendable {
 
   public var preserveOrdering: Bool = false
 
+  public var priorityLevels: UInt64 = 0
+
+  public var defaultPriorityLevel: UInt64 = 0
+
   public var defaultQueuePolicy: Inference_ModelQueuePolicy {
     get {_defaultQueuePolicy ?? Inference_ModelQueuePolicy()}
     set {_defaultQueuePolicy = newValue}
@@ -482,6 +486,8 @@ public nonisolated struct Inference_ModelDynamicBatching: Sendable {
   public var hasDefaultQueuePolicy: Bool {self._defaultQueuePolicy != nil}
   /// Clears the value of `defaultQueuePolicy`. Subsequent reads from it will return its default value.
   public mutating func clearDefaultQueuePolicy() {self._defaultQueuePolicy = nil}
+
+  public var priorityQueuePolicy: Dictionary<UInt64,Inference_ModelQueuePolicy> = [:]
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -773,6 +779,55 @@ public nonisolated struct Inference_ModelParameter: Sendable {
   public init() {}
 }
 
+/// An ensemble's steps (Triton's field numbers): each step's model and version (-1 the latest), and which
+/// ensemble tensor feeds each of its inputs and receives each of its outputs.
+public nonisolated struct Inference_ModelEnsembling: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var step: [Inference_ModelEnsembling.Step] = []
+
+  public var maxInflightRequests: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated struct Step: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var modelName: String = String()
+
+    public var modelVersion: Int64 = 0
+
+    public var inputMap: Dictionary<String,String> = [:]
+
+    public var outputMap: Dictionary<String,String> = [:]
+
+    public var modelNamespace: String = String()
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public init() {}
+}
+
+/// The custom-operator libraries a model needs (Triton's field numbers).
+public nonisolated struct Inference_ModelOperations: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var opLibraryFilename: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Triton's response cache setting of a model (its field numbers).
 public nonisolated struct Inference_ModelResponseCache: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -860,6 +915,14 @@ public nonisolated struct Inference_ModelConfig: @unchecked Sendable {
     set {_uniqueStorage()._schedulingChoice = .sequenceBatching(newValue)}
   }
 
+  public var ensembleScheduling: Inference_ModelEnsembling {
+    get {
+      if case .ensembleScheduling(let v)? = _storage._schedulingChoice {return v}
+      return Inference_ModelEnsembling()
+    }
+    set {_uniqueStorage()._schedulingChoice = .ensembleScheduling(newValue)}
+  }
+
   public var instanceGroup: [Inference_ModelInstanceGroup] {
     get {_storage._instanceGroup}
     set {_uniqueStorage()._instanceGroup = newValue}
@@ -880,6 +943,15 @@ public nonisolated struct Inference_ModelConfig: @unchecked Sendable {
     set {_uniqueStorage()._modelWarmup = newValue}
   }
 
+  public var modelOperations: Inference_ModelOperations {
+    get {_storage._modelOperations ?? Inference_ModelOperations()}
+    set {_uniqueStorage()._modelOperations = newValue}
+  }
+  /// Returns true if `modelOperations` has been explicitly set.
+  public var hasModelOperations: Bool {_storage._modelOperations != nil}
+  /// Clears the value of `modelOperations`. Subsequent reads from it will return its default value.
+  public mutating func clearModelOperations() {_uniqueStorage()._modelOperations = nil}
+
   public var responseCache: Inference_ModelResponseCache {
     get {_storage._responseCache ?? Inference_ModelResponseCache()}
     set {_uniqueStorage()._responseCache = newValue}
@@ -894,6 +966,7 @@ public nonisolated struct Inference_ModelConfig: @unchecked Sendable {
   public nonisolated enum OneOf_SchedulingChoice: Equatable, Sendable {
     case dynamicBatching(Inference_ModelDynamicBatching)
     case sequenceBatching(Inference_ModelSequenceBatching)
+    case ensembleScheduling(Inference_ModelEnsembling)
 
   }
 
@@ -1414,7 +1487,7 @@ nonisolated extension Inference_ModelQueuePolicy.TimeoutAction: SwiftProtobuf._P
 
 nonisolated extension Inference_ModelDynamicBatching: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ModelDynamicBatching"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}preferred_batch_size\0\u{3}max_queue_delay_microseconds\0\u{3}preserve_ordering\0\u{4}\u{3}default_queue_policy\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}preferred_batch_size\0\u{3}max_queue_delay_microseconds\0\u{3}preserve_ordering\0\u{3}priority_levels\0\u{3}default_priority_level\0\u{3}default_queue_policy\0\u{3}priority_queue_policy\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1425,7 +1498,10 @@ nonisolated extension Inference_ModelDynamicBatching: SwiftProtobuf.Message, Swi
       case 1: try { try decoder.decodeRepeatedInt32Field(value: &self.preferredBatchSize) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.maxQueueDelayMicroseconds) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.preserveOrdering) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.priorityLevels) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.defaultPriorityLevel) }()
       case 6: try { try decoder.decodeSingularMessageField(value: &self._defaultQueuePolicy) }()
+      case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufUInt64,Inference_ModelQueuePolicy>.self, value: &self.priorityQueuePolicy) }()
       default: break
       }
     }
@@ -1445,9 +1521,18 @@ nonisolated extension Inference_ModelDynamicBatching: SwiftProtobuf.Message, Swi
     if self.preserveOrdering != false {
       try visitor.visitSingularBoolField(value: self.preserveOrdering, fieldNumber: 3)
     }
+    if self.priorityLevels != 0 {
+      try visitor.visitSingularUInt64Field(value: self.priorityLevels, fieldNumber: 4)
+    }
+    if self.defaultPriorityLevel != 0 {
+      try visitor.visitSingularUInt64Field(value: self.defaultPriorityLevel, fieldNumber: 5)
+    }
     try { if let v = self._defaultQueuePolicy {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
     } }()
+    if !self.priorityQueuePolicy.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufUInt64,Inference_ModelQueuePolicy>.self, value: self.priorityQueuePolicy, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1455,7 +1540,10 @@ nonisolated extension Inference_ModelDynamicBatching: SwiftProtobuf.Message, Swi
     if lhs.preferredBatchSize != rhs.preferredBatchSize {return false}
     if lhs.maxQueueDelayMicroseconds != rhs.maxQueueDelayMicroseconds {return false}
     if lhs.preserveOrdering != rhs.preserveOrdering {return false}
+    if lhs.priorityLevels != rhs.priorityLevels {return false}
+    if lhs.defaultPriorityLevel != rhs.defaultPriorityLevel {return false}
     if lhs._defaultQueuePolicy != rhs._defaultQueuePolicy {return false}
+    if lhs.priorityQueuePolicy != rhs.priorityQueuePolicy {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1983,6 +2071,121 @@ nonisolated extension Inference_ModelParameter: SwiftProtobuf.Message, SwiftProt
   }
 }
 
+nonisolated extension Inference_ModelEnsembling: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelEnsembling"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}step\0\u{3}max_inflight_requests\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.step) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.maxInflightRequests) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.step.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.step, fieldNumber: 1)
+    }
+    if self.maxInflightRequests != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxInflightRequests, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelEnsembling, rhs: Inference_ModelEnsembling) -> Bool {
+    if lhs.step != rhs.step {return false}
+    if lhs.maxInflightRequests != rhs.maxInflightRequests {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelEnsembling.Step: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelEnsembling.protoMessageName + ".Step"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}model_name\0\u{3}model_version\0\u{3}input_map\0\u{3}output_map\0\u{3}model_namespace\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.modelName) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.modelVersion) }()
+      case 3: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.inputMap) }()
+      case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.outputMap) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.modelNamespace) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.modelName.isEmpty {
+      try visitor.visitSingularStringField(value: self.modelName, fieldNumber: 1)
+    }
+    if self.modelVersion != 0 {
+      try visitor.visitSingularInt64Field(value: self.modelVersion, fieldNumber: 2)
+    }
+    if !self.inputMap.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.inputMap, fieldNumber: 3)
+    }
+    if !self.outputMap.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.outputMap, fieldNumber: 4)
+    }
+    if !self.modelNamespace.isEmpty {
+      try visitor.visitSingularStringField(value: self.modelNamespace, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelEnsembling.Step, rhs: Inference_ModelEnsembling.Step) -> Bool {
+    if lhs.modelName != rhs.modelName {return false}
+    if lhs.modelVersion != rhs.modelVersion {return false}
+    if lhs.inputMap != rhs.inputMap {return false}
+    if lhs.outputMap != rhs.outputMap {return false}
+    if lhs.modelNamespace != rhs.modelNamespace {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelOperations: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelOperations"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}op_library_filename\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.opLibraryFilename) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.opLibraryFilename.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.opLibraryFilename, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelOperations, rhs: Inference_ModelOperations) -> Bool {
+    if lhs.opLibraryFilename != rhs.opLibraryFilename {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Inference_ModelResponseCache: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ModelResponseCache"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}enable\0")
@@ -2015,7 +2218,7 @@ nonisolated extension Inference_ModelResponseCache: SwiftProtobuf.Message, Swift
 
 nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ModelConfig"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}platform\0\u{3}version_policy\0\u{3}max_batch_size\0\u{1}input\0\u{1}output\0\u{3}instance_group\0\u{3}default_model_filename\0\u{4}\u{3}dynamic_batching\0\u{1}optimization\0\u{3}sequence_batching\0\u{1}parameters\0\u{4}\u{2}model_warmup\0\u{1}backend\0\u{4}\u{7}response_cache\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}platform\0\u{3}version_policy\0\u{3}max_batch_size\0\u{1}input\0\u{1}output\0\u{3}instance_group\0\u{3}default_model_filename\0\u{4}\u{3}dynamic_batching\0\u{1}optimization\0\u{3}sequence_batching\0\u{1}parameters\0\u{3}ensemble_scheduling\0\u{3}model_warmup\0\u{1}backend\0\u{3}model_operations\0\u{4}\u{6}response_cache\0")
 
   fileprivate class _StorageClass {
     var _name: String = String()
@@ -2031,6 +2234,7 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
     var _defaultModelFilename: String = String()
     var _parameters: Dictionary<String,Inference_ModelParameter> = [:]
     var _modelWarmup: [Inference_ModelWarmup] = []
+    var _modelOperations: Inference_ModelOperations? = nil
     var _responseCache: Inference_ModelResponseCache? = nil
 
       // This property is used as the initial default value for new instances of the type.
@@ -2055,6 +2259,7 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
       _defaultModelFilename = source._defaultModelFilename
       _parameters = source._parameters
       _modelWarmup = source._modelWarmup
+      _modelOperations = source._modelOperations
       _responseCache = source._responseCache
     }
   }
@@ -2110,8 +2315,22 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
           }
         }()
         case 14: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Inference_ModelParameter>.self, value: &_storage._parameters) }()
+        case 15: try {
+          var v: Inference_ModelEnsembling?
+          var hadOneofValue = false
+          if let current = _storage._schedulingChoice {
+            hadOneofValue = true
+            if case .ensembleScheduling(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._schedulingChoice = .ensembleScheduling(v)
+          }
+        }()
         case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._modelWarmup) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._backend) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._modelOperations) }()
         case 24: try { try decoder.decodeSingularMessageField(value: &_storage._responseCache) }()
         default: break
         }
@@ -2161,12 +2380,18 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
       if !_storage._parameters.isEmpty {
         try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufString,Inference_ModelParameter>.self, value: _storage._parameters, fieldNumber: 14)
       }
+      try { if case .ensembleScheduling(let v)? = _storage._schedulingChoice {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      } }()
       if !_storage._modelWarmup.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._modelWarmup, fieldNumber: 16)
       }
       if !_storage._backend.isEmpty {
         try visitor.visitSingularStringField(value: _storage._backend, fieldNumber: 17)
       }
+      try { if let v = _storage._modelOperations {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
       try { if let v = _storage._responseCache {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
       } }()
@@ -2192,6 +2417,7 @@ nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobu
         if _storage._defaultModelFilename != rhs_storage._defaultModelFilename {return false}
         if _storage._parameters != rhs_storage._parameters {return false}
         if _storage._modelWarmup != rhs_storage._modelWarmup {return false}
+        if _storage._modelOperations != rhs_storage._modelOperations {return false}
         if _storage._responseCache != rhs_storage._responseCache {return false}
         return true
       }

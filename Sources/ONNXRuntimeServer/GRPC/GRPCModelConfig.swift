@@ -56,14 +56,27 @@ enum GRPCModelConfig {
                     $0.maxQueueDelayMicroseconds = batching.maxQueueDelayMicroseconds
                     $0.preserveOrdering = batching.preserveOrdering
                     if let policy = batching.defaultQueuePolicy {
-                        $0.defaultQueuePolicy = .with {
-                            $0.timeoutAction = policy.timeoutAction == "DELAY" ? .delay : .reject
-                            $0.defaultTimeoutMicroseconds = policy.defaultTimeoutMicroseconds
-                            $0.allowTimeoutOverride = policy.allowTimeoutOverride
-                            $0.maxQueueSize = UInt32(clamping: policy.maxQueueSize)
+                        $0.defaultQueuePolicy = queuePolicy(policy)
+                    }
+                    $0.priorityLevels = batching.priorityLevels
+                    $0.defaultPriorityLevel = batching.defaultPriorityLevel
+                    $0.priorityQueuePolicy = batching.priorityQueuePolicy.mapValues(queuePolicy)
+                }
+            }
+            if let ensemble = config.ensembleScheduling {
+                message.ensembleScheduling = .with {
+                    $0.step = ensemble.steps.map { step in
+                        .with {
+                            $0.modelName = step.modelName
+                            $0.modelVersion = Int64(step.modelVersion)
+                            $0.inputMap = step.inputMap
+                            $0.outputMap = step.outputMap
                         }
                     }
                 }
+            }
+            if !config.opLibraryFilenames.isEmpty {
+                message.modelOperations = .with { $0.opLibraryFilename = config.opLibraryFilenames }
             }
             if let batching = config.sequenceBatching {
                 message.sequenceBatching = sequenceBatching(batching)
@@ -179,6 +192,15 @@ enum GRPCModelConfig {
         case .fp64: .typeFp64
         case .bytes: .typeString
         case .bf16: .typeBf16
+        }
+    }
+
+    private static func queuePolicy(_ policy: ModelConfig.QueuePolicy) -> Inference_ModelQueuePolicy {
+        .with {
+            $0.timeoutAction = policy.timeoutAction == "DELAY" ? .delay : .reject
+            $0.defaultTimeoutMicroseconds = policy.defaultTimeoutMicroseconds
+            $0.allowTimeoutOverride = policy.allowTimeoutOverride
+            $0.maxQueueSize = UInt32(clamping: policy.maxQueueSize)
         }
     }
 }

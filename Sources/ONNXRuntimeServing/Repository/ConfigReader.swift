@@ -95,6 +95,12 @@ struct ConfigReader {
                 file: file, line: config.fieldLines["sequence_batching"] ?? 0, column: 0,
                 "a model has one scheduler: give 'dynamic_batching' or 'sequence_batching', not both")
         }
+        if let batching = config.dynamicBatching, batching.priorityLevels > 0, config.maxBatchSize == 0 {
+            // The dynamic batcher orders requests by level; without batching, requests wait in arrival order.
+            throw ModelConfigError(
+                file: file, line: config.fieldLines["dynamic_batching"] ?? 0, column: 0,
+                "dynamic_batching 'priority_levels' needs max_batch_size > 0 on this server")
+        }
         if config.responseCache, config.sequenceBatching != nil {
             // Triton's words (model_config_utils.cc).
             throw ModelConfigError(
@@ -486,7 +492,8 @@ struct ConfigReader {
     }
 
     private func dynamicBatching(_ message: TextProtoMessage) throws(ModelConfigError) -> ModelConfig.DynamicBatching {
-        try checkSingular(message, context: "dynamic_batching", repeated: ["preferred_batch_size"])
+        try checkSingular(
+            message, context: "dynamic_batching", repeated: ["preferred_batch_size", "priority_queue_policy"])
         var batching = ModelConfig.DynamicBatching()
         for field in message.fields {
             switch field.name {
@@ -494,12 +501,65 @@ struct ConfigReader {
             case "max_queue_delay_microseconds": batching.maxQueueDelayMicroseconds = try uint64(field)
             case "preserve_ordering": batching.preserveOrdering = try bool(field)
             case "default_queue_policy": batching.defaultQueuePolicy = try queuePolicy(try self.message(field))
-            case "priority_levels", "default_priority_level", "priority_queue_policy":
-                throw error(field, "request priorities ('\(field.name)') are not supported by this server")
+            case "priority_levels": batching.priorityLevels = try uint64(field)
+            case "default_priority_level": batching.defaultPriorityLevel = try uint64(field)
+            case "priority_queue_policy":
+                let (level, policy) = try priorityQueuePolicy(field)
+                guard batching.priorityQueuePolicy.updateValue(policy, forKey: level) == nil else {
+                    throw error(field, "priority_queue_policy gives level \(level) more than once")
+                }
             default: throw unknown(field, in: "dynamic_batching")
             }
         }
+        try checkPriorities(batching, message)
         return batching
+    }
+
+    /// One entry of the `priority_queue_policy` map: `priority_queue_policy { key: LEVEL value { ... } }`.
+    private func priorityQueuePolicy(_ field: Field) throws(ModelConfigError) -> (UInt64, ModelConfig.QueuePolicy) {
+        let entry = try message(field)
+        try checkSingular(entry, context: "priority_queue_policy", repeated: [])
+        var level: UInt64?
+        var policy: ModelConfig.QueuePolicy?
+        for inner in entry.fields {
+            switch inner.name {
+            case "key": level = try uint64(inner)
+            case "value": policy = try queuePolicy(try message(inner))
+            default: throw unknown(inner, in: "priority_queue_policy")
+            }
+        }
+        guard let level else { throw error(field, "a priority_queue_policy entry has no 'key' (its level)") }
+        guard let policy else { throw error(field, "priority_queue_policy level \(level) has no 'value'") }
+        return (level, policy)
+    }
+
+    /// Triton's rules for priority levels: the default level and every level with a policy lie in
+    /// `1...priority_levels`, and without levels neither is given.
+    private func checkPriorities(_ batching: ModelConfig.DynamicBatching, _ message: TextProtoMessage)
+        throws(ModelConfigError)
+    {
+        let field = { (name: String) in message.fields.last { $0.name == name } ?? message.fields[0] }
+        let levels = batching.priorityLevels
+        guard levels > 0 else {
+            if batching.defaultPriorityLevel != 0 {
+                throw error(field("default_priority_level"), "default_priority_level needs priority_levels")
+            }
+            if !batching.priorityQueuePolicy.isEmpty {
+                throw error(field("priority_queue_policy"), "priority_queue_policy needs priority_levels")
+            }
+            return
+        }
+        guard (1...levels).contains(batching.defaultPriorityLevel) else {
+            throw error(
+                field(batching.defaultPriorityLevel == 0 ? "priority_levels" : "default_priority_level"),
+                "default_priority_level must be in [1, \(levels)] (priority_levels), got \(batching.defaultPriorityLevel)"
+            )
+        }
+        for level in batching.priorityQueuePolicy.keys.sorted() where !(1...levels).contains(level) {
+            throw error(
+                field("priority_queue_policy"),
+                "priority_queue_policy level \(level) is not in [1, \(levels)] (priority_levels)")
+        }
     }
 
     private func queuePolicy(_ message: TextProtoMessage) throws(ModelConfigError) -> ModelConfig.QueuePolicy {

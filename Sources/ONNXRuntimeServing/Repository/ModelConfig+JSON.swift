@@ -132,14 +132,26 @@ extension ModelConfig {
             "preserve_ordering": .bool(batching.preserveOrdering),
         ]
         if let policy = batching.defaultQueuePolicy {
-            object["default_queue_policy"] = .object([
-                "timeout_action": .string(policy.timeoutAction),
-                "default_timeout_microseconds": unsigned(policy.defaultTimeoutMicroseconds),
-                "allow_timeout_override": .bool(policy.allowTimeoutOverride),
-                "max_queue_size": integer(policy.maxQueueSize),
-            ])
+            object["default_queue_policy"] = queuePolicyJSON(policy)
         }
+        // Triton gives these three always, as numbers and an object keyed by level.
+        object["priority_levels"] = unsigned(batching.priorityLevels)
+        object["default_priority_level"] = unsigned(batching.defaultPriorityLevel)
+        var policies: JSONObject = [:]
+        for (level, policy) in batching.priorityQueuePolicy.sorted(by: { $0.key < $1.key }) {
+            policies[String(level)] = queuePolicyJSON(policy)
+        }
+        object["priority_queue_policy"] = .object(policies)
         return .object(object)
+    }
+
+    private func queuePolicyJSON(_ policy: QueuePolicy) -> JSONValue {
+        .object([
+            "timeout_action": .string(policy.timeoutAction),
+            "default_timeout_microseconds": unsigned(policy.defaultTimeoutMicroseconds),
+            "allow_timeout_override": .bool(policy.allowTimeoutOverride),
+            "max_queue_size": integer(policy.maxQueueSize),
+        ])
     }
 
     private func sequenceBatchingJSON(_ batching: SequenceBatching) -> JSONValue {

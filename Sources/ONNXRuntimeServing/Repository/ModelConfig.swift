@@ -114,9 +114,29 @@ public struct ModelConfig: Sendable, Hashable {
         public var preserveOrdering: Bool = false
         /// `default_queue_policy`, if given.
         public var defaultQueuePolicy: QueuePolicy?
+        /// `priority_levels`: how many priority levels requests may ask for, 1 the highest; 0 means one queue in
+        /// arrival order.
+        public var priorityLevels: UInt64 = 0
+        /// `default_priority_level`: the level of a request that gives no priority (or 0, or one above
+        /// ``priorityLevels``), in `1...priorityLevels`; 0 when there are no levels.
+        public var defaultPriorityLevel: UInt64 = 0
+        /// `priority_queue_policy`: the queue policy of a level, where it differs from ``defaultQueuePolicy``.
+        public var priorityQueuePolicy: [UInt64: QueuePolicy] = [:]
 
         /// Settings with default values.
         public init() {}
+
+        /// The level a request asking for `priority` (the request parameter, 0 if it gives none) waits at: itself
+        /// when it is a level, the default level otherwise, as Triton does. Always 1 without levels.
+        public func level(forPriority priority: UInt64) -> UInt64 {
+            guard priorityLevels > 0 else { return 1 }
+            return priority >= 1 && priority <= priorityLevels ? priority : defaultPriorityLevel
+        }
+
+        /// The queue policy of a level: its own `priority_queue_policy` entry, or `default_queue_policy`.
+        public func queuePolicy(level: UInt64) -> QueuePolicy? {
+            priorityQueuePolicy[level] ?? defaultQueuePolicy
+        }
     }
 
     /// The platform name this server reports for ONNX models: `onnxruntime_onnx`.

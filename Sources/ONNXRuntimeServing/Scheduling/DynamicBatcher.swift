@@ -10,6 +10,10 @@ import ONNXRuntime
 /// the oldest request in it has waited `max_queue_delay_microseconds`. It never has more than `max_batch_size` rows.
 /// The oldest request decides which requests may join: requests that do not fit with it wait for a later batch.
 ///
+/// With `priority_levels`, the queue is ordered by level (1 first) and by arrival within a level: the request at its
+/// head decides the next batch, and a level's `max_queue_size` (its `priority_queue_policy`, else
+/// `default_queue_policy`) bounds the requests waiting at that level, as in Triton's priority queue.
+///
 /// A request that arrives when ``Policy/maximumQueued`` requests already wait is turned away (503). A request that is
 /// cancelled (its timeout) leaves the queue at once; one whose batch is already running gets its error at once while
 /// the batch finishes for the others, and a batch whose requests have all gone is terminated. When a batch fails,
@@ -28,6 +32,10 @@ final class DynamicBatcher: Sendable {
         var maxQueueDelay: UInt64
         /// The most requests that may wait (at least 1).
         var maximumQueued: Int
+        /// The most requests that may wait at a level, for levels with a `max_queue_size` of their own.
+        var levelLimits: [UInt64: Int]
+        /// The most requests that may wait at any other level, if `default_queue_policy` sets it (with levels).
+        var defaultLevelLimit: Int?
 
         /// The policy of a model configuration with `dynamic_batching`.
         init(config: ModelConfig, batching: ModelConfig.DynamicBatching, maximumQueued: Int) {
@@ -36,6 +44,19 @@ final class DynamicBatcher: Sendable {
             let (delay, overflow) = batching.maxQueueDelayMicroseconds.multipliedReportingOverflow(by: 1000)
             maxQueueDelay = overflow ? UInt64.max : delay
             self.maximumQueued = max(1, maximumQueued)
+            levelLimits = [:]
+            defaultLevelLimit = nil
+            if batching.priorityLevels > 0 {
+                for (level, policy) in batching.priorityQueuePolicy where policy.maxQueueSize > 0 {
+                    levelLimits[level] = policy.maxQueueSize
+                }
+                if let size = batching.defaultQueuePolicy?.maxQueueSize, size > 0 { defaultLevelLimit = size }
+            }
+        }
+
+        /// The most requests that may wait at `level`, if it has a bound of its own.
+        func limit(level: UInt64) -> Int? {
+            levelLimits[level] ?? defaultLevelLimit
         }
     }
 
@@ -55,6 +76,8 @@ final class DynamicBatcher: Sendable {
         let id: UInt64
         let key: BatchKey
         let rows: Int
+        /// The priority level, 1 the highest (always 1 without levels).
+        let level: UInt64
         let enqueued: UInt64
         let inputs: [String: Value]
         let pending: PendingRequest
@@ -163,13 +186,14 @@ final class DynamicBatcher: Sendable {
     /// Queues a checked request with its input tensors and waits for its rows of the outputs.
     /// - Parameters:
     ///   - plan: The checked request; its ``InferencePlan/batchSize`` is its number of rows.
+    ///   - level: Its priority level (see ``ModelConfig/DynamicBatching/level(forPriority:)``).
     ///   - inputs: Its input tensors.
     ///   - pending: Its place in the pending-request gauge, released when its batch starts.
     ///   - cancellation: The request's cancellation (its deadline); task cancellation has the same effect.
     /// - Throws: ``ServingError``: 503 when the queue is full or the request is cancelled; the batch's error (400 or
     ///   500) when its run fails.
     func submit(
-        _ plan: InferencePlan, inputs: [String: Value], pending: PendingRequest,
+        _ plan: InferencePlan, level: UInt64 = 1, inputs: [String: Value], pending: PendingRequest,
         cancellation: RequestCancellation
     ) async throws(ServingError) -> Output {
         let key = BatchKey(plan)
@@ -179,6 +203,7 @@ final class DynamicBatcher: Sendable {
         }
         let label = self.label
         let maximumQueued = policy.maximumQueued
+        let levelLimit = policy.limit(level: level)
         let result: Result<Output, ServingError> = await cancellation.whileWaiting {
             await withCheckedContinuation { (continuation: Waiter) in
                 let refused: ServingError? = state.withLock { state in
@@ -189,10 +214,21 @@ final class DynamicBatcher: Sendable {
                             "\(label) is busy: \(maximumQueued) requests are already waiting (the queue is full); "
                                 + "retry later")
                     }
-                    state.queue.append(
+                    // Behind every request of its level or a higher one (a smaller number), before the rest.
+                    let position = state.queue.lastIndex { $0.level <= level }.map { $0 + 1 } ?? 0
+                    if let levelLimit {
+                        let waiting = state.queue.reduce(0) { $0 + ($1.level == level ? 1 : 0) }
+                        guard waiting < levelLimit else {
+                            return .unavailable(
+                                "\(label) is busy: \(levelLimit) requests are already waiting at priority level "
+                                    + "\(level) (its queue is full); retry later")
+                        }
+                    }
+                    state.queue.insert(
                         Entry(
-                            id: id, key: key, rows: plan.batchSize, enqueued: MonotonicClock.now, inputs: inputs,
-                            pending: pending))
+                            id: id, key: key, rows: plan.batchSize, level: level, enqueued: MonotonicClock.now,
+                            inputs: inputs, pending: pending),
+                        at: position)
                     state.waiters[id] = continuation
                     return nil
                 }

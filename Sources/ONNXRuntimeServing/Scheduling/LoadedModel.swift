@@ -60,9 +60,10 @@ public final class LoadedModel: Sendable {
         self.responseCache = config.responseCache && sequence == nil ? responseCache : nil
         self.cacheOwner = ResponseCache.makeOwner()
         if config.maxBatchSize > 0, let batching = config.dynamicBatching {
+            // With priority levels, default_queue_policy's size bounds each level, not the model's whole queue.
+            let queued = batching.priorityLevels > 0 ? limits.maxQueueSize : config.maxQueueSize ?? limits.maxQueueSize
             self.batcher = DynamicBatcher(
-                policy: DynamicBatcher.Policy(
-                    config: config, batching: batching, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize),
+                policy: DynamicBatcher.Policy(config: config, batching: batching, maximumQueued: queued),
                 name: name, version: version, instances: instances, statistics: statistics)
         } else {
             self.batcher = nil
@@ -200,14 +201,16 @@ public final class LoadedModel: Sendable {
         do throws(ServingError) {
             let plan = try InferencePlan(
                 request: request, signature: signature, maximumElements: limits.maxTensorElements, labels: labels)
-            if let timeout = try effectiveTimeout(request) {
+            let level = try level(request)
+            if let timeout = try effectiveTimeout(request, level: level) {
                 deadline = RequestDeadlines.shared.add(cancellation, timeout: timeout)
             }
             if let responseCache, sequencer == nil, ensemble == nil,
                 !plan.outputs.contains(where: { $0.sharedMemory != nil })
             {
                 return try await inferCached(
-                    plan, responseCache, start: start, pending: pending, cancellation: cancellation, encode: encode)
+                    plan, responseCache, start: start, level: level, pending: pending, cancellation: cancellation,
+                    encode: encode)
             }
             let (response, timings) =
                 if let ensemble {
@@ -216,7 +219,8 @@ public final class LoadedModel: Sendable {
                     try await executeSequence(
                         request, plan, sequencer, pending, cancellation, trace, encode: encode)
                 } else if let batcher {
-                    try await executeBatched(plan, batcher, pending, cancellation, trace, encode: encode)
+                    try await executeBatched(
+                        plan, batcher, pending, cancellation, trace, level: level, encode: encode)
                 } else {
                     try await execute(plan, pending, cancellation, trace, encode: encode)
                 }
@@ -241,7 +245,7 @@ public final class LoadedModel: Sendable {
     /// cached outputs without queueing or running; on a miss runs the request as usual and stores its outputs.
     /// Shared memory outputs, sequence models and ensembles never come here. A hit's timings are zero.
     private func inferCached<Response>(
-        _ plan: InferencePlan, _ cache: ResponseCache, start: UInt64, pending: PendingRequest,
+        _ plan: InferencePlan, _ cache: ResponseCache, start: UInt64, level: UInt64, pending: PendingRequest,
         cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (response: Response, timings: StatisticsRecorder.Timings) {
         let inputStart = MonotonicClock.now
@@ -259,7 +263,7 @@ public final class LoadedModel: Sendable {
         let (response, timings) =
             if let batcher {
                 try await executeBatched(
-                    plan, batcher, pending, cancellation, inputs: (inputs, prepared)
+                    plan, batcher, pending, cancellation, level: level, inputs: (inputs, prepared)
                 ) { plan, outputs throws(ServingError) in
                     for name in names { produced[name] = outputs[name] }
                     return try encode(plan, outputs)
@@ -337,7 +341,7 @@ public final class LoadedModel: Sendable {
     /// others, and encodes its own rows.
     private func executeBatched<Response>(
         _ plan: InferencePlan, _ batcher: DynamicBatcher, _ pending: PendingRequest,
-        _ cancellation: RequestCancellation, _ trace: RequestTrace? = nil,
+        _ cancellation: RequestCancellation, _ trace: RequestTrace? = nil, level: UInt64 = 1,
         inputs premade: ([String: Value], UInt64)? = nil,
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
@@ -351,7 +355,8 @@ public final class LoadedModel: Sendable {
             prepared = MonotonicClock.since(inputStart)
         }
         let submitted = MonotonicClock.now
-        let output = try await batcher.submit(plan, inputs: inputs, pending: pending, cancellation: cancellation)
+        let output = try await batcher.submit(
+            plan, level: level, inputs: inputs, pending: pending, cancellation: cancellation)
         return try finish(plan, output, prepared: prepared, trace: trace, submitted: submitted, encode: encode)
     }
 
@@ -414,10 +419,27 @@ public final class LoadedModel: Sendable {
         return (response, timings)
     }
 
-    /// The server's timeout, shortened by the request's `timeout` parameter (microseconds) if it gives one.
-    private func effectiveTimeout(_ request: InferenceRequest) throws(ServingError) -> Duration? {
+    /// The priority level a request waits at in the dynamic batcher: its `priority` parameter (an unsigned integer;
+    /// 0, or more than `priority_levels`, means the default level, as in Triton). 1 without levels.
+    private func level(_ request: InferenceRequest) throws(ServingError) -> UInt64 {
+        let priority = try Self.priority(request)
+        return config.dynamicBatching?.level(forPriority: priority) ?? 1
+    }
+
+    /// The request's `priority` parameter, 0 if it gives none; anything but a non-negative integer is refused.
+    private static func priority(_ request: InferenceRequest) throws(ServingError) -> UInt64 {
+        guard let value = request.parameters?["priority"] else { return 0 }
+        guard case .number(let number) = value, let priority = number.uint64Value else {
+            throw .badRequest("parameter 'priority' must be a non-negative integer (1 is the highest level)")
+        }
+        return priority
+    }
+
+    /// The server's timeout, shortened by the request's `timeout` parameter (microseconds) if it gives one, and by
+    /// the default timeout of the queue policy of the request's priority level.
+    private func effectiveTimeout(_ request: InferenceRequest, level: UInt64) throws(ServingError) -> Duration? {
         var timeout = limits.requestTimeout
-        if let policy = config.dynamicBatching?.defaultQueuePolicy, policy.defaultTimeoutMicroseconds > 0 {
+        if let policy = config.dynamicBatching?.queuePolicy(level: level), policy.defaultTimeoutMicroseconds > 0 {
             let configured = Duration.microseconds(Int64(clamping: policy.defaultTimeoutMicroseconds))
             timeout = min(timeout ?? configured, configured)
         }

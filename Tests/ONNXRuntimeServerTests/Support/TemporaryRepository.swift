@@ -26,6 +26,12 @@ final class TemporaryRepository: Sendable {
         if let config { try writeConfig(name, config) }
     }
 
+    /// Adds an ensemble: its `config.pbtxt` and an empty version directory `1`.
+    func addEnsemble(_ name: String, config: String) throws {
+        try writeConfig(name, config)
+        try FileManager.default.createDirectory(atPath: "\(path)/\(name)/1", withIntermediateDirectories: true)
+    }
+
     /// Adds a version whose model file holds `bytes` (for broken models).
     func add(_ name: String, version: Int = 1, bytes: [UInt8]) throws {
         let directory = "\(path)/\(name)/\(version)"
