@@ -11,11 +11,13 @@ let strictSwift: [SwiftSetting] = [
 // nothing more. `Client` adds the Swift client and its networking packages; `Server` adds the serving core, the
 // servers and the `ort` command line. Every reference to a networking package below is trait-guarded, so SwiftPM
 // does not even resolve those packages unless a trait asks for them; the guarded modules' sources are wrapped in
-// `#if Client` / `#if Server` and compile to nothing without their trait. This repository's own scripts build with
-// `--enable-all-traits`.
+// `#if Client` / `#if Server` and compile to nothing without their trait. `OpenTelemetry` (which enables `Server`)
+// adds the trace extension's OTLP export through swift-otel. This repository's own scripts build with
+// `--enable-all-traits`, except the ThreadSanitizer build (scripts/sanitizers.sh says why).
 let clientTrait: TargetDependencyCondition? = .when(traits: ["Client"])
 let serverTrait: TargetDependencyCondition? = .when(traits: ["Server"])
 let networkTraits: TargetDependencyCondition? = .when(traits: ["Client", "Server"])
+let openTelemetryTrait: TargetDependencyCondition? = .when(traits: ["OpenTelemetry"])
 
 /// A package product that only the given traits need.
 func guarded(_ name: String, _ package: String, _ condition: TargetDependencyCondition?) -> Target.Dependency {
@@ -47,6 +49,12 @@ let package = Package(
             name: "Server",
             description:
                 "The KServe V2 / Triton server (ONNXRuntimeServing, ONNXRuntimeServer) and the ort command line."
+        ),
+        .trait(
+            name: "OpenTelemetry",
+            description:
+                "The server with OpenTelemetry export of its traces (OTLP/HTTP through swift-otel); enables Server.",
+            enabledTraits: ["Server"]
         ),
         .default(enabledTraits: []),
     ],
@@ -178,8 +186,8 @@ let package = Package(
                 guarded("UnixSignals", "swift-service-lifecycle", serverTrait),
                 guarded("CoreMetrics", "swift-metrics", serverTrait),
                 guarded("Prometheus", "swift-prometheus", serverTrait),
-                guarded("OTel", "swift-otel", serverTrait),
-                guarded("Tracing", "swift-distributed-tracing", serverTrait),
+                guarded("OTel", "swift-otel", openTelemetryTrait),
+                guarded("Tracing", "swift-distributed-tracing", openTelemetryTrait),
                 guarded("W3CTraceContext", "swift-w3c-trace-context", serverTrait),
             ],
             swiftSettings: strictSwift

@@ -342,6 +342,13 @@ public struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("--trace-config: \(error.message)")
         }
+        #if !OpenTelemetry
+        if !traceConfig.isEmpty {
+            throw ValidationError(
+                "--trace-config: this ort was built without OpenTelemetry export; build it with "
+                    + "--traits OpenTelemetry (or --enable-all-traits)")
+        }
+        #endif
         _ = try responseCacheConfiguration()
         if let logVerbose, logVerbose < 0 {
             throw ValidationError("--log-verbose must be 0 or more, got \(logVerbose)")

@@ -549,12 +549,14 @@ struct ClientRepositoryTests {
         try await ClientTestServer.withServer(options) { baseURL in
             try await InferenceClient.withClient(baseURL: baseURL) { client async throws in
                 #expect(try await !client.isModelReady("identity_int32"))
-                // The server does not take a configuration with the load request (Triton's `config` parameter);
-                // it says so with a 400.
+                // Triton's `config` parameter: a configuration as JSON for this load; a broken one is a 400.
                 let message = await ClientChecks.expectServerError([400]) {
-                    try await client.loadModel("identity_int32", config: #"{"max_batch_size": 0}"#)
+                    try await client.loadModel("identity_int32", config: #"{"max_batch_size": "many"}"#)
                 }
-                #expect(message.contains("config"))
+                #expect(message.contains("the load parameter 'config' is not a model configuration"), "\(message)")
+                try await client.loadModel(
+                    "identity_int32", config: #"{"version_policy": {"latest": {"num_versions": 1}}}"#)
+                #expect(try await client.isModelReady("identity_int32"))
                 try await client.loadModel("identity_int32")
                 #expect(try await client.isModelReady("identity_int32"))
                 try await client.unloadModel("identity_int32", unloadDependents: true)

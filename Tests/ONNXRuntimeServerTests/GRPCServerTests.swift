@@ -342,13 +342,29 @@ struct GRPCServerTests {
             await Self.expectError(.notFound, containing: "ghost") {
                 _ = try await client.repositoryModelLoad(.with { $0.modelName = "ghost" }, metadata: auth)
             }
-            await Self.expectError(.invalidArgument, containing: "config") {
+            await Self.expectError(.invalidArgument, containing: "the load parameter 'config' is not a model") {
                 _ = try await client.repositoryModelLoad(
                     .with {
                         $0.modelName = "add_int8"
-                        $0.parameters = ["config": .with { $0.stringParam = "{}" }]
+                        $0.parameters = ["config": .with { $0.stringParam = "{" }]
                     }, metadata: auth)
             }
+            await Self.expectError(.invalidArgument, containing: "must be a string") {
+                _ = try await client.repositoryModelLoad(
+                    .with {
+                        $0.modelName = "add_int8"
+                        $0.parameters = ["config": .with { $0.int64Param = 1 }]
+                    }, metadata: auth)
+            }
+            // Triton's override: the configuration as JSON replaces config.pbtxt for this load.
+            _ = try await client.repositoryModelLoad(
+                .with {
+                    $0.modelName = "add_int8"
+                    $0.parameters = ["config": .with { $0.stringParam = #"{"version_policy": {"all": {}}}"# }]
+                }, metadata: auth)
+            let overridden = try await client.modelConfig(.with { $0.name = "add_int8" }).config
+            #expect(overridden.versionPolicy.all == .init())
+            #expect(overridden.versionPolicy.policyChoice != nil)
             // Inference is not guarded.
             _ = try await client.modelInfer(Self.request(try ModelCase.load("add_f32"), typed: false))
         }

@@ -87,19 +87,68 @@ struct RepositoryTests {
             #expect(try await client.postJSON("/v2/repository/models/nope/load", nil).0 == .notFound)
             #expect(try await client.postJSON("/v2/repository/models/nope/unload", nil).0 == .notFound)
 
-            // Unsupported parameters and bodies.
-            let (configStatus, configBody) = try await client.postJSON(
-                "/v2/repository/models/add/load", .object(["parameters": .object(["config": .string("{}")])]))
-            #expect(configStatus == .badRequest)
-            #expect(
-                configBody["error"]?.stringValue
-                    == "failed to load 'add': the load parameter 'config' is not supported: put the configuration in "
-                    + "the model's config.pbtxt")
+            // Malformed bodies.
             #expect(
                 try await client.postJSON("/v2/repository/index", .object(["ready": .number(.int(1))])).0 == .badRequest
             )
             let garbage = try await client.post("/v2/repository/index", bytes: Array("{".utf8))
             #expect(garbage.status == .badRequest)
+        }
+    }
+
+    @Test("a load request's config (JSON) replaces config.pbtxt for that load, with the same checks; bad ones are 400")
+    func configOverride() async throws {
+        let repository = try TemporaryRepository()
+        try repository.add("affine", file: ServerFixtures.model("batch_affine"), config: "max_batch_size: 8")
+        let server = await ServerFixtures.server(repository, controlMode: .explicit)
+        try await ServerFixtures.withClient(server) { (client) async throws in
+            func load(_ config: JSONValue?) async throws -> (HTTPResponse.Status, String) {
+                let body: JSONValue? = config.map { .object(["parameters": .object(["config": $0])]) }
+                let (status, reply) = try await client.postJSON("/v2/repository/models/affine/load", body)
+                return (status, reply["error"]?.stringValue ?? "")
+            }
+            func maxBatchSize() async throws -> Int64? {
+                try await client.getJSON("/v2/models/affine/config").1["max_batch_size"]?.int64Value
+            }
+            #expect(try await load(nil).0 == .ok)
+            #expect(try await maxBatchSize() == 8)
+            // Triton's model control example: 64-bit integers may come as strings.
+            #expect(try await load(.string(#"{"max_batch_size":"16"}"#)).0 == .ok)
+            #expect(try await maxBatchSize() == 16)
+            var request = InferenceTestRequest()
+            request.add("x", "FP32", [1, 3], json: .doubles([1, 2, 3]))
+            #expect(try await client.infer("affine", request).status == .ok)
+
+            let refused: [(JSONValue, String)] = [
+                // The wrong format from Triton's example (it expects "failed to load").
+                (.string(#""parameters": {"config": {{"max_batch_size": "16"}}}"#), "is not a model configuration"),
+                (.string("{"), "is not a model configuration"),
+                (.string(#"{"bogus_field": 1}"#), "is not a model configuration"),
+                (.string(#"{"max_batch_size": "sixteen"}"#), "is not a model configuration"),
+                (.number(.int(16)), "must be a string holding the configuration as JSON, got an integer"),
+                (.string(#"{"name": "other"}"#), "names the model 'other', but the request loads 'affine'"),
+                (
+                    .string(#"{"model_operations": {"op_library_filename": ["/tmp/libevil.so"]}}"#),
+                    "'model_operations' cannot be given in a load request"
+                ),
+                (.string(#"{"max_batch_size": -1}"#), "'max_batch_size' must be at least 0"),
+                (
+                    .string(
+                        #"{"max_batch_size": 4, "input": [{"name": "x", "data_type": "TYPE_INT32", "dims": ["3"]}]}"#),
+                    "TYPE_INT32"
+                ),
+            ]
+            for (config, expected) in refused {
+                let (status, error) = try await load(config)
+                #expect(status == .badRequest, "\(config)")
+                #expect(error.hasPrefix("failed to load"), "\(error)")
+                #expect(error.contains(expected), "\(config): \(error)")
+            }
+            // A failed load leaves the model as it was: still serving, still with the override that loaded.
+            #expect(try await client.infer("affine", request).status == .ok)
+            // Loading again without a config reads config.pbtxt.
+            #expect(try await load(nil).0 == .ok)
+            #expect(try await maxBatchSize() == 8)
         }
     }
 

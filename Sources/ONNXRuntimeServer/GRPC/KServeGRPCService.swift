@@ -194,9 +194,17 @@ struct KServeGRPCService: Sendable {
     {
         try await Self.call { () async throws(ServingError) in
             let name = try ModelName.validate(request.modelName)
+            var configOverride: String?
             var parameters = JSONObject()
-            for key in request.parameters.keys.sorted() { parameters[key] = .bool(true) }
-            try await engine.loadModel(name, parameters: parameters.isEmpty ? nil : parameters)
+            for key in request.parameters.keys.sorted() {
+                if key == "config", case .stringParam(let json)? = request.parameters[key]?.parameterChoice {
+                    configOverride = try ConfigOverride.textFormat(json, model: name)
+                } else {
+                    parameters[key] = .bool(true)
+                }
+            }
+            try await engine.loadModel(
+                name, parameters: parameters.isEmpty ? nil : parameters, configOverride: configOverride)
         }
         return Inference_RepositoryModelLoadResponse()
     }

@@ -95,7 +95,9 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
         repository.post("models/:model/load") { request, context in
             let name = try HTTPMessages.modelName(context)
             let body = try await HTTPMessages.jsonObject(of: request)
-            try await engine.loadModel(name, parameters: try parameters(body))
+            var parameters = try parameters(body)
+            let configOverride = try ConfigOverride.take(&parameters, model: name)
+            try await engine.loadModel(name, parameters: parameters, configOverride: configOverride)
             return HTTPMessages.empty()
         }
         repository.post("models/:model/unload") { request, context in

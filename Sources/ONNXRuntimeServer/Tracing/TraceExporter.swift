@@ -1,4 +1,4 @@
-#if Server
+#if OpenTelemetry
 import Dispatch
 import Logging
 import NIOConcurrencyHelpers
@@ -169,5 +169,36 @@ public final class TraceExporter: Service, Sendable {
     private struct HeaderExtractor: Extractor {
         func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
     }
+}
+#endif
+
+#if Server && !OpenTelemetry
+import Logging
+import ONNXRuntimeServing
+import ServiceLifecycle
+
+/// Built without the `OpenTelemetry` trait, the server has the trace extension (settings, sampling, `traceparent`)
+/// but no exporter: making one throws ``Unavailable``, and `ort serve` refuses `--trace-config`.
+public final class TraceExporter: Service, Sendable {
+    /// Why no exporter can be made.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String {
+            "this build has no OpenTelemetry export: build with --traits OpenTelemetry (or --enable-all-traits)"
+        }
+    }
+
+    /// Always throws ``Unavailable``.
+    public init(configuration: TraceConfiguration, logger: Logger) throws { throw Unavailable() }
+
+    /// Always 0.
+    public var droppedCount: UInt64 { 0 }
+
+    /// Always 0.
+    public var spanCount: UInt64 { 0 }
+
+    func submit(_ trace: RequestTrace, parent: TraceParent?) {}
+
+    /// Returns at once.
+    public func run() async throws {}
 }
 #endif

@@ -213,18 +213,26 @@ public final class InferenceEngine: Sendable {
     /// Loads or reloads a model (explicit mode only).
     /// - Parameters:
     ///   - name: The model name (already validated).
-    ///   - parameters: The request's `parameters`; `config` and `file:` overrides are not supported.
+    ///   - parameters: The request's `parameters`, less `config` if the caller turned it into `configOverride`;
+    ///     `file:` parameters (model upload) are refused.
+    ///   - configOverride: The request's `config` in text format, if it gave one: it replaces `config.pbtxt` for this
+    ///     load, as Triton's override does (`model_operations` refused, see
+    ///     ``ModelRepository/describe(_:configOverride:)``).
     /// - Throws: 400 when not in explicit mode, for unsupported parameters, or when the model fails to load (the
     ///   index keeps the reason); 404 when the repository has no such model.
-    package func loadModel(_ name: String, parameters: JSONObject? = nil) async throws(ServingError) {
+    package func loadModel(_ name: String, parameters: JSONObject? = nil, configOverride: String? = nil)
+        async throws(ServingError)
+    {
         try checkExplicit("load")
         for key in parameters?.keys ?? [] where key == "config" || key.hasPrefix("file:") {
             // "failed to load" first, as Triton's load errors begin (its model control examples match it).
-            throw .badRequest(
-                "failed to load '\(name)': the load parameter '\(key)' is not supported: put the configuration in the "
-                    + "model's config.pbtxt")
+            let reason =
+                key == "config"
+                ? "the load parameter 'config' must be a string holding the configuration as JSON"
+                : "the load parameter '\(key)' (uploading model files) is not supported: put the files in the repository"
+            throw .badRequest("failed to load '\(name)': \(reason)")
         }
-        try await manager.load(name)
+        try await manager.load(name, configOverride: configOverride)
     }
 
     /// Unloads a model (explicit mode only).

@@ -85,8 +85,12 @@ actor ModelManager {
     /// Loads (or reloads) a model: every version its policy selects. On a reload, the old versions keep serving
     /// until the new ones are ready; if nothing new loads, the old versions stay.
     /// - Throws: 404 if the repository has no such model, 400 if it cannot be loaded (the index has the reason).
-    func load(_ name: String) async throws(ServingError) {
-        try await load(name, explicit: true)
+    /// - Parameters:
+    ///   - name: The model.
+    ///   - configOverride: A configuration in text format that replaces `config.pbtxt` for this load (see
+    ///     ``ModelRepository/describe(_:configOverride:)``); a later load without one reads `config.pbtxt` again.
+    func load(_ name: String, configOverride: String? = nil) async throws(ServingError) {
+        try await load(name, explicit: true, configOverride: configOverride)
     }
 
     /// Loads a model unless a version of it is serving already (an ensemble loaded before it loaded it as a
@@ -101,7 +105,7 @@ actor ModelManager {
     }
 
     /// Loads a model; `explicit` says whether it is loaded for itself or as a composing model of an ensemble.
-    private func load(_ name: String, explicit: Bool) async throws(ServingError) {
+    private func load(_ name: String, explicit: Bool, configOverride: String? = nil) async throws(ServingError) {
         await lock(name)
         defer { unlock(name) }
         await rescan()
@@ -120,7 +124,7 @@ actor ModelManager {
         let description: ModelRepository.Description
         do {
             description = try await BlockingWork.run { () throws(ModelConfigError) in
-                try ModelRepository.describe(source)
+                try ModelRepository.describe(source, configOverride: configOverride)
             }
         } catch {
             try fail(name, reason: error.description, fingerprint: fingerprint, modelLevel: true)

@@ -79,18 +79,49 @@ package struct ModelRepository: Sendable {
         return scan
     }
 
+    /// What error messages call a configuration given in a load request.
+    package static let overrideLabel = "the load request's 'config'"
+
     /// Reads a model's configuration and picks its versions.
+    /// - Parameters:
+    ///   - source: The model's files.
+    ///   - configOverride: A configuration in text format that replaces `config.pbtxt` (a load request's `config`,
+    ///     Triton's override); it may not name custom operator libraries (`model_operations`): a client must not choose
+    ///     native code to load (SECURITY.md).
     /// - Throws: ``ModelConfigError`` for a broken configuration or a model with no versions.
-    package static func describe(_ source: ModelSource) throws(ModelConfigError) -> Description {
+    package static func describe(_ source: ModelSource, configOverride: String? = nil) throws(ModelConfigError)
+        -> Description
+    {
+        var overridden: ModelConfig?
+        if let configOverride {
+            let config = try ModelConfig.parse(configOverride, file: overrideLabel, defaultName: source.name)
+            guard config.name == source.name else {
+                throw ModelConfigError(
+                    file: overrideLabel, line: config.fieldLines["name"] ?? 0,
+                    "the configuration names the model '\(config.name)', but the request loads '\(source.name)'")
+            }
+            guard config.opLibraryFilenames.isEmpty else {
+                throw ModelConfigError(
+                    file: overrideLabel, line: config.fieldLines["model_operations"] ?? 0,
+                    "'model_operations' cannot be given in a load request: custom operator libraries are native code, "
+                        + "named only by the model's config.pbtxt (see SECURITY.md)")
+            }
+            overridden = config
+        }
         switch source.location {
         case .file(let path):
             return Description(
-                config: ModelConfig(name: source.name), configFile: nil, versions: [1: path], missing: [:])
+                config: overridden ?? ModelConfig(name: source.name), configFile: nil, versions: [1: path],
+                missing: [:])
         case .directory(let directory):
             let configPath = (directory as NSString).appendingPathComponent("config.pbtxt")
             var config = ModelConfig(name: source.name)
             var configFile: String?
-            if FileManager.default.fileExists(atPath: configPath) {
+            if let overridden {
+                // The model's folder (labels, warmup and initial state files) is still where config.pbtxt lives.
+                config = overridden
+                configFile = configPath
+            } else if FileManager.default.fileExists(atPath: configPath) {
                 configFile = configPath
                 guard let data = FileManager.default.contents(atPath: configPath) else {
                     throw ModelConfigError(file: configPath, "cannot read the file")
