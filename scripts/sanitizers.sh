@@ -64,11 +64,11 @@ for sanitizer in "${which[@]}"; do
             # handler tasks finishing on other threads), as are busy polling (REST, and the poller itself) and instance
             # hand-offs between threads, the sequence batcher (interleaved sequences, backlog, idle release), shared
             # memory regions unregistered under requests (REST: `\.SharedMemoryTests`, so that GRPCSharedMemoryTests is
-            # not matched), live log settings and latency summaries; not the gRPC suites with a client (nor busy polling's gRPC test): grpc-swift's client channel keeps its
+            # not matched), live log settings, latency summaries, the response cache and ensembles; not the gRPC suites with a client (nor busy polling's gRPC test): grpc-swift's client channel keeps its
             # state in Synchronization.Mutex, which TSan cannot see (futexes), and was reported in one of two runs; that
             # is not ours to fix or to suppress.
             swift test --skip-build --traits Client,Server --no-parallel --sanitize=thread --scratch-path .build-tsan \
-                --filter "AsyncRunTests|RunOptionsTests|SessionTests|LimitsAndSecurityTests|ModelFileFaultTests|ConnectionFaultTests|ShutdownTests|ShutdownUnderLoadTests|MNISTAndStatisticsTests|DynamicBatchingTests|DynamicBatchingQueueTests|SchedulePolicyTests|GRPCConnectionHandlerTests|BusyPollingTests/rest|BusyPollingTests/pollerRules|InstanceHandOffTests|SequenceBatchingTests|\.SharedMemoryTests|LoggingExtensionTests|LatencySummaryTests" \
+                --filter "AsyncRunTests|RunOptionsTests|SessionTests|LimitsAndSecurityTests|ModelFileFaultTests|ConnectionFaultTests|ShutdownTests|ShutdownUnderLoadTests|MNISTAndStatisticsTests|DynamicBatchingTests|DynamicBatchingQueueTests|SchedulePolicyTests|GRPCConnectionHandlerTests|BusyPollingTests/rest|BusyPollingTests/pollerRules|InstanceHandOffTests|SequenceBatchingTests|\.SharedMemoryTests|LoggingExtensionTests|LatencySummaryTests|ResponseCacheTests|EnsembleTests" \
                 2>&1 | tee "$log" || true
             check_log "$log" "WARNING: ThreadSanitizer" ThreadSanitizer
             ;;
