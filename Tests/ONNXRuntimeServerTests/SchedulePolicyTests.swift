@@ -1,6 +1,5 @@
 #if Server && Client
 import Foundation
-import KServeProtocol
 import ONNXRuntime
 @testable import ONNXRuntimeServer
 import ONNXRuntimeServing
