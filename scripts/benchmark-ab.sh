@@ -71,5 +71,6 @@ print("|---:|---|---:|---:|---:|")
 for index, (label, rps, p50, errors) in enumerate(rows, 1):
     print(f"| {index} | {label} | {float(rps):,.0f} | {p50} | {errors} |")
 median = {label: statistics.median(float(r[1]) for r in rows if r[0] == label) for label in ("A", "B")}
-print(f"\nmedian A {median[\"A\"]:,.0f} req/s, B {median[\"B\"]:,.0f} req/s: B/A = {median[\"B\"] / median[\"A\"]:.3f}")
+a, b = median["A"], median["B"]
+print(f"\nmedian A {a:,.0f} req/s, B {b:,.0f} req/s: B/A = {b / a:.3f}")
 '
