@@ -4,7 +4,7 @@
 # ratio of the medians (B / A). Not part of CI; it is how a change is checked for a slowdown before and after, e.g.
 # the protocol model's move into KServeProtocol:
 #
-#   git worktree add /tmp/before <commit> && (cd /tmp/before && swift build -c release --product ort)
+#   git worktree add /tmp/before <commit> && (cd /tmp/before && swift build -c release --traits Server --product ort)
 #   scripts/benchmark-ab.sh /tmp/before/.build/release/ort .build/release/ort
 #
 # Usage: scripts/benchmark-ab.sh ORT_A ORT_B     BENCH_AB_ROUNDS=N (default 3), BENCH_AB_DURATION=N seconds (default
