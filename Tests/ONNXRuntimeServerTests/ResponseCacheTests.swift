@@ -3,6 +3,7 @@ import Foundation
 import KServeGRPCProtocol
 @testable import ONNXRuntimeServer
 @testable import ONNXRuntimeServing
+import ONNXRuntimeServing
 import Testing
 
 /// The response cache (`--cache-config local,size=BYTES` and `response_cache { enable: true }`): exact hit and miss

@@ -80,7 +80,12 @@ struct ShutdownUnderLoadTests {
                 try? await Task.sleep(for: .milliseconds(20))
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Signal once a small request has been served (not after a fixed time: on a loaded machine 300 ms passed
+        // once without any answer).
+        let served = ContinuousClock.now + .seconds(60)
+        while !outcomes.withLock({ $0.contains(.answered(200)) }) && ContinuousClock.now < served {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         kill(process.processIdentifier, SIGTERM)
 
         for request in slow {

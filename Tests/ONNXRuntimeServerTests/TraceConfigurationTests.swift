@@ -1,5 +1,6 @@
 #if Server && Client
 @testable import ONNXRuntimeServer
+import ONNXRuntimeServing
 import Testing
 
 /// `--trace-config` in Triton's syntax, and the W3C `traceparent` reader. Valid and invalid headers are from the W3C

@@ -1,4 +1,6 @@
 #if Server
+import ONNXRuntimeServing
+
 /// Triton's `--metrics-config` settings that this server has: latency summaries and their quantiles.
 ///
 /// ```swift
@@ -95,14 +97,5 @@ public struct MetricsConfiguration: Sendable, Hashable {
 }
 
 /// A `--metrics-config` setting that cannot be used.
-public struct MetricsConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public var message: String
-
-    /// Creates an error.
-    public init(_ message: String) { self.message = message }
-
-    /// The message.
-    public var description: String { message }
-}
+public typealias MetricsConfigurationError = SettingError
 #endif

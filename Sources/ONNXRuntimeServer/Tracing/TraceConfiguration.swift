@@ -1,4 +1,6 @@
 #if Server
+import ONNXRuntimeServing
+
 /// Triton's `--trace-config` settings: what is traced from the start (level, rate, count) and where OpenTelemetry
 /// spans go (`mode=opentelemetry`, `opentelemetry,url=...`).
 ///
@@ -173,14 +175,5 @@ public struct TraceConfiguration: Sendable, Hashable {
 }
 
 /// A `--trace-config` setting that cannot be used.
-public struct TraceConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public var message: String
-
-    /// Creates an error.
-    public init(_ message: String) { self.message = message }
-
-    /// The message.
-    public var description: String { message }
-}
+public typealias TraceConfigurationError = SettingError
 #endif

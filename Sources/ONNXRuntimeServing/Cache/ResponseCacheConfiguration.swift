@@ -72,15 +72,4 @@ public struct ResponseCacheConfiguration: Sendable, Hashable {
     }
 }
 
-/// A `--cache-config` setting that cannot be used.
-public struct ResponseCacheConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public var message: String
-
-    /// Creates an error.
-    public init(_ message: String) { self.message = message }
-
-    /// The message.
-    public var description: String { message }
-}
 #endif
