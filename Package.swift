@@ -257,6 +257,14 @@ let package = Package(
                 ]),
             path: "Plugins/InstallRuntime"
         ),
+        // ORT creates its environment once per process: ThreadPoolTests run the checks that need an environment with
+        // global thread pools in this helper, a process of their own.
+        .executableTarget(
+            name: "ThreadPoolProbe",
+            dependencies: ["ONNXRuntime"],
+            path: "Tests/ThreadPoolProbe",
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "ONNXRuntimeTests",
             dependencies: [

@@ -202,6 +202,17 @@ public struct Serve: AsyncParsableCommand {
                 + "true } in config.pbtxt. Off by default.", valueName: "cache,key=value"))
     public var cacheConfig: [String] = []
 
+    /// Triton's `--backend-config` settings (`onnxruntime,enable-global-threadpool=1`,
+    /// `onnxruntime,intra_op_thread_count=N`, `onnxruntime,inter_op_thread_count=N`).
+    @Option(
+        name: .customLong("backend-config"),
+        help: ArgumentHelp(
+            "An ONNX Runtime setting, as Triton's flag: onnxruntime,enable-global-threadpool=1 runs every model on "
+                + "one pair of shared thread pools; onnxruntime,intra_op_thread_count=N and "
+                + "onnxruntime,inter_op_thread_count=N size them (or, without global pools, are the models' "
+                + "default thread counts). Repeatable.", valueName: "backend,key=value"))
+    public var backendConfig: [String] = []
+
     /// Triton's verbose level (`--log-verbose`): 1 adds debug messages, 2 or more trace messages too.
     @Option(
         name: .customLong("log-verbose"),
@@ -350,6 +361,7 @@ public struct Serve: AsyncParsableCommand {
         }
         #endif
         _ = try responseCacheConfiguration()
+        _ = try backendConfiguration()
         if let logVerbose, logVerbose < 0 {
             throw ValidationError("--log-verbose must be 0 or more, got \(logVerbose)")
         }
@@ -375,6 +387,13 @@ public struct Serve: AsyncParsableCommand {
                     + error.message.split(whereSeparator: \.isNewline).joined(separator: " "))
         }
         logger.info("runtime loaded", metadata: ["runtime": "\(runtime)"])
+        // Global thread pools belong to the environment, which exists once per process: made here, before any
+        // model loads, so that a refusal stops the server instead of failing every model.
+        do {
+            try InferenceEngine.prepareEnvironment(for: configuration.serving.backend)
+        } catch {
+            throw CommandError("cannot start the server: --backend-config: \(error.message)")
+        }
         for directory in repositories where !FileManager.default.fileExists(atPath: directory) {
             logger.warning("model repository does not exist (yet)", metadata: ["path": "\(directory)"])
         }
@@ -415,6 +434,7 @@ public struct Serve: AsyncParsableCommand {
             serverName: serverName, modelDirectories: directories)
         serving.sharedMemoryEnabled = !disableSharedMemory
         serving.responseCache = try responseCacheConfiguration()
+        serving.backend = try backendConfiguration()
         for directory in allowCustomOpLibraries {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
@@ -465,6 +485,15 @@ public struct Serve: AsyncParsableCommand {
             return try ResponseCacheConfiguration(settings: cacheConfig)
         } catch {
             throw ValidationError("--cache-config: \(error.message)")
+        }
+    }
+
+    /// The server-wide ONNX Runtime settings `--backend-config` describes (the defaults without the option).
+    func backendConfiguration() throws -> BackendConfiguration {
+        do {
+            return try BackendConfiguration(settings: backendConfig)
+        } catch {
+            throw ValidationError("--backend-config: \(error.message)")
         }
     }
 

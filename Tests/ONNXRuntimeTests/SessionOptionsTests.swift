@@ -74,7 +74,7 @@ final class LogStore: Sendable {
         var options = SessionOptions()
         options.configEntries = ["session.intra_op.allow_spinning": "0", "session.disable_prepacking": "1"]
         let api = try API.get()
-        let handle = try SessionOptionsHandle(options, api: api)
+        let handle = try SessionOptionsHandle(options, api: api, environment: try Environment.shared)
         for (key, expected) in options.configEntries {
             var size = 0
             try api.check(api.table.pointee.GetSessionConfigEntry(handle.handle, key, nil, &size))

@@ -140,6 +140,7 @@ typedef struct OrtPrepackedWeightsContainer OrtPrepackedWeightsContainer;
 typedef struct OrtLoraAdapter OrtLoraAdapter;
 typedef struct OrtKeyValuePairs OrtKeyValuePairs;
 typedef struct OrtSyncStream OrtSyncStream;
+typedef struct OrtThreadingOptions OrtThreadingOptions;
 
 /// A memory allocator as ORT sees it. ORT reads only the entries that `version` says exist;
 /// entries after `Info` arrived in later API versions.
@@ -285,10 +286,10 @@ typedef struct OrtApi {
     /* 116 */ OrtStatus * (*ModelMetadataLookupCustomMetadataMap)(const OrtModelMetadata *metadata, OrtAllocator *allocator, const char *key, char **out_value);
     /* 117 */ OrtStatus * (*ModelMetadataGetVersion)(const OrtModelMetadata *metadata, int64_t *out_version);
     /* 118 */ void (*ReleaseModelMetadata)(OrtModelMetadata *metadata);
-    /* 119 */ CORTUnusedSlot CreateEnvWithGlobalThreadPools;
-    /* 120 */ CORTUnusedSlot DisablePerSessionThreads;
-    /* 121 */ CORTUnusedSlot CreateThreadingOptions;
-    /* 122 */ CORTUnusedSlot ReleaseThreadingOptions;
+    /* 119 */ OrtStatus * (*CreateEnvWithGlobalThreadPools)(OrtLoggingLevel log_severity_level, const char *log_id, const OrtThreadingOptions *tp_options, OrtEnv **out);
+    /* 120 */ OrtStatus * (*DisablePerSessionThreads)(OrtSessionOptions *options);
+    /* 121 */ OrtStatus * (*CreateThreadingOptions)(OrtThreadingOptions **out);
+    /* 122 */ void (*ReleaseThreadingOptions)(OrtThreadingOptions *input);
     /* 123 */ OrtStatus * (*ModelMetadataGetCustomMetadataMapKeys)(const OrtModelMetadata *metadata, OrtAllocator *allocator, char ***out_keys, int64_t *out_key_count);
     /* 124 */ OrtStatus * (*AddFreeDimensionOverrideByName)(OrtSessionOptions *options, const char *dim_name, int64_t value);
     /* 125 */ OrtStatus * (*GetAvailableProviders)(char ***out_names, int *out_count);
@@ -313,15 +314,15 @@ typedef struct OrtApi {
     /* 144 */ CORTUnusedSlot CreateAndRegisterAllocator;
     /* 145 */ CORTUnusedSlot SetLanguageProjection;
     /* 146 */ OrtStatus * (*SessionGetProfilingStartTimeNs)(const OrtSession *session, uint64_t *out_ns);
-    /* 147 */ CORTUnusedSlot SetGlobalIntraOpNumThreads;
-    /* 148 */ CORTUnusedSlot SetGlobalInterOpNumThreads;
-    /* 149 */ CORTUnusedSlot SetGlobalSpinControl;
+    /* 147 */ OrtStatus * (*SetGlobalIntraOpNumThreads)(OrtThreadingOptions *tp_options, int intra_op_num_threads);
+    /* 148 */ OrtStatus * (*SetGlobalInterOpNumThreads)(OrtThreadingOptions *tp_options, int inter_op_num_threads);
+    /* 149 */ OrtStatus * (*SetGlobalSpinControl)(OrtThreadingOptions *tp_options, int allow_spinning);
     /* 150 */ OrtStatus * (*AddInitializer)(OrtSessionOptions *options, const char *name, const OrtValue *value);
-    /* 151 */ CORTUnusedSlot CreateEnvWithCustomLoggerAndGlobalThreadPools;
+    /* 151 */ OrtStatus * (*CreateEnvWithCustomLoggerAndGlobalThreadPools)(OrtLoggingFunction logging_function, void *logger_param, OrtLoggingLevel log_severity_level, const char *log_id, const OrtThreadingOptions *tp_options, OrtEnv **out);
     /* 152 */ CORTUnusedSlot SessionOptionsAppendExecutionProvider_CUDA;
     /* 153 */ CORTUnusedSlot SessionOptionsAppendExecutionProvider_ROCM;
     /* 154 */ CORTUnusedSlot SessionOptionsAppendExecutionProvider_OpenVINO;
-    /* 155 */ CORTUnusedSlot SetGlobalDenormalAsZero;
+    /* 155 */ OrtStatus * (*SetGlobalDenormalAsZero)(OrtThreadingOptions *tp_options);
     /* 156 */ CORTUnusedSlot CreateArenaCfg;
     /* 157 */ CORTUnusedSlot ReleaseArenaCfg;
     /* 158 */ OrtStatus * (*ModelMetadataGetGraphDescription)(const OrtModelMetadata *metadata, OrtAllocator *allocator, char **out_text);
@@ -401,7 +402,7 @@ typedef struct OrtApi {
     /* ---- slots from API version 14 ---- */
     /* 225 */ CORTUnusedSlot MemoryInfoGetDeviceType;
     /* 226 */ OrtStatus * (*UpdateEnvWithCustomLogLevel)(OrtEnv *env, OrtLoggingLevel level);
-    /* 227 */ CORTUnusedSlot SetGlobalIntraOpThreadAffinity;
+    /* 227 */ OrtStatus * (*SetGlobalIntraOpThreadAffinity)(OrtThreadingOptions *tp_options, const char *affinity_string);
     /* 228 */ OrtStatus * (*RegisterCustomOpsLibrary_V2)(OrtSessionOptions *options, const char *library_path);
     /* 229 */ CORTUnusedSlot RegisterCustomOpsUsingFunction;
     /* 230 */ CORTUnusedSlot KernelInfo_GetInputCount;

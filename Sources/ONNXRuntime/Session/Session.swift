@@ -62,7 +62,7 @@ public final class Session: @unchecked Sendable {
         try Self.checkModelFile(path)
         let environment = try Environment.shared
         let api = environment.api
-        let optionsHandle = try SessionOptionsHandle(options, api: api)
+        let optionsHandle = try SessionOptionsHandle(options, api: api, environment: environment)
         var handle: OpaquePointer?
         do {
             if let prepackedWeights {
@@ -95,7 +95,7 @@ public final class Session: @unchecked Sendable {
     ) throws(ORTError) {
         let environment = try Environment.shared
         let api = environment.api
-        let optionsHandle = try SessionOptionsHandle(options, api: api)
+        let optionsHandle = try SessionOptionsHandle(options, api: api, environment: environment)
         var handle: OpaquePointer?
         let status: OpaquePointer?? = modelData.withUnsafeBytes { bytes in
             guard bytes.count > 0 else { return .none }

@@ -56,6 +56,16 @@ public struct SessionOptions: Sendable {
     public var intraOpThreads: Int = 0
     /// Threads used across operators in `.parallel` mode; 0 lets ORT choose.
     public var interOpThreads: Int = 0
+    /// Whether the session runs on the environment's global thread pools instead of starting pools of its own.
+    /// Default: off.
+    ///
+    /// The environment must have been created with pools
+    /// (``Environment/configure(logLevel:logID:logger:threadPools:)`` with a ``GlobalThreadPools``), and
+    /// ``intraOpThreads`` and ``interOpThreads`` must stay 0: the pools' sizes are the environment's. Creating the
+    /// session otherwise throws ``ORTError/Code/invalidArgument``.
+    ///
+    /// The corresponding C function is `DisablePerSessionThreads`.
+    public var usesGlobalThreadPools: Bool = false
     /// Sequential or parallel execution. Default: `.sequential`.
     public var executionMode: ExecutionMode = .sequential
     /// Whether ORT plans memory once for repeated runs with the same shapes. Default: on.
@@ -134,7 +144,8 @@ final class SessionOptionsHandle {
     /// Copies of in-memory external data files, alive as long as the session.
     private var externalBuffers: [UnsafeMutableRawBufferPointer] = []
 
-    init(_ options: SessionOptions, api: API) throws(ORTError) {
+    init(_ options: SessionOptions, api: API, environment: Environment) throws(ORTError) {
+        try Self.checkThreadPools(options, environment: environment)
         var handle: OpaquePointer?
         try api.check(api.table.pointee.CreateSessionOptions(&handle))
         self.handle = handle!
@@ -153,6 +164,28 @@ final class SessionOptionsHandle {
     deinit {
         api.table.pointee.ReleaseSessionOptions(handle)
         for buffer in externalBuffers { buffer.deallocate() }
+    }
+
+    /// Refuses global thread pools the environment does not have, and per-session thread counts ORT would ignore.
+    /// ORT itself fails late, with an internal assertion message, when the pools are missing.
+    static func checkThreadPools(_ options: SessionOptions, environment: Environment) throws(ORTError) {
+        guard options.intraOpThreads >= 0, options.interOpThreads >= 0 else {
+            throw ORTError(.invalidArgument, "thread counts must be >= 0 (0 lets ONNX Runtime choose)")
+        }
+        guard options.usesGlobalThreadPools else { return }
+        guard environment.threadPools != nil else {
+            throw ORTError(
+                .invalidArgument,
+                "the session asks for global thread pools (usesGlobalThreadPools), but the ONNX Runtime environment "
+                    + "has none: create it first with Environment.configure(threadPools: GlobalThreadPools(...))")
+        }
+        guard options.intraOpThreads == 0, options.interOpThreads == 0 else {
+            throw ORTError(
+                .invalidArgument,
+                "a session on global thread pools cannot set its own thread counts (intra-op "
+                    + "\(options.intraOpThreads), inter-op \(options.interOpThreads)): the pools' sizes are the "
+                    + "environment's; leave them 0")
+        }
     }
 
     /// The value itself if it wraps caller memory, else a copy in memory we own.
@@ -177,11 +210,12 @@ final class SessionOptionsHandle {
         try api.check(
             table.SetSessionGraphOptimizationLevel(
                 handle, GraphOptimizationLevel(rawValue: UInt32(options.optimization.rawValue))))
-        guard options.intraOpThreads >= 0, options.interOpThreads >= 0 else {
-            throw ORTError(.invalidArgument, "thread counts must be >= 0 (0 lets ONNX Runtime choose)")
+        if options.usesGlobalThreadPools {
+            try api.check(table.DisablePerSessionThreads(handle))
+        } else {
+            try api.check(table.SetIntraOpNumThreads(handle, Int32(clamping: options.intraOpThreads)))
+            try api.check(table.SetInterOpNumThreads(handle, Int32(clamping: options.interOpThreads)))
         }
-        try api.check(table.SetIntraOpNumThreads(handle, Int32(clamping: options.intraOpThreads)))
-        try api.check(table.SetInterOpNumThreads(handle, Int32(clamping: options.interOpThreads)))
         try api.check(
             table.SetSessionExecutionMode(handle, ExecutionMode(rawValue: UInt32(options.executionMode.rawValue))))
         try api.check(options.memoryPattern ? table.EnableMemPattern(handle) : table.DisableMemPattern(handle))

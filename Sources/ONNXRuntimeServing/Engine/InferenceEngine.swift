@@ -48,7 +48,20 @@ public final class InferenceEngine: Sendable {
                 roots: configuration.repositories, files: configuration.models,
                 directories: configuration.modelDirectories),
             table: table, limits: configuration.limits, metrics: metrics, responseCache: responseCache,
-            customOpLibraryDirectories: configuration.customOpLibraryDirectories, logger: logger)
+            customOpLibraryDirectories: configuration.customOpLibraryDirectories, backend: configuration.backend,
+            logger: logger)
+    }
+
+    /// Creates the process's ONNX Runtime environment with the global thread pools the backend configuration asks
+    /// for. An environment that exists already with the same pools (the application made it) is used as it is.
+    /// - Throws: `ORTError` if the environment exists without these pools, or ORT refuses them.
+    public static func prepareEnvironment(for backend: BackendConfiguration) throws(ORTError) {
+        guard let pools = backend.globalThreadPools else { return }
+        do {
+            try Environment.configure(threadPools: pools)
+        } catch {
+            guard let existing = try? Environment.shared, existing.threadPools == pools else { throw error }
+        }
     }
 
     // MARK: - Lifecycle
@@ -62,6 +75,17 @@ public final class InferenceEngine: Sendable {
             return !called
         }
         guard first else { return }  // loading happens once; later calls (a second service, a test) do nothing
+        if let pools = configuration.backend.globalThreadPools {
+            do {
+                try Self.prepareEnvironment(for: configuration.backend)
+                logger.info("models run on global thread pools", metadata: ["pools": "\(pools)"])
+            } catch {
+                // The models then fail to load, each saying that the environment has no global pools.
+                logger.error(
+                    "cannot create the ONNX Runtime environment with global thread pools",
+                    metadata: ["reason": "\(error.message)"])
+            }
+        }
         let names = await manager.rescan()
         let toLoad: [String]
         switch configuration.controlMode {

@@ -11,17 +11,22 @@ enum ModelLoader {
     /// - Throws: A message saying why the version cannot be served.
     static func load(
         name: String, version: Int, path: String, config: ModelConfig, configFile: String?, limits: ServingLimits,
-        metrics: ServingMetrics? = nil, responseCache: ResponseCache? = nil, customOpLibraryDirectories: [String] = []
+        metrics: ServingMetrics? = nil, responseCache: ResponseCache? = nil, customOpLibraryDirectories: [String] = [],
+        backend: BackendConfiguration = BackendConfiguration()
     ) throws(LoadFailure) -> LoadedModel {
         var options = SessionOptions()
         options.customOperatorLibraries = try CustomOpLibraries.resolve(
             config, folder: configFile.map { ($0 as NSString).deletingLastPathComponent },
             allowed: customOpLibraryDirectories)
-        if let threads = config.parameters["intra_op_thread_count"].flatMap(Int.init) {
-            options.intraOpThreads = threads
-        }
-        if let threads = config.parameters["inter_op_thread_count"].flatMap(Int.init) {
-            options.interOpThreads = threads
+        if backend.globalThreadPool {
+            // The server's pools; the model's own thread counts are ignored, as in Triton (ModelManager warns).
+            options.usesGlobalThreadPools = true
+        } else {
+            // The model's own thread counts, else the server-wide ones (--backend-config), else ORT's choice.
+            options.intraOpThreads =
+                config.parameters["intra_op_thread_count"].flatMap(Int.init) ?? backend.intraOpThreadCount ?? 0
+            options.interOpThreads =
+                config.parameters["inter_op_thread_count"].flatMap(Int.init) ?? backend.interOpThreadCount ?? 0
         }
         switch config.graphOptimizationLevel {
         case let level? where level < 0: options.optimization = .disabled

@@ -31,6 +31,7 @@ actor ModelManager {
     private let table: ModelTable
     private let limits: ServingLimits
     private let customOpLibraryDirectories: [String]
+    private let backend: BackendConfiguration
     private let metrics: ServingMetrics?
     private let responseCache: ResponseCache?
     private let logger: Logger
@@ -41,8 +42,10 @@ actor ModelManager {
 
     init(
         repository: ModelRepository, table: ModelTable, limits: ServingLimits, metrics: ServingMetrics? = nil,
-        responseCache: ResponseCache? = nil, customOpLibraryDirectories: [String] = [], logger: Logger
+        responseCache: ResponseCache? = nil, customOpLibraryDirectories: [String] = [],
+        backend: BackendConfiguration = BackendConfiguration(), logger: Logger
     ) {
+        self.backend = backend
         self.customOpLibraryDirectories = customOpLibraryDirectories
         self.repository = repository
         self.table = table
@@ -159,12 +162,22 @@ actor ModelManager {
                     metadata: ["hint": "start the server with --cache-config local,size=BYTES"])
             }
             let libraryDirectories = customOpLibraryDirectories
+            let backend = self.backend
+            let ownThreadCounts = ["intra_op_thread_count", "inter_op_thread_count"].filter {
+                config.parameters[$0] != nil
+            }
+            if backend.globalThreadPool && !ownThreadCounts.isEmpty {
+                let names = ownThreadCounts.joined(separator: " and ")
+                versionLog.warning(
+                    "the model's \(names) is ignored: its sessions run on the server's global thread pools",
+                    metadata: ["hint": "size the pools with --backend-config onnxruntime,intra_op_thread_count=N"])
+            }
             do {
                 let model = try await BlockingWork.run { () throws(ModelLoader.LoadFailure) in
                     try ModelLoader.load(
                         name: name, version: version, path: path, config: config, configFile: configFile,
                         limits: limits, metrics: metrics, responseCache: responseCache,
-                        customOpLibraryDirectories: libraryDirectories)
+                        customOpLibraryDirectories: libraryDirectories, backend: backend)
                 }
                 loaded[version] = model
                 versionLog.info(

@@ -38,6 +38,10 @@ public struct ServingConfiguration: Sendable {
     /// runs inside the server process with all its rights (see SECURITY.md). A library must lie inside one of these
     /// directories once symbolic links are resolved.
     public var customOpLibraryDirectories: [String] = []
+    /// Server-wide ONNX Runtime settings (Triton's `--backend-config onnxruntime,...`), such as global thread pools
+    /// shared by every model. With ``BackendConfiguration/globalThreadPool``, ``InferenceEngine/start()`` creates the
+    /// process's ONNX Runtime environment with the pools, unless it exists already with the same pools.
+    public var backend = BackendConfiguration()
 
     /// The version reported in the server metadata by default.
     public static let defaultServerVersion = PackageVersion.string
