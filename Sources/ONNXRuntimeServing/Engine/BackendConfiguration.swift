@@ -108,14 +108,5 @@ public struct BackendConfiguration: Sendable, Hashable {
 }
 
 /// A `--backend-config` setting that cannot be used.
-public struct BackendConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public var message: String
-
-    /// Creates an error.
-    public init(_ message: String) { self.message = message }
-
-    /// The message.
-    public var description: String { message }
-}
+public typealias BackendConfigurationError = SettingError
 #endif

@@ -1,6 +1,6 @@
 #if Server
-/// A server setting given as text that cannot be used: a `--cache-config`, `--metrics-config` or `--trace-config`
-/// item (Triton's `NAME=VALUE` syntax), with a message that names the setting and says what it takes.
+/// A server setting given as text that cannot be used: a `--cache-config`, `--metrics-config`, `--trace-config` or
+/// `--backend-config` item (Triton's `NAME=VALUE` syntax), with a message that names the setting and says what it takes.
 public struct SettingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
     public var message: String
