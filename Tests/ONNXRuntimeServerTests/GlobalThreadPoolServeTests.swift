@@ -86,17 +86,19 @@ struct GlobalThreadPoolServeTests {
         .timeLimit(.minutes(3)))
     func fewerThreads() async throws {
         let repository = try Self.repository()
-        // Two intra-op threads everywhere: per session, the caller plus one pool thread each.
-        let perSession = try await Self.serve(repository, ["--backend-config", "onnxruntime,intra_op_thread_count=2"])
+        // Four intra-op threads everywhere: per session, the caller plus three pool threads each (add0 asks for 2).
+        let perSession = try await Self.serve(repository, ["--backend-config", "onnxruntime,intra_op_thread_count=4"])
         let global = try await Self.serve(
             repository,
             [
                 "--backend-config", "onnxruntime,enable-global-threadpool=1", "--backend-config",
-                "onnxruntime,intra_op_thread_count=2",
+                "onnxruntime,intra_op_thread_count=4",
             ])
-        // Pools per session add a thread for each of the 10 models; global pools add 2 in all (intra-op and
-        // inter-op, one thread each besides the caller's).
-        #expect(perSession.threads - global.threads >= Self.models - 3, "\(perSession.threads) vs \(global.threads)")
+        // Pools per session add 3 threads for each of 9 models and 1 for add0; global pools add 3 in all. Seen here:
+        // 36 against 12 or 13. The server's other threads (event loops, the blocking pool that loads models) vary with
+        // timing, so the bound leaves room: at least one per model. (With 2 intra-op threads, one per model, a CI
+        // machine once showed a difference of only 4.)
+        #expect(perSession.threads - global.threads >= Self.models, "\(perSession.threads) vs \(global.threads)")
         #expect(global.log.contains("models run on global thread pools"), "\(global.log)")
         #expect(!perSession.log.contains("models run on global thread pools"))
         // The model's own thread count is Triton's: ignored under global pools, with a warning naming it.
