@@ -248,9 +248,7 @@ public final class LoadedModel: Sendable {
         _ plan: InferencePlan, _ cache: ResponseCache, start: UInt64, level: UInt64, pending: PendingRequest,
         cancellation: RequestCancellation, encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (response: Response, timings: StatisticsRecorder.Timings) {
-        let inputStart = MonotonicClock.now
-        let inputs = try plan.makeInputs()
-        let prepared = MonotonicClock.since(inputStart)
+        let (inputs, prepared) = try plan.makeTimedInputs()
         let lookup = cache.lookup(owner: cacheOwner, model: name, version: version, plan: plan, inputs: inputs)
         if let outputs = lookup.outputs {
             pending.finish()
@@ -306,15 +304,9 @@ public final class LoadedModel: Sendable {
         timings.queue = MonotonicClock.since(queued)
         pending.finish()
 
-        let inputs: [String: Value]
-        if let premade {
-            (inputs, timings.computeInput) = premade
-        } else {
-            let inputStart = MonotonicClock.now
-            trace?.record(.computeStart, at: inputStart)
-            inputs = try plan.makeInputs()
-            timings.computeInput = MonotonicClock.since(inputStart)
-        }
+        trace?.record(.computeStart)
+        let (inputs, prepared) = if let premade { premade } else { try plan.makeTimedInputs() }
+        timings.computeInput = prepared
 
         let runStart = MonotonicClock.now
         trace?.record(.computeInputEnd, at: runStart)
@@ -345,15 +337,7 @@ public final class LoadedModel: Sendable {
         inputs premade: ([String: Value], UInt64)? = nil,
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
-        let inputs: [String: Value]
-        let prepared: UInt64
-        if let premade {
-            (inputs, prepared) = premade
-        } else {
-            let inputStart = MonotonicClock.now
-            inputs = try plan.makeInputs()
-            prepared = MonotonicClock.since(inputStart)
-        }
+        let (inputs, prepared) = if let premade { premade } else { try plan.makeTimedInputs() }
         let submitted = MonotonicClock.now
         let output = try await batcher.submit(
             plan, level: level, inputs: inputs, pending: pending, cancellation: cancellation)
@@ -373,9 +357,7 @@ public final class LoadedModel: Sendable {
                 "inference request to model '\(name)' must specify batch-size 1 due to requirements of sequence "
                     + "batcher")
         }
-        let inputStart = MonotonicClock.now
-        let inputs = try plan.makeInputs()
-        let prepared = MonotonicClock.since(inputStart)
+        let (inputs, prepared) = try plan.makeTimedInputs()
         let submitted = MonotonicClock.now
         let output = try await sequencer.submit(
             flags, plan: plan, inputs: inputs, pending: pending, cancellation: cancellation)
@@ -405,9 +387,7 @@ public final class LoadedModel: Sendable {
         encode: (InferencePlan, any OutputValues) throws(ServingError) -> Response
     ) async throws(ServingError) -> (Response, StatisticsRecorder.Timings) {
         pending.finish()
-        let inputStart = MonotonicClock.now
-        let inputs = try plan.makeInputs()
-        let prepared = MonotonicClock.since(inputStart)
+        let (inputs, prepared) = try plan.makeTimedInputs()
         var (values, timings) = try await ensemble.run(
             inputs, request: plan.request, cancellation: cancellation, logger: logger)
         timings.queue = 0
