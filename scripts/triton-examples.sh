@@ -156,7 +156,9 @@ PY
 skip='cudashm|custom_repeat|image_client|memory_growth_test|^grpc_client.py'
 passed=() failed=()
 cd "$work/clients"
-for client in $(ls *.py | sort); do
+# The model-control clients unload `simple` when they finish (as they would on Triton): they run last, and `simple` is
+# loaded again after each, so every client starts from the same repository state.
+for client in $(ls *.py | grep -v model_control | sort) $(ls *.py | grep model_control | sort); do
     [[ "$client" =~ ^($skip) || "$client" =~ ($skip) ]] && continue
     [[ -n "$only" ]] && ! grep -qE "$only" <<<"$client" && continue
     set +e
@@ -169,6 +171,10 @@ for client in $(ls *.py | sort); do
     else
         failed+=("$client")
         echo "FAIL $client (exit $code): $(grep -v '^\s*$' "$work/${client%.py}.log" | tail -n 1 | cut -c1-200)"
+    fi
+    if [[ "$client" == *model_control* ]]; then
+        curl -sf -X POST http://127.0.0.1:8000/v2/repository/models/simple/load >/dev/null ||
+            echo "warning: could not load 'simple' again after $client" >&2
     fi
 done
 echo "triton-examples: ${#passed[@]} passed, ${#failed[@]} failed"
