@@ -1,10 +1,11 @@
-"""Server benchmark: `ort serve` against the KServe Python ModelServer over onnxruntime, same model, same load tools,
-same machine, one run. Started by scripts/benchmark-server.sh, which installs what it needs; writes the "Server"
+"""Server benchmark: `ort serve` against a real Triton Inference Server (python backend over onnxruntime) and the
+KServe Python ModelServer over onnxruntime, same model, same load tools, same machine, one run; and nginx answering
+the same requests with a fixed body, for the limit. Started by scripts/benchmark-server.sh, which installs what it needs; writes the "Server"
 section of BENCHMARKS.md between its markers and leaves the rest of the file alone.
 
 Load: wrk with Benchmarks/server/infer.lua (REST, JSON and Triton's binary tensor extension), our gRPC load client
 (Benchmarks/server/grpc_load.c) with a pre-encoded gRPC ModelInfer request. Per row: throughput, p50 and p99, the server's CPU time per request (utime +
-stime of its process tree from /proc, before and after) and the ours/Python throughput ratio. Before any load, one
+stime of its process tree from /proc, before and after) and the ours/Triton and ours/Python throughput ratios. Before any load, one
 request per transport is checked against Python onnxruntime's answer for the same digit.
 """
 
@@ -131,20 +132,21 @@ def process_tree_cpu(pid):
 
 
 class Server:
-    def __init__(self, name, argv, http_port, grpc_port, work):
+    def __init__(self, name, argv, http_port, grpc_port, work, env=None):
         self.name, self.http_port, self.grpc_port = name, http_port, grpc_port
         self.log_path = os.path.join(work, f"{name}.log")
         self.log_file = open(self.log_path, "wb")
         log(f"== starting {name}: {' '.join(argv)}")
-        self.process = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True,
+                                        env=env)
 
-    def wait_ready(self, timeout=180):
+    def wait_ready(self, timeout=180, path=f"/v2/models/{MODEL_NAME}/ready"):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"{self.name} exited while starting; log: {self.log_path}\n{self.tail()}")
             try:
-                status, _ = http("GET", f"http://127.0.0.1:{self.http_port}/v2/models/{MODEL_NAME}/ready")
+                status, _ = http("GET", f"http://127.0.0.1:{self.http_port}{path}")
                 if status == 200:
                     return
             except OSError:
@@ -307,6 +309,48 @@ def tcp_floor(binary):
     return floor
 
 
+def start_nginx(binary, reply, work):
+    """nginx with one worker process, answering every request with `reply` (JSON), without logging."""
+    prefix = os.path.join(work, "nginx")
+    os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
+    if b"'" in reply or b"\\" in reply:
+        raise SystemExit("the fixed reply cannot be quoted for nginx")
+    port = free_port()
+    with open(os.path.join(prefix, "nginx.conf"), "w") as handle:
+        handle.write(f"""daemon off;
+master_process off;
+worker_processes 1;
+error_log {prefix}/logs/error.log warn;
+pid {prefix}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    client_body_buffer_size 64k;
+    keepalive_requests 1000000;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            default_type application/json;
+            return 200 '{reply.decode()}';
+        }}
+    }}
+}}
+""")
+    server = Server("nginx", [binary, "-p", prefix, "-c", os.path.join(prefix, "nginx.conf")], port, None, work)
+    server.wait_ready(path="/")
+    return server
+
+
+def nginx_version(binary):
+    result = subprocess.run([binary, "-v"], capture_output=True, text=True)
+    return (result.stderr or result.stdout).strip().split(": ", 1)[-1]
+
+
 def percentile(values, p):
     if not values:
         return float("nan")
@@ -361,14 +405,26 @@ def render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, dura
            seconds, pinned=None, floor=None, busy=()):
     lines = [BEGIN, "", "## Server", ""]
     add = lines.append
-    add(f"`ort serve` (release build) against the KServe Python ModelServer (`kserve` "
-        f"{info['python'].split('kserve ')[1].split(',')[0]}) wrapping Python onnxruntime "
-        f"(`Benchmarks/server/kserve_server.py`), both serving the MNIST MLP (`Examples/MNIST/mnist-mlp.onnx`, input "
+    triton = f"Triton {info['triton']}" if info.get("triton") else None
+    if triton:
+        add(f"`ort serve` (release build) against a real Triton Inference Server ({triton}, `tritonserver` from the "
+            f"`nvidia-pytriton` 0.7.0 wheel; its ONNX Runtime backend is not in that build, so a python-backend model "
+            f"runs the model with Python onnxruntime 1.20.1: `Benchmarks/server/triton_model.py`) and the KServe "
+            f"Python ModelServer (`kserve` {info['python'].split('kserve ')[1].split(',')[0]}) wrapping Python "
+            f"onnxruntime (`Benchmarks/server/kserve_server.py`), all three serving the MNIST MLP")
+    else:
+        add(f"`ort serve` (release build) against the KServe Python ModelServer (`kserve` "
+            f"{info['python'].split('kserve ')[1].split(',')[0]}) wrapping Python onnxruntime "
+            f"(`Benchmarks/server/kserve_server.py`), both serving the MNIST MLP")
+    lines[-1] += (f" (`Examples/MNIST/mnist-mlp.onnx`, input "
         f"`input` FP32 [1, 1, 28, 28], batch 1), on the same machine, with the same load tools, in one run. Written "
         f"by `scripts/benchmark-server.sh` on {started}; {duration} s per row. The 1-minute load average was "
         f"{load_before:.1f} at the start and {load_after:.1f} at the end, on 2 cores that the load tool and the server "
         f"under test share (and anything else the machine runs): treat the absolute numbers as noisy and the ratios "
         f"as the result.")
+    if info.get("nginx"):
+        lines[-1] += (f" The limit: {info['nginx']} with one worker process answering every request with `ort serve`'s "
+                      f"own reply to it, a fixed body, without decoding it (REST only).")
     add("")
     add("| | |")
     add("|---|---|")
@@ -376,11 +432,13 @@ def render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, dura
     add(f"| Kernel | Linux {info['kernel']} |")
     add(f"| Swift | {info['swift']} |")
     add(f"| Python | {info['python']} |")
+    if triton:
+        add(f"| Triton | {triton}, python backend (stub for Python 3.11, numpy<2, onnxruntime 1.20.1) |")
     add(f"| Load tools | {info['wrk']}; `Benchmarks/server/grpc_load.c` (ours) |")
     add(f"| Repository | {info['commit']} |")
     add(f"| Duration | {seconds:.0f} s in all |")
     add("")
-    add("Method: both servers run one model instance with one intra-op and one inter-op thread "
+    add("Method: every server runs one model instance with one intra-op and one inter-op thread "
         "(`Benchmarks/server/repositories/*/mnist/config.pbtxt`; the same session options in the Python model class), "
         "one process each. Every request is the same digit; before the load, one request per transport is checked "
         "against Python onnxruntime's probabilities. REST is driven by `wrk` with `Benchmarks/server/infer.lua` "
@@ -391,22 +449,26 @@ def render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, dura
         "`wrk` drove the same REST endpoint: about 0.2 ms more latency with `h2load`). Concurrency is "
         "the number of connections, each with one request in flight. CPU/request is the server's process-tree "
         "utime+stime from `/proc/PID/stat`, before and after the row, divided by the requests completed. "
-        "Ours/Python is the throughput ratio for the same transport and concurrency.")
+        "Ours/Triton and Ours/Python are throughput ratios for the same transport and concurrency. Triton runs with "
+        "its default settings (HTTP and gRPC thread counts, no dynamic batching, one python-backend instance).")
     add("")
-    add("| Transport | Server | Concurrency | Throughput (req/s) | p50 (µs) | p99 (µs) | CPU/request (µs) | Errors | Ours/Python |")
-    add("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    python_by = {(r["transport"], r["concurrency"]): r for r in rows if r["server"] == "python" and "throughput" in r}
+    add("| Transport | Server | Concurrency | Throughput (req/s) | p50 (µs) | p99 (µs) | CPU/request (µs) | Errors | "
+        "Ours/Triton | Ours/Python |")
+    add("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    by = {(r["server"], r["transport"], r["concurrency"]): r for r in rows if "throughput" in r}
+    labels = {"ours": "ours (`ort serve`)", "triton": f"{triton or 'Triton'} (python backend + onnxruntime)",
+              "python": "Python (kserve + onnxruntime)", "nginx": "limit: nginx, fixed answer"}
     for row in rows:
-        label = "ours (`ort serve`)" if row["server"] == "ours" else "Python (kserve + onnxruntime)"
+        label = labels[row["server"]]
         if "throughput" not in row:
-            add(f"| {row['transport']} | {label} | {row['concurrency']} | {row['note']} | | | | | |")
+            add(f"| {row['transport']} | {label} | {row['concurrency']} | {row['note']} | | | | | | |")
             continue
-        ratio = ""
-        peer = python_by.get((row["transport"], row["concurrency"]))
-        if row["server"] == "ours" and peer:
-            ratio = f"{row['throughput'] / peer['throughput']:.1f}×"
+        ratios = []
+        for peer_key in ("triton", "python"):
+            peer = by.get((peer_key, row["transport"], row["concurrency"]))
+            ratios.append(f"{row['throughput'] / peer['throughput']:.1f}×" if row["server"] == "ours" and peer else "")
         add(f"| {row['transport']} | {label} | {row['concurrency']} | {row['throughput']:,.0f} | {us(row['p50'])} | "
-            f"{us(row['p99'])} | {us(row['cpu_us'])} | {row['errors']} | {ratio} |")
+            f"{us(row['p99'])} | {us(row['cpu_us'])} | {row['errors']} | {ratios[0]} | {ratios[1]} |")
     add("")
     if binary_note:
         add(f"REST binary with the Python server: {binary_note}")
@@ -503,6 +565,26 @@ def render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, dura
     add("### Targets")
     add("")
     for transport in ("REST JSON", "REST binary", "gRPC"):
+        ours8, triton8 = by.get(("ours", transport, 8)), by.get(("triton", transport, 8))
+        ours1, triton1 = by.get(("ours", transport, 1)), by.get(("triton", transport, 1))
+        if ours8 and triton8:
+            ratio = ours8["throughput"] / triton8["throughput"]
+            add(f"- ≥2× Triton's throughput at concurrency 8, {transport}: **{'met' if ratio >= 2 else 'not met'}** — "
+                f"{ratio:.2f}× ({ours8['throughput']:,.0f} against {triton8['throughput']:,.0f} req/s; CPU per request "
+                f"{us(ours8['cpu_us'])} against {us(triton8['cpu_us'])} µs).")
+        if ours1 and triton1:
+            ratio = ours1["p50"] / triton1["p50"]
+            add(f"- p50 at concurrency 1 ≤0.5× Triton's, {transport}: **{'met' if ratio <= 0.5 else 'not met'}** — "
+                f"{ratio:.2f}× ({us(ours1['p50'])} against {us(triton1['p50'])} µs).")
+    for transport in ("REST JSON", "REST binary"):
+        ours8, limit8 = by.get(("ours", transport, 8)), by.get(("nginx", transport, 8))
+        ours1, limit1 = by.get(("ours", transport, 1)), by.get(("nginx", transport, 1))
+        if ours8 and limit8 and ours1 and limit1:
+            add(f"- Distance to the limit, {transport}: {ours8['throughput'] / limit8['throughput']:.2f}× nginx's "
+                f"throughput at concurrency 8 ({ours8['throughput']:,.0f} against {limit8['throughput']:,.0f} req/s); "
+                f"p50 at concurrency 1 {us(ours1['p50'])} µs against {us(limit1['p50'])} µs (the model's own run: "
+                f"{us(bench['p50'])} µs).")
+    for transport in ("REST JSON", "REST binary", "gRPC"):
         at_8 = [r for r in rows if r["transport"] == transport and r["concurrency"] == 8 and "throughput" in r]
         ours8 = next((r for r in at_8 if r["server"] == "ours"), None)
         py8 = next((r for r in at_8 if r["server"] == "python"), None)
@@ -531,7 +613,9 @@ def render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, dura
             "endpoint yet (`--grpc-port` arrives with the gRPC branch); the script measures it once it is built.")
     add("")
     add("Reproduce: `scripts/benchmark-server.sh` (`BENCH_SERVER_DURATION=5` for a quicker pass); it installs `wrk` "
-        "with apt if it is missing, builds `grpc_load.c` with the C compiler, Python kserve 0.21 and onnxruntime 1.32 into `.bench/kserve-venv`, "
+        "and nginx with apt if they are missing, builds `grpc_load.c` with the C compiler, Python kserve 0.21 and "
+        "onnxruntime 1.32 into `.bench/kserve-venv`, tritonserver from the `nvidia-pytriton` 0.7.0 wheel and its "
+        "python backend's venv into `.bench/triton`, "
         "builds `ort` in release mode and runs `Benchmarks/server/driver.py`. Raw results: "
         "`.bench/server/results.json`.")
     add("")
@@ -562,6 +646,10 @@ def main():
     parser.add_argument("--tcp-floor", required=True, help="the loopback round-trip probe built from tcp_floor.c")
     parser.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
     parser.add_argument("--work", default=os.path.join(ROOT, ".bench/server"))
+    parser.add_argument("--triton", help="tritonserver's folder (bin/, backends/, caches/) for the Triton rows")
+    parser.add_argument("--triton-venv", help="the venv whose python runs Triton's python-backend models")
+    parser.add_argument("--triton-libs", help="the wheel's nvidia_pytriton.libs folder (LD_LIBRARY_PATH)")
+    parser.add_argument("--nginx", help="nginx, for the fixed-answer rows (the limit)")
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_SERVER_DURATION", "10")))
     arguments = parser.parse_args()
     start = time.monotonic()
@@ -617,7 +705,37 @@ def main():
     def warm_up(server):
         run_wrk(server, f"http://127.0.0.1:{server.http_port}/v2/models/{MODEL_NAME}/infer", 8, 2, json_env)
 
+    def measure_peer(server, key):
+        """A peer's REST JSON, REST binary and gRPC rows; a transport it answers wrongly gets n/a rows. Returns the
+        REST binary and gRPC problems (None when right); a wrong REST JSON answer stops the run."""
+        if problem := check_rest(server, body, {"Content-Type": "application/json"}, expected):
+            raise SystemExit(f"{server.name} answered REST JSON wrongly: {problem}")
+        binary_problem = check_rest(server, binary, binary_headers, expected)
+        grpc_problem = check_grpc(server.grpc_port, message, expected)
+        warm_up(server)
+        url = f"http://127.0.0.1:{server.http_port}/v2/models/{MODEL_NAME}/infer"
+        for transport, env, problem in (("REST JSON", json_env, None), ("REST binary", binary_env, binary_problem)):
+            for concurrency in CONCURRENCIES:
+                if problem:
+                    rows.append({"transport": transport, "server": key, "concurrency": concurrency,
+                                 "note": "n/a (not supported)"})
+                    continue
+                log(f"== {key} {transport} c={concurrency}")
+                rows.append({"transport": transport, "server": key, "concurrency": concurrency,
+                             **run_wrk(server, url, concurrency, duration, env)})
+        for concurrency in CONCURRENCIES:
+            if grpc_problem:
+                rows.append({"transport": "gRPC", "server": key, "concurrency": concurrency,
+                             "note": f"n/a ({grpc_problem[:80]})"})
+                continue
+            log(f"== {key} gRPC c={concurrency}")
+            rows.append({"transport": "gRPC", "server": key, "concurrency": concurrency,
+                         **run_grpc_load(server, arguments.grpc_load, server.grpc_port, frame, concurrency, duration,
+                                         work)})
+        return binary_problem, grpc_problem
+
     rows, batching, busy = [], [], []
+    triton_version = None
     pinned = None
     log("== TCP round-trip floor")
     floor = tcp_floor(arguments.tcp_floor)
@@ -633,6 +751,8 @@ def main():
                 raise SystemExit(f"ort serve answered {label} wrongly: {check}")
         if has_grpc and (problem := check_grpc(ours.grpc_port, message, expected)):
             raise SystemExit(f"ort serve answered gRPC wrongly: {problem}")
+        fixed_reply = http("POST", f"http://127.0.0.1:{ours.http_port}/v2/models/{MODEL_NAME}/infer", body,
+                           {"Content-Type": "application/json"})[1]
         warm_up(ours)
         url = f"http://127.0.0.1:{ours.http_port}/v2/models/{MODEL_NAME}/infer"
         for transport, env in (("REST JSON", json_env), ("REST binary", binary_env)):
@@ -670,39 +790,54 @@ def main():
                                              duration, work)})
             polled.stop()
 
-        # The Python server.
+        # The peers: a real Triton (python backend over onnxruntime), then the KServe Python server.
+        if arguments.triton:
+            http_port, grpc_port = free_port(), free_port()
+            repository = os.path.join(work, "repositories", "triton")
+            shutil.copytree(os.path.join(HERE, "repositories", "triton"), repository)
+            os.makedirs(os.path.join(repository, MODEL_NAME, "1"))
+            shutil.copyfile(arguments.model, os.path.join(repository, MODEL_NAME, "1", "model.onnx"))
+            shutil.copyfile(os.path.join(HERE, "triton_model.py"), os.path.join(repository, MODEL_NAME, "1", "model.py"))
+            env = {**os.environ, "PATH": os.path.join(arguments.triton_venv, "bin") + ":" + os.environ.get("PATH", ""),
+                   "LD_LIBRARY_PATH": ":".join(filter(None, [arguments.triton_libs,
+                                                             os.environ.get("LD_LIBRARY_PATH")]))}
+            triton = Server("triton", [os.path.join(arguments.triton, "bin", "tritonserver"), "--model-repository",
+                                       repository, "--backend-directory", os.path.join(arguments.triton, "backends"),
+                                       "--cache-directory", os.path.join(arguments.triton, "caches"), "--http-port",
+                                       str(http_port), "--grpc-port", str(grpc_port), "--metrics-port",
+                                       str(free_port()), "--log-warning", "false", "--log-info", "false"],
+                            http_port, grpc_port, work, env=env)
+            servers.append(triton)
+            triton.wait_ready()
+            triton_version = json.loads(http("GET", f"http://127.0.0.1:{http_port}/v2")[1]).get("version", "?")
+            for problem in measure_peer(triton, "triton"):
+                if problem:
+                    raise SystemExit(f"Triton answered wrongly: {problem}")
+            triton.stop()
+
         http_port, grpc_port = free_port(), free_port()
         python = Server("python-kserve", [sys.executable, os.path.join(HERE, "kserve_server.py"), "--model-path",
                                           arguments.model, "--model-name", MODEL_NAME, "--http-port", str(http_port),
                                           "--grpc-port", str(grpc_port)], http_port, grpc_port, work)
         servers.append(python)
         python.wait_ready()
-        if problem := check_rest(python, body, {"Content-Type": "application/json"}, expected):
-            raise SystemExit(f"the Python server answered REST JSON wrongly: {problem}")
-        binary_problem = check_rest(python, binary, binary_headers, expected)
-        grpc_problem = check_grpc(grpc_port, message, expected)
-        warm_up(python)
-        url = f"http://127.0.0.1:{python.http_port}/v2/models/{MODEL_NAME}/infer"
-        for transport, env, problem in (("REST JSON", json_env, None), ("REST binary", binary_env, binary_problem)):
-            for concurrency in CONCURRENCIES:
-                if problem:
-                    rows.append({"transport": transport, "server": "python", "concurrency": concurrency,
-                                 "note": "n/a (not supported)"})
-                    continue
-                log(f"== python {transport} c={concurrency}")
-                rows.append({"transport": transport, "server": "python", "concurrency": concurrency,
-                             **run_wrk(python, url, concurrency, duration, env)})
+        binary_problem, _ = measure_peer(python, "python")
         if binary_problem:
             binary_note = f"n/a: the check request was refused or misread ({binary_problem[:160]})."
-        for concurrency in CONCURRENCIES:
-            if grpc_problem:
-                rows.append({"transport": "gRPC", "server": "python", "concurrency": concurrency,
-                             "note": f"n/a ({grpc_problem[:80]})"})
-                continue
-            log(f"== python gRPC c={concurrency}")
-            rows.append({"transport": "gRPC", "server": "python", "concurrency": concurrency,
-                         **run_grpc_load(python, arguments.grpc_load, grpc_port, frame, concurrency, duration, work)})
         python.stop()
+
+        # The limit: nginx answering every POST with ort serve's own reply to the JSON request, without reading it.
+        if arguments.nginx:
+            limit = start_nginx(arguments.nginx, fixed_reply, work)
+            servers.append(limit)
+            warm_up(limit)
+            url = f"http://127.0.0.1:{limit.http_port}/v2/models/{MODEL_NAME}/infer"
+            for transport, env in (("REST JSON", json_env), ("REST binary", binary_env)):
+                for concurrency in CONCURRENCIES:
+                    log(f"== nginx (fixed answer) {transport} c={concurrency}")
+                    rows.append({"transport": transport, "server": "nginx", "concurrency": concurrency,
+                                 **run_wrk(limit, url, concurrency, duration, env)})
+            limit.stop()
 
         # Dynamic batching off, then on, back to back, for each model and REST transport, at concurrency 32.
         cases = [("MNIST MLP", "mnist", "REST JSON", json_env), ("MNIST MLP", "mnist", "REST binary", binary_env)]
@@ -735,10 +870,13 @@ def main():
         for server in servers:
             server.stop()
 
-    # Rows are grouped by transport, ours first.
+    # Rows are grouped by transport and concurrency: ours, Triton, Python, the limit.
     order = {"REST JSON": 0, "REST binary": 1, "gRPC": 2}
-    rows.sort(key=lambda r: (order[r["transport"]], r["concurrency"], r["server"] != "ours"))
+    rank = {"ours": 0, "triton": 1, "python": 2, "nginx": 3}
+    rows.sort(key=lambda r: (order[r["transport"]], r["concurrency"], rank[r["server"]]))
     info = facts(arguments.ort, sys.executable)
+    info["triton"] = triton_version
+    info["nginx"] = nginx_version(arguments.nginx) if arguments.nginx else None
     seconds = time.monotonic() - start
     section = render(info, rows, batching, bench, wide_bench, grpc_note, binary_note, duration, started, load_before,
                      os.getloadavg()[0], seconds, pinned=pinned, floor=floor, busy=busy)
