@@ -49,6 +49,53 @@ struct JSONTests {
         }
     }
 
+    @Test("17- to 19-digit decimals over the whole exponent range parse to strtod's Double")
+    func longDecimals() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts: [String] = []
+        for _ in 0..<20000 {
+            let digits = Int.random(in: 15...19, using: &generator)
+            var mantissa = String(Int.random(in: 1...9, using: &generator))
+            mantissa += String((1..<digits).map { _ in "0123456789".randomElement(using: &generator)! })
+            texts.append("\(mantissa)e\(Int.random(in: -345...310, using: &generator))")
+        }
+        // Ties and their neighbours: (2t + 1) × 2^(s − 1) is exactly halfway between two doubles.
+        for _ in 0..<2000 {
+            let top = UInt64.random(in: (1 << 52)..<(1 << 53), using: &generator)
+            let shift = UInt64.random(in: 1...10, using: &generator)
+            let tie = (top << shift) + (1 << (shift - 1))
+            texts += ["\(tie).0", "\(tie - 1).0", "\(tie + 1).0"]
+        }
+        for text in texts {
+            let expected = text.withCString { strtod($0, nil) }
+            guard case .number(let number) = try JSONParser.parse(text) else {
+                Issue.record("\(text) did not parse as a number")
+                continue
+            }
+            #expect(number.doubleValue.bitPattern == expected.bitPattern, "\(text)")
+        }
+    }
+
+    @Test("FP32 pixel values printed with 17 digits are converted without the C library, to strtod's Double")
+    func pixelValuesTakeTheFastPath() throws {
+        for level in 1..<255 {
+            // As Python prints float32(level / 255) widened to float64: 16 or 17 significant digits.
+            let text = "\(Double(Float(level) / 255))"
+            let parts = text.split(separator: ".")
+            let significand = UInt64(parts[0] + parts[1])!
+            let converted = DecimalToDouble.convert(significand: significand, decimalExponent: -parts[1].count)
+            let expected = text.withCString { strtod($0, nil) }
+            #expect(converted?.bitPattern == expected.bitPattern, "\(text)")
+        }
+        // What it leaves to the C library: a tie, a subnormal, an overflow, a power of ten outside its table.
+        #expect(DecimalToDouble.convert(significand: 9_007_199_254_740_993, decimalExponent: 0) == nil)
+        #expect(DecimalToDouble.convert(significand: 49_406_564_584_124_654, decimalExponent: -340) == nil)
+        #expect(DecimalToDouble.convert(significand: 17_976_931_348_623_159, decimalExponent: 292) == nil)
+        #expect(DecimalToDouble.convert(significand: 1, decimalExponent: -343) == nil)
+        #expect(DecimalToDouble.convert(significand: 1, decimalExponent: 309) == nil)
+        #expect(DecimalToDouble.convert(significand: 0, decimalExponent: 5) == 0)
+    }
+
     @Test("strings: escapes, surrogate pairs, UTF-8")
     func strings() throws {
         #expect(try JSONParser.parse(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00ü""#) == .string("a\"b\\c/d\n\té😀ü"))

@@ -304,13 +304,19 @@ package struct JSONParser {
                 return .uint(magnitude)
             }
         }
-        // Exact fast path: a significand below 2^53 and a power of ten up to 10^22 are both exact doubles, so one
-        // multiplication or division rounds the true value correctly (as strtod would). Everything else (long
-        // significands, large exponents) goes through the standard library's conversion.
-        if !overflow, significandDigits <= 19, significand <= 1 << 53, (-22...22).contains(scale) {
-            let power = Self.powersOfTen[abs(scale)]
-            let value = scale < 0 ? Double(significand) / power : Double(significand) * power
-            return .double(negative ? -value : value)
+        // Exact fast paths. A significand below 2^53 and a power of ten up to 10^22 are both exact doubles, so one
+        // multiplication or division rounds the true value correctly (as strtod would). Longer significands (real
+        // FP32 data printed with 17 digits) take the Eisel–Lemire conversion. What neither can decide (more than 19
+        // digits, a value near a tie, subnormals, overflow) goes through the standard library's conversion.
+        if !overflow, significandDigits <= 19 {
+            if significand <= 1 << 53, (-22...22).contains(scale) {
+                let power = Self.powersOfTen[abs(scale)]
+                let value = scale < 0 ? Double(significand) / power : Double(significand) * power
+                return .double(negative ? -value : value)
+            }
+            if let value = DecimalToDouble.convert(significand: significand, decimalExponent: scale) {
+                return .double(negative ? -value : value)
+            }
         }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number '\(text)'") }
