@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares two builds of `ort serve` on the MNIST MLP over REST JSON (the server benchmark's model and request), driven
 # by wrk: A, B, A, B, ... one server at a time, so both meet the same machine load in turn. Prints each run and the
-# ratio of the medians (B / A). Not part of CI; it is how a change is checked for a slowdown before and after, e.g.
+# ratio of the medians (B / A), for throughput and for the server's CPU time per request (utime + stime from /proc). Not part of CI; it is how a change is checked for a slowdown before and after, e.g.
 # the protocol model's move into KServeProtocol:
 #
 #   git worktree add /tmp/before <commit> && (cd /tmp/before && swift build -c release --traits Server --product ort)
@@ -49,14 +49,21 @@ run() { # LABEL BINARY
     done
     curl -s "http://127.0.0.1:$port/v2/models/mnist/infer" -d @"$work/body.json" | grep -q '"outputs"' ||
         { echo "error: $2 did not answer the check request (see $work/server-$1.log)" >&2; exit 1; }
+    local before after
+    before="$(cpu_ticks "$server")"
     WRK_BODY="$work/body.json" wrk -t2 -c"$connections" -d"${duration}s" --latency \
         -s Benchmarks/server/infer.lua "http://127.0.0.1:$port/v2/models/mnist/infer" >"$work/wrk.txt"
+    after="$(cpu_ticks "$server")"
     kill "$server"
     wait "$server" 2>/dev/null || true
     server=""
     local errors
     errors="$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")"
-    echo "$1 $(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt") $(awk '$1 == "50%" {print $2}' "$work/wrk.txt") ${errors:-0}"
+    echo "$1 $(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt") $(awk '$1 == "50%" {print $2}' "$work/wrk.txt") ${errors:-0}" \
+        "$((after - before)) $(awk '/requests in/ {print $1}' "$work/wrk.txt")"
+}
+cpu_ticks() { # PID: utime + stime of the process (all threads), in clock ticks
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 results=()
 for round in $(seq 1 "$rounds"); do
@@ -65,12 +72,19 @@ for round in $(seq 1 "$rounds"); do
 done
 printf '%s\n' "${results[@]}" | python3 -c '
 import statistics, sys
+import os
+tick_us = 1e6 / os.sysconf("SC_CLK_TCK")
 rows = [line.split() for line in sys.stdin if line.strip()]
-print("| run | build | req/s | p50 | non-2xx |")
-print("|---:|---|---:|---:|---:|")
-for index, (label, rps, p50, errors) in enumerate(rows, 1):
-    print(f"| {index} | {label} | {float(rps):,.0f} | {p50} | {errors} |")
+print("| run | build | req/s | p50 | CPU/request (µs) | non-2xx |")
+print("|---:|---|---:|---:|---:|---:|")
+cpu = {}
+for index, (label, rps, p50, errors, ticks, requests) in enumerate(rows, 1):
+    per_request = int(ticks) * tick_us / max(int(requests), 1)
+    cpu.setdefault(label, []).append(per_request)
+    print(f"| {index} | {label} | {float(rps):,.0f} | {p50} | {per_request:.1f} | {errors} |")
 median = {label: statistics.median(float(r[1]) for r in rows if r[0] == label) for label in ("A", "B")}
 a, b = median["A"], median["B"]
 print(f"\nmedian A {a:,.0f} req/s, B {b:,.0f} req/s: B/A = {b / a:.3f}")
+ca, cb = statistics.median(cpu["A"]), statistics.median(cpu["B"])
+print(f"median CPU per request A {ca:.1f} µs, B {cb:.1f} µs: B/A = {cb / ca:.3f}")
 '
