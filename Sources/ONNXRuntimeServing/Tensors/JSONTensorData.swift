@@ -124,6 +124,15 @@ enum JSONTensorData {
     ) throws(ServingError) -> [T] {
         var result: [T] = []
         result.reserveCapacity(count)
+        // The common layout, a flat array of scalars, without the recursive walk and its closure per element.
+        if case .array(let elements) = data, elements.count == count {
+            for element in elements {
+                if case .array = element { break }
+                result.append(try convert(element))
+            }
+            if result.count == count { return result }
+            result.removeAll(keepingCapacity: true)
+        }
         try forEachElement(data) { (value) throws(ServingError) in result.append(try convert(value)) }
         return result
     }
