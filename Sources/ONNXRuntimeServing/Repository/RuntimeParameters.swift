@@ -116,7 +116,8 @@ package enum RuntimeParameters {
             if !value.utf8.contains(0) { return nil }
             return "parameter '\(key)' must not contain a NUL character"
         case .arenaShrinkage:
-            if value.isEmpty || value.split(separator: ";", omittingEmptySubsequences: false).allSatisfy({ $0 == "cpu:0" })
+            if value.isEmpty
+                || value.split(separator: ";", omittingEmptySubsequences: false).allSatisfy({ $0 == "cpu:0" })
             {
                 return nil
             }
