@@ -397,7 +397,7 @@ struct RuntimeParametersTests {
         "a model loads and answers the same with each setting",
         arguments: [
             "execution_mode: 1", "enable_mem_arena: 0", "enable_mem_pattern: 0", "memory.enable_memory_arena_shrinkage",
-            "session config entries", "graph level 2", "CPU accelerator",
+            "session config entries", "graph level 2", "CPU accelerator", "Azure accelerator",
         ])
     func loadsAndAnswers(_ setting: String) async throws {
         let text =
@@ -411,6 +411,9 @@ struct RuntimeParametersTests {
                     + parameter("session.disable_prepacking", "1")
                     + parameter("optimization.disable_specified_optimizers", "ConstantFolding")
             case "graph level 2": "optimization { graph { level: 2 } }"
+            // The one provider besides the CPU's in the PyPI wheel: appended for real, the CPU provider runs the nodes.
+            case "Azure accelerator":
+                "optimization { execution_accelerators { cpu_execution_accelerator [ { name: \"AzureExecutionProvider\" } ] } }"
             default: "optimization { execution_accelerators { cpu_execution_accelerator [ { name: \"CPU\" } ] } }"
             }
         let config = try parse(text)

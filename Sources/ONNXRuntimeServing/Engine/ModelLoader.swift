@@ -87,6 +87,9 @@ enum ModelLoader {
             error.message.contains("'\(accelerator.name)'") || error.message.contains("'\(accelerator.providerName)'")
         }
         guard let named else { return error.description }
+        guard error.code == .unsupported else {
+            return "execution accelerator '\(named.name)' (cpu_execution_accelerator) cannot be used: \(error)"
+        }
         return "unknown Execution Accelerator '\(named.name)' is requested (cpu_execution_accelerator): \(error)"
     }
 
