@@ -194,6 +194,21 @@ model_warmup [
 ]
 CONFIG
 
+# Per-model ONNX Runtime settings and execution accelerators in Triton's ORT backend syntax (test_runtime_settings*.py).
+add_model ort_settings Tests/Models/add_f32.onnx
+cat >"$repo/ort_settings/config.pbtxt" <<'CONFIG'
+optimization { graph { level: 1 } execution_accelerators {
+  gpu_execution_accelerator : [ { name : "tensorrt" parameters { key: "precision_mode" value: "FP16" } } ]
+  cpu_execution_accelerator : [ { name : "CPUExecutionProvider" } ]
+} }
+parameters { key: "intra_op_thread_count" value: { string_value: "2" } }
+parameters { key: "execution_mode" value: { string_value: "1" } }
+parameters { key: "enable_mem_arena" value: { string_value: "1" } }
+parameters { key: "enable_mem_pattern" value: { string_value: "0" } }
+parameters { key: "memory.enable_memory_arena_shrinkage" value: { string_value: "cpu:0" } }
+CONFIG
+loaded+=(ort_settings)
+
 # --- Server --------------------------------------------------------------------------------------------------------
 free_port() { "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 port="$(free_port)"

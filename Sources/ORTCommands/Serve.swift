@@ -203,14 +203,17 @@ public struct Serve: AsyncParsableCommand {
     public var cacheConfig: [String] = []
 
     /// Triton's `--backend-config` settings (`onnxruntime,enable-global-threadpool=1`,
-    /// `onnxruntime,intra_op_thread_count=N`, `onnxruntime,inter_op_thread_count=N`).
+    /// `onnxruntime,intra_op_thread_count=N`, `onnxruntime,inter_op_thread_count=N`), and every model's defaults for
+    /// the other ONNX Runtime `parameters` keys (`onnxruntime,execution_mode=1`, ...).
     @Option(
         name: .customLong("backend-config"),
         help: ArgumentHelp(
             "An ONNX Runtime setting, as Triton's flag: onnxruntime,enable-global-threadpool=1 runs every model on "
                 + "one pair of shared thread pools; onnxruntime,intra_op_thread_count=N and "
                 + "onnxruntime,inter_op_thread_count=N size them (or, without global pools, are the models' "
-                + "default thread counts). Repeatable.", valueName: "backend,key=value"))
+                + "default thread counts). The model parameters keys (onnxruntime,execution_mode=1, "
+                + "onnxruntime,enable_mem_arena=0, ...) set every model's defaults. Repeatable.",
+            valueName: "backend,key=value"))
     public var backendConfig: [String] = []
 
     /// Triton's verbose level (`--log-verbose`): 1 adds debug messages, 2 or more trace messages too.

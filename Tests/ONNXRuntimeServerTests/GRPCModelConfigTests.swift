@@ -119,6 +119,17 @@ struct GRPCModelConfigTests {
             """
         ),
         (
+            "accel", "add_f32",
+            """
+            optimization { graph { level: 2 } execution_accelerators {
+              cpu_execution_accelerator [ { name: "CPU" parameters { key: "a" value: "1" } parameters { key: "b" value: "" } } ]
+              gpu_execution_accelerator [ { name: "cuda" }, { name: "tensorrt" parameters { key: "precision_mode" value: "FP16" } } ]
+            } }
+            parameters { key: "execution_mode" value { string_value: "1" } }
+            parameters { key: "enable_mem_pattern" value { string_value: "off" } }
+            """
+        ),
+        (
             "warm", "batch_affine",
             """
             max_batch_size: 4
@@ -268,6 +279,25 @@ struct GRPCModelConfigTests {
             let warm = try await Self.config("warm", server, client)
             #expect(warm.input.map(\.hasReshape) == [false])
             #expect(warm.output.map(\.hasReshape).allSatisfy { !$0 })
+        }
+    }
+
+    @Test("execution accelerators and ONNX Runtime parameters, as written in config.pbtxt")
+    func accelerators() async throws {
+        try await Self.withServer { (server, client) async throws in
+            let accel = try await Self.config("accel", server, client)
+            #expect(accel.optimization.graph.level == 2)
+            let cpu = accel.optimization.executionAccelerators.cpuExecutionAccelerator
+            #expect(cpu.map(\.name) == ["CPU"])
+            #expect(cpu.first?.parameters == ["a": "1", "b": ""])
+            let gpu = accel.optimization.executionAccelerators.gpuExecutionAccelerator
+            #expect(gpu.map(\.name) == ["cuda", "tensorrt"])
+            #expect(gpu.map(\.parameters) == [[:], ["precision_mode": "FP16"]])
+            #expect(accel.parameters.mapValues(\.stringValue) == ["execution_mode": "1", "enable_mem_pattern": "off"])
+
+            // Without accelerators, none are reported.
+            let batch = try await Self.config("rb", server, client)
+            #expect(!batch.optimization.hasExecutionAccelerators)
         }
     }
 

@@ -289,7 +289,10 @@ struct ModelConfigParserTests {
             ("dynamic_batching { priority_levels: 2 default_priority_level: 1 }", "needs max_batch_size > 0", 1),
             ("dynamic_batching { default_queue_policy { timeout_action: DELAY } }", "DELAY", 1),
             ("optimization { cuda { graphs: true } }", "optimization 'cuda'", 1),
-            ("parameters { key: \"enable_mem_pattern\" value: { string_value: \"0\" } }", "enable_mem_pattern", 1),
+            (
+                "parameters { key: \"enable_mem_patern\" value: { string_value: \"0\" } }",
+                "parameter 'enable_mem_patern' is not supported; the ONNX Runtime parameters are", 1
+            ),
             ("input [ { name: \"x\" data_type: TYPE_COMPLEX dims: [1] } ]", "data_type 'TYPE_COMPLEX'", 1),
             ("default_model_filename: \"../evil.onnx\"", "plain file name", 1),
             ("max_batch_size: -1", "at least 0", 1),

@@ -64,6 +64,33 @@ import Testing
         }
     }
 
+    @Test("the model parameters keys are every model's defaults; bad ones stop the server, named")
+    func modelDefaults() throws {
+        let backend = try Self.backend([
+            "onnxruntime,execution_mode=1", "onnxruntime,enable_mem_arena=off",
+            "onnxruntime,session.intra_op.allow_spinning=0",
+        ])
+        #expect(
+            backend.modelDefaults == [
+                "execution_mode": "1", "enable_mem_arena": "off", "session.intra_op.allow_spinning": "0",
+            ])
+        #expect(!backend.globalThreadPool)
+        for (setting, expected) in [
+            ("onnxruntime,execution_mode=parallel", "execution_mode are 0 or 1 but got 'parallel'"),
+            ("onnxruntime,enable_mem_pattern=2", "failed to convert '2' to boolean"),
+            ("onnxruntime,session.no_such_key=1", "unknown setting 'session.no_such_key'"),
+        ] {
+            do {
+                _ = try Serve.parse(["--model", "m=model.onnx", "--backend-config", setting])
+                Issue.record("'\(setting)' was accepted")
+            } catch {
+                let message = Serve.message(for: error)
+                #expect(message.contains("--backend-config: "), "\(message)")
+                #expect(message.contains(expected), "\(message)")
+            }
+        }
+    }
+
     @Test("a setting given twice is refused")
     func twice() {
         do {

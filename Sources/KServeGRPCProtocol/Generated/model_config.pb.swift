@@ -392,6 +392,15 @@ public nonisolated struct Inference_ModelOptimizationPolicy: Sendable {
   /// Clears the value of `graph`. Subsequent reads from it will return its default value.
   public mutating func clearGraph() {self._graph = nil}
 
+  public var executionAccelerators: Inference_ModelOptimizationPolicy.ExecutionAccelerators {
+    get {_executionAccelerators ?? Inference_ModelOptimizationPolicy.ExecutionAccelerators()}
+    set {_executionAccelerators = newValue}
+  }
+  /// Returns true if `executionAccelerators` has been explicitly set.
+  public var hasExecutionAccelerators: Bool {self._executionAccelerators != nil}
+  /// Clears the value of `executionAccelerators`. Subsequent reads from it will return its default value.
+  public mutating func clearExecutionAccelerators() {self._executionAccelerators = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated struct Graph: Sendable {
@@ -406,9 +415,38 @@ public nonisolated struct Inference_ModelOptimizationPolicy: Sendable {
     public init() {}
   }
 
+  public nonisolated struct ExecutionAccelerators: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var gpuExecutionAccelerator: [Inference_ModelOptimizationPolicy.ExecutionAccelerators.Accelerator] = []
+
+    public var cpuExecutionAccelerator: [Inference_ModelOptimizationPolicy.ExecutionAccelerators.Accelerator] = []
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public nonisolated struct Accelerator: Sendable {
+      // SwiftProtobuf.Message conformance is added in an extension below. See the
+      // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+      // methods supported on all messages.
+
+      public var name: String = String()
+
+      public var parameters: Dictionary<String,String> = [:]
+
+      public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+      public init() {}
+    }
+
+    public init() {}
+  }
+
   public init() {}
 
   fileprivate var _graph: Inference_ModelOptimizationPolicy.Graph? = nil
+  fileprivate var _executionAccelerators: Inference_ModelOptimizationPolicy.ExecutionAccelerators? = nil
 }
 
 public nonisolated struct Inference_ModelQueuePolicy: Sendable {
@@ -1374,7 +1412,7 @@ nonisolated extension Inference_ModelVersionPolicy.Specific: SwiftProtobuf.Messa
 
 nonisolated extension Inference_ModelOptimizationPolicy: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ModelOptimizationPolicy"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}graph\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}graph\0\u{4}\u{3}execution_accelerators\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1383,6 +1421,7 @@ nonisolated extension Inference_ModelOptimizationPolicy: SwiftProtobuf.Message, 
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularMessageField(value: &self._graph) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._executionAccelerators) }()
       default: break
       }
     }
@@ -1396,11 +1435,15 @@ nonisolated extension Inference_ModelOptimizationPolicy: SwiftProtobuf.Message, 
     try { if let v = self._graph {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
     } }()
+    try { if let v = self._executionAccelerators {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Inference_ModelOptimizationPolicy, rhs: Inference_ModelOptimizationPolicy) -> Bool {
     if lhs._graph != rhs._graph {return false}
+    if lhs._executionAccelerators != rhs._executionAccelerators {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1431,6 +1474,76 @@ nonisolated extension Inference_ModelOptimizationPolicy.Graph: SwiftProtobuf.Mes
 
   public static func ==(lhs: Inference_ModelOptimizationPolicy.Graph, rhs: Inference_ModelOptimizationPolicy.Graph) -> Bool {
     if lhs.level != rhs.level {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelOptimizationPolicy.ExecutionAccelerators: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelOptimizationPolicy.protoMessageName + ".ExecutionAccelerators"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}gpu_execution_accelerator\0\u{3}cpu_execution_accelerator\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.gpuExecutionAccelerator) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.cpuExecutionAccelerator) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.gpuExecutionAccelerator.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.gpuExecutionAccelerator, fieldNumber: 1)
+    }
+    if !self.cpuExecutionAccelerator.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.cpuExecutionAccelerator, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelOptimizationPolicy.ExecutionAccelerators, rhs: Inference_ModelOptimizationPolicy.ExecutionAccelerators) -> Bool {
+    if lhs.gpuExecutionAccelerator != rhs.gpuExecutionAccelerator {return false}
+    if lhs.cpuExecutionAccelerator != rhs.cpuExecutionAccelerator {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelOptimizationPolicy.ExecutionAccelerators.Accelerator: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Inference_ModelOptimizationPolicy.ExecutionAccelerators.protoMessageName + ".Accelerator"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}parameters\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.parameters) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.parameters.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.parameters, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelOptimizationPolicy.ExecutionAccelerators.Accelerator, rhs: Inference_ModelOptimizationPolicy.ExecutionAccelerators.Accelerator) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.parameters != rhs.parameters {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -82,7 +82,23 @@ enum GRPCModelConfig {
                 message.sequenceBatching = sequenceBatching(batching)
             }
             if let level = config.graphOptimizationLevel {
-                message.optimization = .with { $0.graph = .with { $0.level = Int32(clamping: level) } }
+                message.optimization.graph = .with { $0.level = Int32(clamping: level) }
+            }
+            if !config.executionAccelerators.isEmpty {
+                func accelerators(_ list: [ModelConfig.ExecutionAccelerators.Accelerator])
+                    -> [Inference_ModelOptimizationPolicy.ExecutionAccelerators.Accelerator]
+                {
+                    list.map { accelerator in
+                        .with {
+                            $0.name = accelerator.name
+                            $0.parameters = accelerator.parameters
+                        }
+                    }
+                }
+                message.optimization.executionAccelerators = .with {
+                    $0.cpuExecutionAccelerator = accelerators(config.executionAccelerators.cpu)
+                    $0.gpuExecutionAccelerator = accelerators(config.executionAccelerators.gpu)
+                }
             }
             message.parameters = config.parameters.mapValues { value in .with { $0.stringValue = value } }
             message.modelWarmup = config.warmup.map(warmup)

@@ -15,6 +15,15 @@ import ONNXRuntime
 ///
 /// As in Triton's ONNX Runtime backend, a model's own `intra_op_thread_count` and `inter_op_thread_count`
 /// parameters are ignored (with a warning) while global pools are on: the pools are the server's.
+///
+/// The other keys of a model configuration's `parameters` that set up ONNX Runtime (`execution_mode`,
+/// `enable_mem_arena`, `enable_mem_pattern`, `memory.enable_memory_arena_shrinkage`, the session config entries)
+/// are taken here too, as every model's defaults: a model's own value wins.
+///
+/// ```swift
+/// let backend = try BackendConfiguration(settings: ["onnxruntime,execution_mode=1", "onnxruntime,enable_mem_arena=0"])
+/// // backend.modelDefaults == ["execution_mode": "1", "enable_mem_arena": "0"]
+/// ```
 public struct BackendConfiguration: Sendable, Hashable {
     /// Whether every model's sessions share the environment's global thread pools (`enable-global-threadpool`).
     public var globalThreadPool: Bool
@@ -24,10 +33,14 @@ public struct BackendConfiguration: Sendable, Hashable {
     /// Threads of the global inter-op pool, or, without global pools, the default of every model's sessions
     /// (`inter_op_thread_count`); `nil` or 0 lets ONNX Runtime choose.
     public var interOpThreadCount: Int?
+    /// Every model's defaults for the ONNX Runtime `parameters` other than the thread counts, by key, as written
+    /// (see the serving configuration article); a model's own `parameters` entry wins.
+    public var modelDefaults: [String: String] = [:]
 
     /// The one backend this server has (Triton's `onnxruntime`).
     public static let backendName = "onnxruntime"
-    /// The settings the `onnxruntime` backend takes.
+    /// The settings of the `onnxruntime` backend itself (Triton's); the model `parameters` keys are taken as well,
+    /// as defaults for every model.
     public static let settingNames = ["enable-global-threadpool", "intra_op_thread_count", "inter_op_thread_count"]
 
     /// Creates a configuration; by default, pools per session and ONNX Runtime's thread counts.
@@ -43,7 +56,8 @@ public struct BackendConfiguration: Sendable, Hashable {
 
     /// Reads Triton's `--backend-config` settings, each `<backend>,<setting>=<value>`: only the `onnxruntime`
     /// backend, with `enable-global-threadpool` (`1`/`0`, `true`/`false`, `on`/`off`), `intra_op_thread_count` and
-    /// `inter_op_thread_count` (whole numbers, 0 or more), each at most once.
+    /// `inter_op_thread_count` (whole numbers, 0 or more), and the other ONNX Runtime keys a model's `parameters`
+    /// take, as every model's defaults (``modelDefaults``), each at most once.
     /// - Parameter settings: The values of the repeated `--backend-config` option.
     /// - Throws: ``BackendConfigurationError`` naming what is wrong: no backend name, no `=`, another backend, an
     ///   unknown setting, a value of the wrong kind, or a setting given twice.
@@ -71,13 +85,22 @@ public struct BackendConfiguration: Sendable, Hashable {
             }
             let key = String(rest[..<equals])
             let value = String(rest[rest.index(after: equals)...])
-            guard Self.settingNames.contains(key) else {
+            let modelKey = RuntimeParameters.keys[key] != nil && !Self.settingNames.contains(key)
+            guard Self.settingNames.contains(key) || modelKey else {
                 throw BackendConfigurationError(
                     "unknown setting '\(key)' of the onnxruntime backend; its settings are "
-                        + Self.settingNames.joined(separator: ", "))
+                        + (Self.settingNames + RuntimeParameters.knownKeys.filter { !Self.settingNames.contains($0) })
+                        .joined(separator: ", "))
             }
             guard seen.insert(key).inserted else {
                 throw BackendConfigurationError("the onnxruntime backend's \(key) is given more than once")
+            }
+            if modelKey {
+                if let problem = RuntimeParameters.problem(key: key, value: value) {
+                    throw BackendConfigurationError("onnxruntime,\(key): \(problem)")
+                }
+                modelDefaults[key] = value
+                continue
             }
             switch key {
             case "enable-global-threadpool":
@@ -97,6 +120,9 @@ public struct BackendConfiguration: Sendable, Hashable {
                 }
                 if key == "intra_op_thread_count" { intraOpThreadCount = count } else { interOpThreadCount = count }
             }
+        }
+        if let conflict = RuntimeParameters.conflict(modelDefaults) {
+            throw BackendConfigurationError("onnxruntime: \(conflict)")
         }
     }
 

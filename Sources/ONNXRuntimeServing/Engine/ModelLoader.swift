@@ -18,28 +18,14 @@ enum ModelLoader {
         options.customOperatorLibraries = try CustomOpLibraries.resolve(
             config, folder: configFile.map { ($0 as NSString).deletingLastPathComponent },
             allowed: customOpLibraryDirectories)
-        if backend.globalThreadPool {
-            // The server's pools; the model's own thread counts are ignored, as in Triton (ModelManager warns).
-            options.usesGlobalThreadPools = true
-        } else {
-            // The model's own thread counts, else the server-wide ones (--backend-config), else ORT's choice.
-            options.intraOpThreads =
-                config.parameters["intra_op_thread_count"].flatMap(Int.init) ?? backend.intraOpThreadCount ?? 0
-            options.interOpThreads =
-                config.parameters["inter_op_thread_count"].flatMap(Int.init) ?? backend.interOpThreadCount ?? 0
-        }
-        switch config.graphOptimizationLevel {
-        case let level? where level < 0: options.optimization = .disabled
-        case 1?: options.optimization = .extended
-        default: options.optimization = .all
-        }
+        let runConfigEntries = try sessionOptions(config, backend: backend, into: &options)
         var sessions: [Session] = []
         do {
             for _ in 0..<config.instanceCount {
                 sessions.append(try Session(path: path, options: options))
             }
         } catch {
-            throw LoadFailure(error.description)
+            throw LoadFailure(describe(error, accelerators: config.executionAccelerators))
         }
         let first = sessions[0]
         var signature: ModelSignature
@@ -59,9 +45,52 @@ enum ModelLoader {
         let model = LoadedModel(
             name: name, version: version, config: signature.completing(config), signature: signature, path: path,
             sessions: sessions, limits: limits, metrics: metrics, labels: try labels(config, folder: folder),
-            sequence: sequence, responseCache: responseCache)
+            sequence: sequence, responseCache: responseCache, runConfigEntries: runConfigEntries)
         try ModelWarmup.run(model, folder: folder)
         return model
+    }
+
+    /// Sets `options` from the model's ONNX Runtime settings: its `parameters` over the server's defaults
+    /// (``BackendConfiguration/modelDefaults`` and thread counts), the graph optimisation level and the CPU execution
+    /// accelerators, as Triton's ONNX Runtime backend does.
+    /// - Returns: The run config entries for every run of the model (`memory.enable_memory_arena_shrinkage`).
+    /// - Throws: When the merged parameters conflict (a model's own were checked when its configuration was read).
+    package static func sessionOptions(
+        _ config: ModelConfig, backend: BackendConfiguration, into options: inout SessionOptions
+    ) throws(LoadFailure) -> [String: String] {
+        var parameters = backend.modelDefaults
+        if let count = backend.intraOpThreadCount { parameters["intra_op_thread_count"] = String(count) }
+        if let count = backend.interOpThreadCount { parameters["inter_op_thread_count"] = String(count) }
+        parameters.merge(config.parameters) { _, own in own }
+        if let conflict = RuntimeParameters.conflict(parameters) {
+            throw LoadFailure(conflict + " (the server's --backend-config gives one of them)")
+        }
+        // The server's pools, if it has them; the model's own thread counts are ignored, as in Triton (ModelManager
+        // warns).
+        options.usesGlobalThreadPools = backend.globalThreadPool
+        let runConfigEntries = RuntimeParameters.apply(
+            parameters, to: &options, globalThreadPools: backend.globalThreadPool)
+        // Triton's ONNX Runtime backend: -1 basic, 1 extended, 2 disabled, anything else everything.
+        switch config.graphOptimizationLevel ?? 0 {
+        case -1: options.optimization = .basic
+        case 1: options.optimization = .extended
+        case 2: options.optimization = .disabled
+        default: options.optimization = .all
+        }
+        options.executionProviders = config.executionAccelerators.executionProviders
+        return runConfigEntries
+    }
+
+    /// Why the sessions could not be created; with Triton's words when an execution accelerator is not available.
+    static func describe(_ error: ORTError, accelerators: ModelConfig.ExecutionAccelerators) -> String {
+        let named = accelerators.cpu.first { accelerator in
+            error.message.contains("'\(accelerator.name)'") || error.message.contains("'\(accelerator.providerName)'")
+        }
+        guard let named else { return error.description }
+        guard error.code == .unsupported else {
+            return "execution accelerator '\(named.name)' (cpu_execution_accelerator) cannot be used: \(error)"
+        }
+        return "unknown Execution Accelerator '\(named.name)' is requested (cpu_execution_accelerator): \(error)"
     }
 
     /// The largest labels file read (a label per class; a million short labels fit).

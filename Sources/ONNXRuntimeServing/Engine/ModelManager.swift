@@ -172,6 +172,13 @@ actor ModelManager {
                     "the model's \(names) is ignored: its sessions run on the server's global thread pools",
                     metadata: ["hint": "size the pools with --backend-config onnxruntime,intra_op_thread_count=N"])
             }
+            if !config.executionAccelerators.gpu.isEmpty {
+                // Triton's ONNX Runtime backend applies them to GPU instances only; this server has CPU instances.
+                let names = config.executionAccelerators.gpu.map { "'\($0.name)'" }.joined(separator: ", ")
+                versionLog.warning(
+                    "gpu_execution_accelerator \(names) is not used: the model runs on the CPU",
+                    metadata: ["hint": "name CPU providers in cpu_execution_accelerator"])
+            }
             do {
                 let model = try await BlockingWork.run { () throws(ModelLoader.LoadFailure) in
                     try ModelLoader.load(

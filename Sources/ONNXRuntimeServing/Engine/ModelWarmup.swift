@@ -28,7 +28,9 @@ enum ModelWarmup {
                     for plan in plans {
                         do {
                             let inputs = try plan.makeInputs()
-                            _ = try instance.session.run(inputs, outputs: outputs)
+                            _ = try instance.session.run(
+                                inputs, outputs: outputs,
+                                options: RunOptions(configEntries: instance.runConfigEntries))
                         } catch let error as ServingError {
                             throw failure(error.message)
                         } catch let error as ORTError {

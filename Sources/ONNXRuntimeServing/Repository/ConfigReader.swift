@@ -70,10 +70,13 @@ struct ConfigReader {
             case "sequence_batching":
                 config.sequenceBatching = try sequenceBatching(try self.message(field))
             case "optimization":
-                config.graphOptimizationLevel = try optimization(try self.message(field))
+                (config.graphOptimizationLevel, config.executionAccelerators) = try optimization(
+                    try self.message(field))
             case "parameters":
                 let (key, value) = try parameter(field)
-                config.parameters[key] = value
+                guard config.parameters.updateValue(value, forKey: key) == nil else {
+                    throw error(field, "parameter '\(key)' is given more than once")
+                }
             case "model_warmup":
                 config.warmup.append(try warmup(field))
             case "response_cache":
@@ -90,6 +93,9 @@ struct ConfigReader {
             }
         }
         try checkEnsemble(config, platform: ensemblePlatform)
+        if let conflict = RuntimeParameters.conflict(config.parameters) {
+            throw ModelConfigError(file: file, line: config.fieldLines["parameters"] ?? 0, column: 0, conflict)
+        }
         if config.dynamicBatching != nil, config.sequenceBatching != nil {
             throw ModelConfigError(
                 file: file, line: config.fieldLines["sequence_batching"] ?? 0, column: 0,
@@ -582,36 +588,107 @@ struct ConfigReader {
         return policy
     }
 
-    private func optimization(_ message: TextProtoMessage) throws(ModelConfigError) -> Int? {
+    /// `optimization { graph { level } execution_accelerators { ... } }`.
+    private func optimization(_ message: TextProtoMessage) throws(ModelConfigError)
+        -> (Int?, ModelConfig.ExecutionAccelerators)
+    {
+        try checkSingular(message, context: "optimization", repeated: [])
         var level: Int?
+        var accelerators = ModelConfig.ExecutionAccelerators()
         for field in message.fields {
-            guard field.name == "graph" else {
+            switch field.name {
+            case "graph":
+                let graph = try self.message(field)
+                try checkSingular(graph, context: "optimization.graph", repeated: [])
+                for inner in graph.fields {
+                    guard inner.name == "level" else { throw unknown(inner, in: "optimization.graph") }
+                    level = try int(inner, minimum: Int(Int32.min))
+                }
+            case "execution_accelerators":
+                accelerators = try executionAccelerators(try self.message(field))
+            default:
                 throw error(
-                    field, "optimization '\(field.name)' is not supported; only 'graph { level }' is")
-            }
-            for inner in try self.message(field).fields {
-                guard inner.name == "level" else { throw unknown(inner, in: "optimization.graph") }
-                level = try int(inner, minimum: Int(Int32.min))
+                    field,
+                    "optimization '\(field.name)' is not supported; only 'graph { level }' and "
+                        + "'execution_accelerators' are")
             }
         }
-        return level
+        return (level, accelerators)
     }
 
-    static let supportedParameters: Set<String> = ["intra_op_thread_count", "inter_op_thread_count"]
-    /// Parameters of Triton's example configurations that configure other backends: accepted and ignored, as
-    /// Triton's ONNX Runtime backend ignores them (`execute_delay_ms` is for Triton's custom sequence backend, and
-    /// `simple_dyna_sequence` has it).
-    static let ignoredParameters: Set<String> = ["execute_delay_ms"]
+    /// `execution_accelerators { cpu_execution_accelerator [ { name: "..." parameters { key: "k" value: "v" } } ]
+    /// gpu_execution_accelerator [ ... ] }`.
+    private func executionAccelerators(_ message: TextProtoMessage) throws(ModelConfigError)
+        -> ModelConfig.ExecutionAccelerators
+    {
+        var accelerators = ModelConfig.ExecutionAccelerators()
+        for field in message.fields {
+            switch field.name {
+            case "cpu_execution_accelerator": accelerators.cpu.append(try accelerator(field))
+            case "gpu_execution_accelerator": accelerators.gpu.append(try accelerator(field))
+            default: throw unknown(field, in: "optimization.execution_accelerators")
+            }
+        }
+        var seen: Set<String> = []
+        for accelerator in accelerators.cpu where !seen.insert(accelerator.providerName).inserted {
+            throw error(
+                message.fields.first { $0.name == "cpu_execution_accelerator" } ?? message.fields[0],
+                "cpu_execution_accelerator '\(accelerator.name)' is given more than once")
+        }
+        return accelerators
+    }
+
+    /// One accelerator: `{ name: "..." parameters { key: "k" value: "v" } ... }`.
+    private func accelerator(_ field: Field) throws(ModelConfigError) -> ModelConfig.ExecutionAccelerators.Accelerator {
+        let body = try message(field)
+        try checkSingular(body, context: field.name, repeated: ["parameters"])
+        var name: String?
+        var parameters: [String: String] = [:]
+        for inner in body.fields {
+            switch inner.name {
+            case "name": name = try string(inner)
+            case "parameters":
+                let entry = try message(inner)
+                try checkSingular(entry, context: "\(field.name).parameters", repeated: [])
+                var key: String?
+                var value: String?
+                for part in entry.fields {
+                    switch part.name {
+                    case "key": key = try string(part)
+                    case "value": value = try string(part)
+                    default: throw unknown(part, in: "\(field.name).parameters")
+                    }
+                }
+                guard let key, !key.isEmpty, !key.utf8.contains(0) else {
+                    throw error(inner, "a \(field.name) 'parameters' entry has no 'key'")
+                }
+                guard let value, !value.utf8.contains(0) else {
+                    throw error(inner, "\(field.name) parameter '\(key)' has no 'value'")
+                }
+                guard parameters.updateValue(value, forKey: key) == nil else {
+                    throw error(inner, "\(field.name) parameter '\(key)' is given more than once")
+                }
+            default: throw unknown(inner, in: field.name)
+            }
+        }
+        guard let name, !name.isEmpty, !name.utf8.contains(0) else {
+            throw error(field, "a \(field.name) has no 'name'")
+        }
+        return .init(name: name, parameters: parameters)
+    }
 
     private func parameter(_ field: Field) throws(ModelConfigError) -> (String, String) {
         let body = try message(field)
+        try checkSingular(body, context: "parameters", repeated: [])
         var key: String?
         var value: String?
         for inner in body.fields {
             switch inner.name {
             case "key": key = try string(inner)
             case "value":
-                for entry in try message(inner).fields {
+                let holder = try message(inner)
+                try checkSingular(holder, context: "parameters.value", repeated: [])
+                for entry in holder.fields {
                     guard entry.name == "string_value" else { throw unknown(entry, in: "parameters.value") }
                     value = try string(entry)
                 }
@@ -619,17 +696,12 @@ struct ConfigReader {
             }
         }
         guard let key else { throw error(field, "a 'parameters' entry has no 'key'") }
-        if Self.ignoredParameters.contains(key) { return (key, value ?? "") }
-        guard Self.supportedParameters.contains(key) else {
-            throw error(
-                field,
-                "parameter '\(key)' is not supported; supported parameters are "
-                    + Self.supportedParameters.sorted().joined(separator: ", "))
+        if RuntimeParameters.ignoredKeys.contains(key) { return (key, value ?? "") }
+        guard let value else {
+            throw error(field, "parameter '\(key)' has no value: write value: { string_value: \"...\" }")
         }
-        guard let value, let number = Int(value), number >= 0 else {
-            throw error(field, "parameter '\(key)' needs a string_value holding a non-negative integer")
-        }
-        return (key, String(number))
+        if let problem = RuntimeParameters.problem(key: key, value: value) { throw error(field, problem) }
+        return (key, value)
     }
 
     // MARK: - Scalars

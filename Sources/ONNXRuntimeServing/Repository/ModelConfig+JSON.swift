@@ -27,8 +27,32 @@ extension ModelConfig {
         if let sequenceBatching {
             object["sequence_batching"] = sequenceBatchingJSON(sequenceBatching)
         }
+        var optimization = JSONObject()
         if let graphOptimizationLevel {
-            object["optimization"] = .object(["graph": .object(["level": integer(graphOptimizationLevel)])])
+            optimization["graph"] = .object(["level": integer(graphOptimizationLevel)])
+        }
+        if !executionAccelerators.isEmpty {
+            // As Triton gives it: both lists, each accelerator with its parameters as an object.
+            func list(_ accelerators: [ExecutionAccelerators.Accelerator]) -> JSONValue {
+                .array(
+                    accelerators.map { accelerator in
+                        .object([
+                            "name": .string(accelerator.name),
+                            "parameters": .object(
+                                JSONObject(
+                                    accelerator.parameters.sorted { $0.key < $1.key }.map {
+                                        (key: $0.key, value: .string($0.value))
+                                    })),
+                        ])
+                    })
+            }
+            optimization["execution_accelerators"] = .object([
+                "gpu_execution_accelerator": list(executionAccelerators.gpu),
+                "cpu_execution_accelerator": list(executionAccelerators.cpu),
+            ])
+        }
+        if !optimization.isEmpty {
+            object["optimization"] = .object(optimization)
         }
         if !warmup.isEmpty {
             object["model_warmup"] = .array(warmup.map(warmupJSON))

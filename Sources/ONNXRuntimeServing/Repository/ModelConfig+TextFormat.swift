@@ -4,9 +4,10 @@ extension ModelConfig {
     ///
     /// Supported: `name`, `platform` (`onnxruntime_onnx`), `backend` (`onnxruntime`), `max_batch_size`, `input` and
     /// `output` (`name`, `data_type`, `dims`), `version_policy`, `instance_group` (`count`, `kind` CPU or AUTO,
-    /// `name`), `default_model_filename`, `dynamic_batching` (requests are batched when `max_batch_size > 0`), `optimization { graph {
-    /// level } }` and the `parameters` `intra_op_thread_count` and `inter_op_thread_count`. Every other field is an
-    /// error that names the field and line.
+    /// `name`), `default_model_filename`, `dynamic_batching` (requests are batched when `max_batch_size > 0`),
+    /// `optimization { graph { level } execution_accelerators { ... } }` and the ONNX Runtime `parameters` of Triton's
+    /// ONNX Runtime backend (see the "ONNX Runtime settings per model" article), among others. Every other field is
+    /// an error that names the field and line.
     /// - Parameters:
     ///   - text: The file's contents.
     ///   - file: The file name, for messages.

@@ -166,10 +166,14 @@ public struct ModelConfig: Sendable, Hashable {
     public var dynamicBatching: DynamicBatching?
     /// Sequence batching settings, if the configuration has `sequence_batching`.
     public var sequenceBatching: SequenceBatching?
-    /// `optimization { graph { level } }`: -1 disables graph optimisation, 1 is basic and extended, other values
-    /// (and no setting) use all optimisations.
+    /// `optimization { graph { level } }`, as Triton's ONNX Runtime backend reads it: -1 is ONNX Runtime's basic
+    /// optimisations, 1 basic and extended, 2 none; other values (and no setting) use all optimisations.
     public var graphOptimizationLevel: Int?
-    /// Supported `parameters` entries: `intra_op_thread_count` and `inter_op_thread_count`.
+    /// `optimization { execution_accelerators { ... } }`: the providers to try before ONNX Runtime's CPU provider.
+    public var executionAccelerators = ExecutionAccelerators()
+    /// The `parameters` entries, as written: the ONNX Runtime settings Triton's backend reads (thread counts,
+    /// `execution_mode`, `enable_mem_arena`, `enable_mem_pattern`, `memory.enable_memory_arena_shrinkage`) and
+    /// session config entries (`session.*`, `optimization.*`); see the serving configuration article for each key.
     public var parameters: [String: String] = [:]
     /// The `model_warmup` samples, run on every instance at load time before the model is ready.
     public var warmup: [Warmup] = []

@@ -41,7 +41,7 @@ public final class LoadedModel: Sendable {
     init(
         name: String, version: Int, config: ModelConfig, signature: ModelSignature, path: String,
         sessions: [Session], limits: ServingLimits, metrics: ServingMetrics? = nil, labels: [String: [String]] = [:],
-        sequence: SequenceModel? = nil, responseCache: ResponseCache? = nil
+        sequence: SequenceModel? = nil, responseCache: ResponseCache? = nil, runConfigEntries: [String: String] = [:]
     ) {
         self.labels = labels
         self.name = name
@@ -50,7 +50,9 @@ public final class LoadedModel: Sendable {
         self.signature = signature
         self.path = path
         self.instances = sessions.enumerated().map { index, session in
-            ModelInstance(session: session, label: "onnxruntime.serving.\(name).\(version).\(index)")
+            ModelInstance(
+                session: session, label: "onnxruntime.serving.\(name).\(version).\(index)",
+                runConfigEntries: runConfigEntries)
         }
         self.limits = limits
         self.pool = InstancePool(instances: sessions.count, maximumQueued: config.maxQueueSize ?? limits.maxQueueSize)

@@ -51,15 +51,18 @@ final class ModelInstance: Sendable {
     let session: Session
     /// The serial queue its runs execute on when they are not run inline.
     let queue: DispatchQueue
+    /// The run config entries of every run (the model's `memory.enable_memory_arena_shrinkage`).
+    let runConfigEntries: [String: String]
     private let averageRun = Atomic<UInt64>(0)
     private let runsMeasured = Atomic<Int>(0)
     private let runsCounted = Atomic<Int>(0)
     private let slowRuns = Atomic<Int>(0)
     private let hadSlowRuns = Atomic<Bool>(false)
 
-    init(session: Session, label: String) {
+    init(session: Session, label: String, runConfigEntries: [String: String] = [:]) {
         self.session = session
         self.queue = DispatchQueue(label: label)
+        self.runConfigEntries = runConfigEntries
     }
 
     /// Whether the next run should execute on the caller's thread.

@@ -23,7 +23,7 @@ enum RunExecutor {
         _ instance: ModelInstance, inputs: [String: Value], outputs: [String],
         cancellation: RequestCancellation? = nil
     ) async throws(ORTError) -> RunOutputs {
-        let options = try RunOptions()
+        let options = try RunOptions(configEntries: instance.runConfigEntries)
         let cancellation = cancellation ?? RequestCancellation()
         let feeds: [String: any ValueConvertible] = inputs
         let inline = instance.runsInline && ModelInstance.beginInlineRun()
