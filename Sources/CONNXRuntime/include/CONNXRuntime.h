@@ -481,7 +481,7 @@ typedef struct OrtApi {
     /* 291 */ CORTUnusedSlot GetModelEditorApi;
     /* 292 */ OrtStatus * (*CreateTensorWithDataAndDeleterAsOrtValue)(OrtAllocator *deleter, void *data, size_t byte_count, const int64_t *dims, size_t rank, ONNXTensorElementDataType element_type, OrtValue **out_value);
     /* 293 */ OrtStatus * (*SessionOptionsSetLoadCancellationFlag)(OrtSessionOptions *options, bool cancel);
-    /* 294 */ CORTUnusedSlot GetCompileApi;
+    /* 294 */ const struct OrtCompileApi * (*GetCompileApi)(void);
     /* 295 */ CORTUnusedSlot CreateKeyValuePairs;
     /* 296 */ CORTUnusedSlot AddKeyValuePair;
     /* 297 */ CORTUnusedSlot GetKeyValue;
@@ -595,8 +595,8 @@ typedef struct OrtApi {
     /* 401 */ CORTUnusedSlot DeviceEpIncompatibilityDetails_GetNotes;
     /* 402 */ CORTUnusedSlot DeviceEpIncompatibilityDetails_GetErrorCode;
     /* 403 */ CORTUnusedSlot ReleaseDeviceEpIncompatibilityDetails;
-    /* 404 */ CORTUnusedSlot GetCompatibilityInfoFromModel;
-    /* 405 */ CORTUnusedSlot GetCompatibilityInfoFromModelBytes;
+    /* 404 */ OrtStatus * (*GetCompatibilityInfoFromModel)(const char *model_path, const char *ep_type, OrtAllocator *allocator, char **out_info);
+    /* 405 */ OrtStatus * (*GetCompatibilityInfoFromModelBytes)(const void *model_bytes, size_t model_byte_count, const char *ep_type, OrtAllocator *allocator, char **out_info);
     /* 406 */ CORTUnusedSlot CreateEnvWithOptions;
     /* 407 */ CORTUnusedSlot Session_GetEpGraphAssignmentInfo;
     /* 408 */ CORTUnusedSlot EpAssignedSubgraph_GetEpName;
@@ -608,6 +608,45 @@ typedef struct OrtApi {
     /* 414 */ OrtStatus * (*GetTensorElementTypeAndShapeDataReference)(const OrtValue *value, ONNXTensorElementDataType *out_element_type, const int64_t **out_dims, size_t *out_rank);
     // Slots after API version 24 are not declared; the table is only ever read through a pointer.
 } OrtApi;
+
+// MARK: - The compile API (OrtApi slot 294, API version 22 and later)
+
+/// Settings for one model compilation; released with `ReleaseModelCompilationOptions`.
+typedef struct OrtModelCompilationOptions OrtModelCompilationOptions;
+
+/// Bits for `ModelCompilationOptions_SetFlags` (API version 23).
+typedef enum OrtCompileApiFlags {
+    OrtCompileApiFlags_NONE = 0,
+    /// Fail (ORT_FAIL) when no execution provider compiled any node.
+    OrtCompileApiFlags_ERROR_IF_NO_NODES_COMPILED = 1 << 0,
+    /// Fail (ORT_FAIL) instead of overwriting an existing output file.
+    OrtCompileApiFlags_ERROR_IF_OUTPUT_FILE_EXISTS = 1 << 1,
+} OrtCompileApiFlags;
+
+/// Receives the compiled model's bytes, possibly in several calls; returns NULL on success.
+typedef OrtStatus *(*OrtWriteBufferFunc)(void *context, const void *bytes, size_t byte_count);
+
+/// The table `GetCompileApi` returns. Like OrtApi it only grows; entries are declared in ABI order and an entry
+/// newer than the negotiated API version must not be called.
+typedef struct OrtCompileApi {
+    /* ---- API version 22 ---- */
+    /*  0 */ void (*ReleaseModelCompilationOptions)(OrtModelCompilationOptions *options);
+    /*  1 */ OrtStatus * (*CreateModelCompilationOptionsFromSessionOptions)(const OrtEnv *env, const OrtSessionOptions *session_options, OrtModelCompilationOptions **out_options);
+    /*  2 */ OrtStatus * (*ModelCompilationOptions_SetInputModelPath)(OrtModelCompilationOptions *options, const char *path);
+    /*  3 */ OrtStatus * (*ModelCompilationOptions_SetInputModelFromBuffer)(OrtModelCompilationOptions *options, const void *model_bytes, size_t model_byte_count);
+    /*  4 */ OrtStatus * (*ModelCompilationOptions_SetOutputModelPath)(OrtModelCompilationOptions *options, const char *path);
+    /*  5 */ OrtStatus * (*ModelCompilationOptions_SetOutputModelExternalInitializersFile)(OrtModelCompilationOptions *options, const char *path, size_t size_threshold);
+    /*  6 */ OrtStatus * (*ModelCompilationOptions_SetOutputModelBuffer)(OrtModelCompilationOptions *options, OrtAllocator *allocator, void **out_bytes, size_t *out_byte_count);
+    /*  7 */ OrtStatus * (*ModelCompilationOptions_SetEpContextEmbedMode)(OrtModelCompilationOptions *options, bool embed);
+    /*  8 */ OrtStatus * (*CompileModel)(const OrtEnv *env, const OrtModelCompilationOptions *options);
+    /* ---- API version 23 ---- */
+    /*  9 */ OrtStatus * (*ModelCompilationOptions_SetFlags)(OrtModelCompilationOptions *options, uint32_t flags);
+    /* 10 */ OrtStatus * (*ModelCompilationOptions_SetEpContextBinaryInformation)(OrtModelCompilationOptions *options, const char *output_directory, const char *model_name);
+    /* 11 */ OrtStatus * (*ModelCompilationOptions_SetGraphOptimizationLevel)(OrtModelCompilationOptions *options, GraphOptimizationLevel level);
+    /* 12 */ OrtStatus * (*ModelCompilationOptions_SetOutputModelWriteFunc)(OrtModelCompilationOptions *options, OrtWriteBufferFunc write, void *context);
+    /* 13 */ CORTUnusedSlot ModelCompilationOptions_SetOutputModelGetInitializerLocationFunc;
+    // Later entries are not declared; the table is only ever read through a pointer.
+} OrtCompileApi;
 
 /// The entry point exported by libonnxruntime as `OrtGetApiBase`.
 typedef struct OrtApiBase {

@@ -118,7 +118,7 @@ public final class Session: @unchecked Sendable {
             prepackedWeights: prepackedWeights)
     }
 
-    private init(
+    init(
         adopting handle: OpaquePointer, api: API, environment: Environment, optionsHandle: SessionOptionsHandle,
         prepackedWeights: PrepackedWeights?
     ) throws(ORTError) {
