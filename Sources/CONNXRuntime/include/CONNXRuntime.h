@@ -159,6 +159,39 @@ typedef void (*OrtLoggingFunction)(void *context, OrtLoggingLevel severity, cons
 /// Called by ORT (on one of its own threads) when a RunAsync call finishes.
 typedef void (*OrtRunAsyncCallback)(void *context, OrtValue **outputs, size_t output_count, OrtStatus *status);
 
+// MARK: - Devices and plugin execution providers (API 22+)
+
+typedef struct OrtHardwareDevice OrtHardwareDevice;
+typedef struct OrtEpDevice OrtEpDevice;
+typedef struct OrtEpAssignedSubgraph OrtEpAssignedSubgraph;
+typedef struct OrtEpAssignedNode OrtEpAssignedNode;
+
+/// The kind of a hardware device ORT found.
+typedef enum OrtHardwareDeviceType {
+    OrtHardwareDeviceType_CPU = 0,
+    OrtHardwareDeviceType_GPU = 1,
+    OrtHardwareDeviceType_NPU = 2,
+} OrtHardwareDeviceType;
+
+/// How ORT picks execution providers and devices by itself.
+typedef enum OrtExecutionProviderDevicePolicy {
+    OrtExecutionProviderDevicePolicy_DEFAULT = 0,
+    OrtExecutionProviderDevicePolicy_PREFER_CPU = 1,
+    OrtExecutionProviderDevicePolicy_PREFER_NPU = 2,
+    OrtExecutionProviderDevicePolicy_PREFER_GPU = 3,
+    OrtExecutionProviderDevicePolicy_MAX_PERFORMANCE = 4,
+    OrtExecutionProviderDevicePolicy_MAX_EFFICIENCY = 5,
+    OrtExecutionProviderDevicePolicy_MIN_OVERALL_POWER = 6,
+} OrtExecutionProviderDevicePolicy;
+
+/// Called by ORT while creating a session to choose devices: fills `selected` with up to `max_selected` of the
+/// `device_count` candidates and sets `*selected_count`. Returns NULL, or a status made with CreateStatus on failure.
+typedef OrtStatus *(*CORTEpSelectionDelegate)(const OrtEpDevice **devices, size_t device_count,
+                                              const OrtKeyValuePairs *model_metadata,
+                                              const OrtKeyValuePairs *runtime_metadata,
+                                              const OrtEpDevice **selected, size_t max_selected,
+                                              size_t *selected_count, void *state);
+
 /// A table slot this package does not call; declared only to keep the offsets of later slots.
 typedef void *CORTUnusedSlot;
 
@@ -485,25 +518,25 @@ typedef struct OrtApi {
     /* 295 */ CORTUnusedSlot CreateKeyValuePairs;
     /* 296 */ CORTUnusedSlot AddKeyValuePair;
     /* 297 */ CORTUnusedSlot GetKeyValue;
-    /* 298 */ CORTUnusedSlot GetKeyValuePairs;
+    /* 298 */ void (*GetKeyValuePairs)(const OrtKeyValuePairs *pairs, const char *const **out_keys, const char *const **out_values, size_t *out_count);
     /* 299 */ CORTUnusedSlot RemoveKeyValuePair;
     /* 300 */ CORTUnusedSlot ReleaseKeyValuePairs;
-    /* 301 */ CORTUnusedSlot RegisterExecutionProviderLibrary;
-    /* 302 */ CORTUnusedSlot UnregisterExecutionProviderLibrary;
-    /* 303 */ CORTUnusedSlot GetEpDevices;
-    /* 304 */ CORTUnusedSlot SessionOptionsAppendExecutionProvider_V2;
-    /* 305 */ CORTUnusedSlot SessionOptionsSetEpSelectionPolicy;
-    /* 306 */ CORTUnusedSlot SessionOptionsSetEpSelectionPolicyDelegate;
-    /* 307 */ CORTUnusedSlot HardwareDevice_Type;
-    /* 308 */ CORTUnusedSlot HardwareDevice_VendorId;
-    /* 309 */ CORTUnusedSlot HardwareDevice_Vendor;
-    /* 310 */ CORTUnusedSlot HardwareDevice_DeviceId;
-    /* 311 */ CORTUnusedSlot HardwareDevice_Metadata;
-    /* 312 */ CORTUnusedSlot EpDevice_EpName;
-    /* 313 */ CORTUnusedSlot EpDevice_EpVendor;
-    /* 314 */ CORTUnusedSlot EpDevice_EpMetadata;
-    /* 315 */ CORTUnusedSlot EpDevice_EpOptions;
-    /* 316 */ CORTUnusedSlot EpDevice_Device;
+    /* 301 */ OrtStatus * (*RegisterExecutionProviderLibrary)(OrtEnv *env, const char *registration_name, const char *path);
+    /* 302 */ OrtStatus * (*UnregisterExecutionProviderLibrary)(OrtEnv *env, const char *registration_name);
+    /* 303 */ OrtStatus * (*GetEpDevices)(const OrtEnv *env, const OrtEpDevice *const **out_devices, size_t *out_count);
+    /* 304 */ OrtStatus * (*SessionOptionsAppendExecutionProvider_V2)(OrtSessionOptions *options, OrtEnv *env, const OrtEpDevice *const *devices, size_t device_count, const char *const *option_keys, const char *const *option_values, size_t option_count);
+    /* 305 */ OrtStatus * (*SessionOptionsSetEpSelectionPolicy)(OrtSessionOptions *options, OrtExecutionProviderDevicePolicy policy);
+    /* 306 */ OrtStatus * (*SessionOptionsSetEpSelectionPolicyDelegate)(OrtSessionOptions *options, CORTEpSelectionDelegate delegate, void *state);
+    /* 307 */ OrtHardwareDeviceType (*HardwareDevice_Type)(const OrtHardwareDevice *device);
+    /* 308 */ uint32_t (*HardwareDevice_VendorId)(const OrtHardwareDevice *device);
+    /* 309 */ const char * (*HardwareDevice_Vendor)(const OrtHardwareDevice *device);
+    /* 310 */ uint32_t (*HardwareDevice_DeviceId)(const OrtHardwareDevice *device);
+    /* 311 */ const OrtKeyValuePairs * (*HardwareDevice_Metadata)(const OrtHardwareDevice *device);
+    /* 312 */ const char * (*EpDevice_EpName)(const OrtEpDevice *device);
+    /* 313 */ const char * (*EpDevice_EpVendor)(const OrtEpDevice *device);
+    /* 314 */ const OrtKeyValuePairs * (*EpDevice_EpMetadata)(const OrtEpDevice *device);
+    /* 315 */ const OrtKeyValuePairs * (*EpDevice_EpOptions)(const OrtEpDevice *device);
+    /* 316 */ const OrtHardwareDevice * (*EpDevice_Device)(const OrtEpDevice *device);
     /* 317 */ CORTUnusedSlot GetEpApi;
 
     /* ---- slots from API version 23 ---- */
@@ -598,12 +631,12 @@ typedef struct OrtApi {
     /* 404 */ OrtStatus * (*GetCompatibilityInfoFromModel)(const char *model_path, const char *ep_type, OrtAllocator *allocator, char **out_info);
     /* 405 */ OrtStatus * (*GetCompatibilityInfoFromModelBytes)(const void *model_bytes, size_t model_byte_count, const char *ep_type, OrtAllocator *allocator, char **out_info);
     /* 406 */ CORTUnusedSlot CreateEnvWithOptions;
-    /* 407 */ CORTUnusedSlot Session_GetEpGraphAssignmentInfo;
-    /* 408 */ CORTUnusedSlot EpAssignedSubgraph_GetEpName;
-    /* 409 */ CORTUnusedSlot EpAssignedSubgraph_GetNodes;
-    /* 410 */ CORTUnusedSlot EpAssignedNode_GetName;
-    /* 411 */ CORTUnusedSlot EpAssignedNode_GetDomain;
-    /* 412 */ CORTUnusedSlot EpAssignedNode_GetOperatorType;
+    /* 407 */ OrtStatus * (*Session_GetEpGraphAssignmentInfo)(const OrtSession *session, const OrtEpAssignedSubgraph *const **out_subgraphs, size_t *out_count);
+    /* 408 */ OrtStatus * (*EpAssignedSubgraph_GetEpName)(const OrtEpAssignedSubgraph *subgraph, const char **out_name);
+    /* 409 */ OrtStatus * (*EpAssignedSubgraph_GetNodes)(const OrtEpAssignedSubgraph *subgraph, const OrtEpAssignedNode *const **out_nodes, size_t *out_count);
+    /* 410 */ OrtStatus * (*EpAssignedNode_GetName)(const OrtEpAssignedNode *node, const char **out_name);
+    /* 411 */ OrtStatus * (*EpAssignedNode_GetDomain)(const OrtEpAssignedNode *node, const char **out_domain);
+    /* 412 */ OrtStatus * (*EpAssignedNode_GetOperatorType)(const OrtEpAssignedNode *node, const char **out_type);
     /* 413 */ CORTUnusedSlot RunOptionsSetSyncStream;
     /* 414 */ OrtStatus * (*GetTensorElementTypeAndShapeDataReference)(const OrtValue *value, ONNXTensorElementDataType *out_element_type, const int64_t **out_dims, size_t *out_rank);
     // Slots after API version 24 are not declared; the table is only ever read through a pointer.
