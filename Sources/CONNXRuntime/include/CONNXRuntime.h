@@ -192,6 +192,14 @@ typedef OrtStatus *(*CORTEpSelectionDelegate)(const OrtEpDevice **devices, size_
                                               const OrtEpDevice **selected, size_t max_selected,
                                               size_t *selected_count, void *state);
 
+/// How well a compiled (EPContext) model suits an execution provider's devices (GetModelCompatibilityForEpDevices).
+typedef enum OrtCompiledModelCompatibility {
+    OrtCompiledModelCompatibility_EP_NOT_APPLICABLE = 0,
+    OrtCompiledModelCompatibility_EP_SUPPORTED_OPTIMAL = 1,
+    OrtCompiledModelCompatibility_EP_SUPPORTED_PREFER_RECOMPILATION = 2,
+    OrtCompiledModelCompatibility_EP_UNSUPPORTED = 3,
+} OrtCompiledModelCompatibility;
+
 /// A table slot this package does not call; declared only to keep the offsets of later slots.
 typedef void *CORTUnusedSlot;
 
@@ -610,7 +618,7 @@ typedef struct OrtApi {
     /* 385 */ CORTUnusedSlot ReleaseSyncStream;
     /* 386 */ CORTUnusedSlot CopyTensors;
     /* 387 */ CORTUnusedSlot Graph_GetModelMetadata;
-    /* 388 */ CORTUnusedSlot GetModelCompatibilityForEpDevices;
+    /* 388 */ OrtStatus * (*GetModelCompatibilityForEpDevices)(const OrtEpDevice *const *devices, size_t device_count, const char *compatibility_info, OrtCompiledModelCompatibility *out_compatibility);
     /* 389 */ CORTUnusedSlot CreateExternalInitializerInfo;
 
     /* ---- slots from API version 24 ---- */
