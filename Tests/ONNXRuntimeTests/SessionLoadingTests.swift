@@ -92,10 +92,14 @@ import Testing
         #expect(error.runtimeCode == .modelLoadCancelled)
         #expect(error.message.contains("slow_to_load.onnx"))
 
-        // Nothing of the cancelled load remains: the same model loads (each load has options of its own) and runs.
-        let (x, y) = try Self.slowCase()
-        let session = try await Session.load(path: Self.slowModel, options: Self.options)
-        #expect(try await session.run(["x": try Tensor<Float>(x)]).tensor("y", of: Float.self).scalars == y)
+        // Nothing of the cancelled load remains: the same model loads again (each load has options of its own).
+        // Without optimisation, so without the seconds of constant folding (loadsAndRunsLikeTheSynchronousInitialiser
+        // loads it in full and checks its output).
+        var quick = Self.options
+        quick.optimization = .disabled
+        let session = try await Session.load(path: Self.slowModel, options: quick)
+        #expect(session.inputs.map(\.name) == ["x"])
+        #expect(session.outputs.map(\.name) == ["y"])
     }
 
     @Test func cancellingJustBeforeOrtStartsEndsTheLoadAtOnce() async throws {
