@@ -85,11 +85,16 @@ extension SessionOptionsHandle {
                         $0.element, api: api, generation: registry.generation, position: $0.offset)
                 }
                 .filter { $0.executionProvider.lowercased() == provider.name.lowercased() }
-            // The same provider may come from several registered libraries (or copies of one); use the first
-            // library's devices, since one provider instance runs on one library's devices.
+            // The same provider may come from several registered libraries (or one file registered under several
+            // names); one provider instance runs on one library's devices, so use the first library's, once each.
             if let library = plugin.first?.metadata["library_path"] {
                 plugin = plugin.filter { $0.metadata["library_path"] == library }
             }
+            var unique: [ExecutionProviderDevice] = []
+            for device in plugin where !unique.contains(where: { $0.sameDevice(as: device) }) {
+                unique.append(device)
+            }
+            plugin = unique
         }
         guard !plugin.isEmpty else {
             let pluginNames =

@@ -24,6 +24,9 @@ public struct BackendConfiguration: Sendable, Hashable {
     /// Threads of the global inter-op pool, or, without global pools, the default of every model's sessions
     /// (`inter_op_thread_count`); `nil` or 0 lets ONNX Runtime choose.
     public var interOpThreadCount: Int?
+    /// Execution providers every model's sessions try before the CPU, in order of preference, unless the model
+    /// names its own (`ort serve --ep`). Plugin providers must be registered with the environment first.
+    public var executionProviders: [SessionOptions.ExecutionProvider] = []
 
     /// The one backend this server has (Triton's `onnxruntime`).
     public static let backendName = "onnxruntime"

@@ -33,6 +33,10 @@ enum ModelLoader {
         case 1?: options.optimization = .extended
         default: options.optimization = .all
         }
+        // The server's --ep, unless the model names its own.
+        if options.executionProviders.isEmpty {
+            options.executionProviders = backend.executionProviders
+        }
         var sessions: [Session] = []
         do {
             for _ in 0..<config.instanceCount {
