@@ -976,6 +976,35 @@ def write_lora_adapter():
     adapter.export_adapter(os.path.join(OUT_DIR, "lora.onnx_adapter"))
 
 
+def build_plugin_ep():
+    # For the test plugin EP (Tests/PluginEP): it claims float Mul and Add, so these run on it.
+    model = make_model(
+        "ep_mul_add",
+        [helper.make_node("Mul", ["x", "y"], ["t"], name="mul"), helper.make_node("Add", ["t", "x"], ["z"], name="add")],
+        [tinfo("x", "float32", [2, 3]), tinfo("y", "float32", [3])], [tinfo("z", "float32", [2, 3])],
+        doc="z = x * y + x (y broadcast over rows); every node runs on the test plugin EP")
+    x = RNG.grid(6, -20, 20, 4)
+    y = RNG.grid(3, -8, 8, 4)
+    z = x.reshape(2, 3) * y + x.reshape(2, 3)
+    register("ep_mul_add", model,
+             [case("grid", {"x": T("float32", [2, 3], x), "y": T("float32", [3], y)}, {"z": T("float32", [2, 3], z)})])
+
+    model = make_model(
+        "ep_mixed",
+        [helper.make_node("Mul", ["x", "c"], ["a"], name="scale"), helper.make_node("Sub", ["a", "x"], ["b"], name="sub"),
+         helper.make_node("Add", ["b", "a"], ["z"], name="add")],
+        [tinfo("x", "float32", ["N", 3])], [tinfo("z", "float32", ["N", 3])],
+        [init("c", "float32", [3], [2.0, -0.5, 4.0])],
+        doc="z = (x * c - x) + x * c; the test plugin EP takes Mul and Add, the CPU EP Sub")
+    cases = []
+    for n in (1, 4):
+        x = RNG.grid(n * 3, -16, 16, 4)
+        c = np.array([2.0, -0.5, 4.0], dtype=np.float32)
+        a = x.reshape(n, 3) * c
+        cases.append(case(f"n{n}", {"x": T("float32", [n, 3], x)}, {"z": T("float32", [n, 3], (a - x.reshape(n, 3)) + a)}))
+    register("ep_mixed", model, cases)
+
+
 def build_all():
     MODELS.clear()
     EXTRA_FILES.clear()
@@ -1006,6 +1035,7 @@ def build_all():
     build_sequence_accumulate()
     build_reshape_batch()
     build_reshape_pool()
+    build_plugin_ep()
     return MODELS
 
 

@@ -7,6 +7,9 @@ public struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("provider"), help: "An execution provider to use before the CPU (repeatable).")
     public var providers: [String] = []
 
+    /// `--ep NAME[:key=value,...]` and `--ep-library NAME=PATH`.
+    @OptionGroup public var executionProviders: ExecutionProviderOptions
+
     @Option(name: .customLong("threads"), help: "Intra-op threads (0 lets ONNX Runtime choose).")
     public var intraOpThreads: Int = 0
 
@@ -39,7 +42,7 @@ public struct ModelOptions: ParsableArguments {
         return result
     }
 
-    /// The session options these flags describe.
+    /// The session options these flags describe. Registers the `--ep-library` libraries first.
     public func sessionOptions() throws -> SessionOptions {
         var options = SessionOptions(intraOpThreads: intraOpThreads, interOpThreads: interOpThreads)
         options.optimization =
@@ -50,7 +53,10 @@ public struct ModelOptions: ParsableArguments {
             case .all: .all
             }
         options.freeDimensionOverrides = try dimensionOverrides()
-        options.executionProviders = providers.map { SessionOptions.ExecutionProvider($0) }
+        // --ep entries (with options) first, then --provider names, each in the order given.
+        try executionProviders.libraries.registerLibraries()
+        options.executionProviders =
+            try executionProviders.parsedProviders() + providers.map { SessionOptions.ExecutionProvider($0) }
         return options
     }
 }

@@ -8,7 +8,9 @@ public struct ORTCommand: AsyncParsableCommand {
         commandName: "ort",
         abstract: "Inspect, run, benchmark and check ONNX models with ONNX Runtime.",
         version: PackageVersion.string,
-        subcommands: [Inspect.self, RunModel.self, Bench.self, Conformance.self, Serve.self]
+        subcommands: [
+            Inspect.self, RunModel.self, Bench.self, Conformance.self, Serve.self, Devices.self, Compile.self,
+        ]
     )
 
     public init() {}

@@ -35,6 +35,9 @@ public struct Serve: AsyncParsableCommand {
             SIGTERM or SIGINT stops accepting connections, lets requests in progress finish, and exits with 0.
             """)
 
+    /// `--ep NAME[:key=value,...]` (every model's execution providers) and `--ep-library NAME=PATH`.
+    @OptionGroup public var executionProviders: ExecutionProviderOptions
+
     /// Model repository directories (`--model-repository`, repeatable).
     @Option(name: .customLong("model-repository"), help: "A model repository directory (repeatable).")
     public var repositories: [String] = []
@@ -307,6 +310,8 @@ public struct Serve: AsyncParsableCommand {
 
     /// Checks the options before anything starts.
     public func validate() throws {
+        _ = try executionProviders.libraries.parsedLibraries()
+        _ = try executionProviders.parsedProviders()
         guard !repositories.isEmpty || !models.isEmpty || modelDirectory != nil else {
             throw ValidationError("give at least one --model-repository DIR, --model NAME=PATH or --model-dir PATH")
         }
@@ -397,6 +402,15 @@ public struct Serve: AsyncParsableCommand {
         } catch {
             throw CommandError("cannot start the server: --backend-config: \(error.message)")
         }
+        // Plugin libraries after the environment exists with its pools: registering would otherwise create it.
+        do {
+            try executionProviders.libraries.registerLibraries()
+        } catch {
+            throw CommandError("cannot start the server: \(error)")
+        }
+        for (name, path) in try executionProviders.libraries.parsedLibraries() {
+            logger.info("execution provider library registered", metadata: ["name": "\(name)", "path": "\(path)"])
+        }
         for directory in repositories where !FileManager.default.fileExists(atPath: directory) {
             logger.warning("model repository does not exist (yet)", metadata: ["path": "\(directory)"])
         }
@@ -438,6 +452,7 @@ public struct Serve: AsyncParsableCommand {
         serving.sharedMemoryEnabled = !disableSharedMemory
         serving.responseCache = try responseCacheConfiguration()
         serving.backend = try backendConfiguration()
+        serving.backend.executionProviders = try executionProviders.parsedProviders()
         for directory in allowCustomOpLibraries {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue

@@ -159,6 +159,47 @@ typedef void (*OrtLoggingFunction)(void *context, OrtLoggingLevel severity, cons
 /// Called by ORT (on one of its own threads) when a RunAsync call finishes.
 typedef void (*OrtRunAsyncCallback)(void *context, OrtValue **outputs, size_t output_count, OrtStatus *status);
 
+// MARK: - Devices and plugin execution providers (API 22+)
+
+typedef struct OrtHardwareDevice OrtHardwareDevice;
+typedef struct OrtEpDevice OrtEpDevice;
+typedef struct OrtEpAssignedSubgraph OrtEpAssignedSubgraph;
+typedef struct OrtEpAssignedNode OrtEpAssignedNode;
+
+/// The kind of a hardware device ORT found.
+typedef enum OrtHardwareDeviceType {
+    OrtHardwareDeviceType_CPU = 0,
+    OrtHardwareDeviceType_GPU = 1,
+    OrtHardwareDeviceType_NPU = 2,
+} OrtHardwareDeviceType;
+
+/// How ORT picks execution providers and devices by itself.
+typedef enum OrtExecutionProviderDevicePolicy {
+    OrtExecutionProviderDevicePolicy_DEFAULT = 0,
+    OrtExecutionProviderDevicePolicy_PREFER_CPU = 1,
+    OrtExecutionProviderDevicePolicy_PREFER_NPU = 2,
+    OrtExecutionProviderDevicePolicy_PREFER_GPU = 3,
+    OrtExecutionProviderDevicePolicy_MAX_PERFORMANCE = 4,
+    OrtExecutionProviderDevicePolicy_MAX_EFFICIENCY = 5,
+    OrtExecutionProviderDevicePolicy_MIN_OVERALL_POWER = 6,
+} OrtExecutionProviderDevicePolicy;
+
+/// Called by ORT while creating a session to choose devices: fills `selected` with up to `max_selected` of the
+/// `device_count` candidates and sets `*selected_count`. Returns NULL, or a status made with CreateStatus on failure.
+typedef OrtStatus *(*CORTEpSelectionDelegate)(const OrtEpDevice **devices, size_t device_count,
+                                              const OrtKeyValuePairs *model_metadata,
+                                              const OrtKeyValuePairs *runtime_metadata,
+                                              const OrtEpDevice **selected, size_t max_selected,
+                                              size_t *selected_count, void *state);
+
+/// How well a compiled (EPContext) model suits an execution provider's devices (GetModelCompatibilityForEpDevices).
+typedef enum OrtCompiledModelCompatibility {
+    OrtCompiledModelCompatibility_EP_NOT_APPLICABLE = 0,
+    OrtCompiledModelCompatibility_EP_SUPPORTED_OPTIMAL = 1,
+    OrtCompiledModelCompatibility_EP_SUPPORTED_PREFER_RECOMPILATION = 2,
+    OrtCompiledModelCompatibility_EP_UNSUPPORTED = 3,
+} OrtCompiledModelCompatibility;
+
 /// A table slot this package does not call; declared only to keep the offsets of later slots.
 typedef void *CORTUnusedSlot;
 
@@ -481,29 +522,29 @@ typedef struct OrtApi {
     /* 291 */ CORTUnusedSlot GetModelEditorApi;
     /* 292 */ OrtStatus * (*CreateTensorWithDataAndDeleterAsOrtValue)(OrtAllocator *deleter, void *data, size_t byte_count, const int64_t *dims, size_t rank, ONNXTensorElementDataType element_type, OrtValue **out_value);
     /* 293 */ OrtStatus * (*SessionOptionsSetLoadCancellationFlag)(OrtSessionOptions *options, bool cancel);
-    /* 294 */ CORTUnusedSlot GetCompileApi;
+    /* 294 */ const struct OrtCompileApi * (*GetCompileApi)(void);
     /* 295 */ CORTUnusedSlot CreateKeyValuePairs;
     /* 296 */ CORTUnusedSlot AddKeyValuePair;
     /* 297 */ CORTUnusedSlot GetKeyValue;
-    /* 298 */ CORTUnusedSlot GetKeyValuePairs;
+    /* 298 */ void (*GetKeyValuePairs)(const OrtKeyValuePairs *pairs, const char *const **out_keys, const char *const **out_values, size_t *out_count);
     /* 299 */ CORTUnusedSlot RemoveKeyValuePair;
     /* 300 */ CORTUnusedSlot ReleaseKeyValuePairs;
-    /* 301 */ CORTUnusedSlot RegisterExecutionProviderLibrary;
-    /* 302 */ CORTUnusedSlot UnregisterExecutionProviderLibrary;
-    /* 303 */ CORTUnusedSlot GetEpDevices;
-    /* 304 */ CORTUnusedSlot SessionOptionsAppendExecutionProvider_V2;
-    /* 305 */ CORTUnusedSlot SessionOptionsSetEpSelectionPolicy;
-    /* 306 */ CORTUnusedSlot SessionOptionsSetEpSelectionPolicyDelegate;
-    /* 307 */ CORTUnusedSlot HardwareDevice_Type;
-    /* 308 */ CORTUnusedSlot HardwareDevice_VendorId;
-    /* 309 */ CORTUnusedSlot HardwareDevice_Vendor;
-    /* 310 */ CORTUnusedSlot HardwareDevice_DeviceId;
-    /* 311 */ CORTUnusedSlot HardwareDevice_Metadata;
-    /* 312 */ CORTUnusedSlot EpDevice_EpName;
-    /* 313 */ CORTUnusedSlot EpDevice_EpVendor;
-    /* 314 */ CORTUnusedSlot EpDevice_EpMetadata;
-    /* 315 */ CORTUnusedSlot EpDevice_EpOptions;
-    /* 316 */ CORTUnusedSlot EpDevice_Device;
+    /* 301 */ OrtStatus * (*RegisterExecutionProviderLibrary)(OrtEnv *env, const char *registration_name, const char *path);
+    /* 302 */ OrtStatus * (*UnregisterExecutionProviderLibrary)(OrtEnv *env, const char *registration_name);
+    /* 303 */ OrtStatus * (*GetEpDevices)(const OrtEnv *env, const OrtEpDevice *const **out_devices, size_t *out_count);
+    /* 304 */ OrtStatus * (*SessionOptionsAppendExecutionProvider_V2)(OrtSessionOptions *options, OrtEnv *env, const OrtEpDevice *const *devices, size_t device_count, const char *const *option_keys, const char *const *option_values, size_t option_count);
+    /* 305 */ OrtStatus * (*SessionOptionsSetEpSelectionPolicy)(OrtSessionOptions *options, OrtExecutionProviderDevicePolicy policy);
+    /* 306 */ OrtStatus * (*SessionOptionsSetEpSelectionPolicyDelegate)(OrtSessionOptions *options, CORTEpSelectionDelegate delegate, void *state);
+    /* 307 */ OrtHardwareDeviceType (*HardwareDevice_Type)(const OrtHardwareDevice *device);
+    /* 308 */ uint32_t (*HardwareDevice_VendorId)(const OrtHardwareDevice *device);
+    /* 309 */ const char * (*HardwareDevice_Vendor)(const OrtHardwareDevice *device);
+    /* 310 */ uint32_t (*HardwareDevice_DeviceId)(const OrtHardwareDevice *device);
+    /* 311 */ const OrtKeyValuePairs * (*HardwareDevice_Metadata)(const OrtHardwareDevice *device);
+    /* 312 */ const char * (*EpDevice_EpName)(const OrtEpDevice *device);
+    /* 313 */ const char * (*EpDevice_EpVendor)(const OrtEpDevice *device);
+    /* 314 */ const OrtKeyValuePairs * (*EpDevice_EpMetadata)(const OrtEpDevice *device);
+    /* 315 */ const OrtKeyValuePairs * (*EpDevice_EpOptions)(const OrtEpDevice *device);
+    /* 316 */ const OrtHardwareDevice * (*EpDevice_Device)(const OrtEpDevice *device);
     /* 317 */ CORTUnusedSlot GetEpApi;
 
     /* ---- slots from API version 23 ---- */
@@ -577,7 +618,7 @@ typedef struct OrtApi {
     /* 385 */ CORTUnusedSlot ReleaseSyncStream;
     /* 386 */ CORTUnusedSlot CopyTensors;
     /* 387 */ CORTUnusedSlot Graph_GetModelMetadata;
-    /* 388 */ CORTUnusedSlot GetModelCompatibilityForEpDevices;
+    /* 388 */ OrtStatus * (*GetModelCompatibilityForEpDevices)(const OrtEpDevice *const *devices, size_t device_count, const char *compatibility_info, OrtCompiledModelCompatibility *out_compatibility);
     /* 389 */ CORTUnusedSlot CreateExternalInitializerInfo;
 
     /* ---- slots from API version 24 ---- */
@@ -595,19 +636,58 @@ typedef struct OrtApi {
     /* 401 */ CORTUnusedSlot DeviceEpIncompatibilityDetails_GetNotes;
     /* 402 */ CORTUnusedSlot DeviceEpIncompatibilityDetails_GetErrorCode;
     /* 403 */ CORTUnusedSlot ReleaseDeviceEpIncompatibilityDetails;
-    /* 404 */ CORTUnusedSlot GetCompatibilityInfoFromModel;
-    /* 405 */ CORTUnusedSlot GetCompatibilityInfoFromModelBytes;
+    /* 404 */ OrtStatus * (*GetCompatibilityInfoFromModel)(const char *model_path, const char *ep_type, OrtAllocator *allocator, char **out_info);
+    /* 405 */ OrtStatus * (*GetCompatibilityInfoFromModelBytes)(const void *model_bytes, size_t model_byte_count, const char *ep_type, OrtAllocator *allocator, char **out_info);
     /* 406 */ CORTUnusedSlot CreateEnvWithOptions;
-    /* 407 */ CORTUnusedSlot Session_GetEpGraphAssignmentInfo;
-    /* 408 */ CORTUnusedSlot EpAssignedSubgraph_GetEpName;
-    /* 409 */ CORTUnusedSlot EpAssignedSubgraph_GetNodes;
-    /* 410 */ CORTUnusedSlot EpAssignedNode_GetName;
-    /* 411 */ CORTUnusedSlot EpAssignedNode_GetDomain;
-    /* 412 */ CORTUnusedSlot EpAssignedNode_GetOperatorType;
+    /* 407 */ OrtStatus * (*Session_GetEpGraphAssignmentInfo)(const OrtSession *session, const OrtEpAssignedSubgraph *const **out_subgraphs, size_t *out_count);
+    /* 408 */ OrtStatus * (*EpAssignedSubgraph_GetEpName)(const OrtEpAssignedSubgraph *subgraph, const char **out_name);
+    /* 409 */ OrtStatus * (*EpAssignedSubgraph_GetNodes)(const OrtEpAssignedSubgraph *subgraph, const OrtEpAssignedNode *const **out_nodes, size_t *out_count);
+    /* 410 */ OrtStatus * (*EpAssignedNode_GetName)(const OrtEpAssignedNode *node, const char **out_name);
+    /* 411 */ OrtStatus * (*EpAssignedNode_GetDomain)(const OrtEpAssignedNode *node, const char **out_domain);
+    /* 412 */ OrtStatus * (*EpAssignedNode_GetOperatorType)(const OrtEpAssignedNode *node, const char **out_type);
     /* 413 */ CORTUnusedSlot RunOptionsSetSyncStream;
     /* 414 */ OrtStatus * (*GetTensorElementTypeAndShapeDataReference)(const OrtValue *value, ONNXTensorElementDataType *out_element_type, const int64_t **out_dims, size_t *out_rank);
     // Slots after API version 24 are not declared; the table is only ever read through a pointer.
 } OrtApi;
+
+// MARK: - The compile API (OrtApi slot 294, API version 22 and later)
+
+/// Settings for one model compilation; released with `ReleaseModelCompilationOptions`.
+typedef struct OrtModelCompilationOptions OrtModelCompilationOptions;
+
+/// Bits for `ModelCompilationOptions_SetFlags` (API version 23).
+typedef enum OrtCompileApiFlags {
+    OrtCompileApiFlags_NONE = 0,
+    /// Fail (ORT_FAIL) when no execution provider compiled any node.
+    OrtCompileApiFlags_ERROR_IF_NO_NODES_COMPILED = 1 << 0,
+    /// Fail (ORT_FAIL) instead of overwriting an existing output file.
+    OrtCompileApiFlags_ERROR_IF_OUTPUT_FILE_EXISTS = 1 << 1,
+} OrtCompileApiFlags;
+
+/// Receives the compiled model's bytes, possibly in several calls; returns NULL on success.
+typedef OrtStatus *(*OrtWriteBufferFunc)(void *context, const void *bytes, size_t byte_count);
+
+/// The table `GetCompileApi` returns. Like OrtApi it only grows; entries are declared in ABI order and an entry
+/// newer than the negotiated API version must not be called.
+typedef struct OrtCompileApi {
+    /* ---- API version 22 ---- */
+    /*  0 */ void (*ReleaseModelCompilationOptions)(OrtModelCompilationOptions *options);
+    /*  1 */ OrtStatus * (*CreateModelCompilationOptionsFromSessionOptions)(const OrtEnv *env, const OrtSessionOptions *session_options, OrtModelCompilationOptions **out_options);
+    /*  2 */ OrtStatus * (*ModelCompilationOptions_SetInputModelPath)(OrtModelCompilationOptions *options, const char *path);
+    /*  3 */ OrtStatus * (*ModelCompilationOptions_SetInputModelFromBuffer)(OrtModelCompilationOptions *options, const void *model_bytes, size_t model_byte_count);
+    /*  4 */ OrtStatus * (*ModelCompilationOptions_SetOutputModelPath)(OrtModelCompilationOptions *options, const char *path);
+    /*  5 */ OrtStatus * (*ModelCompilationOptions_SetOutputModelExternalInitializersFile)(OrtModelCompilationOptions *options, const char *path, size_t size_threshold);
+    /*  6 */ OrtStatus * (*ModelCompilationOptions_SetOutputModelBuffer)(OrtModelCompilationOptions *options, OrtAllocator *allocator, void **out_bytes, size_t *out_byte_count);
+    /*  7 */ OrtStatus * (*ModelCompilationOptions_SetEpContextEmbedMode)(OrtModelCompilationOptions *options, bool embed);
+    /*  8 */ OrtStatus * (*CompileModel)(const OrtEnv *env, const OrtModelCompilationOptions *options);
+    /* ---- API version 23 ---- */
+    /*  9 */ OrtStatus * (*ModelCompilationOptions_SetFlags)(OrtModelCompilationOptions *options, uint32_t flags);
+    /* 10 */ OrtStatus * (*ModelCompilationOptions_SetEpContextBinaryInformation)(OrtModelCompilationOptions *options, const char *output_directory, const char *model_name);
+    /* 11 */ OrtStatus * (*ModelCompilationOptions_SetGraphOptimizationLevel)(OrtModelCompilationOptions *options, GraphOptimizationLevel level);
+    /* 12 */ OrtStatus * (*ModelCompilationOptions_SetOutputModelWriteFunc)(OrtModelCompilationOptions *options, OrtWriteBufferFunc write, void *context);
+    /* 13 */ CORTUnusedSlot ModelCompilationOptions_SetOutputModelGetInitializerLocationFunc;
+    // Later entries are not declared; the table is only ever read through a pointer.
+} OrtCompileApi;
 
 /// The entry point exported by libonnxruntime as `OrtGetApiBase`.
 typedef struct OrtApiBase {

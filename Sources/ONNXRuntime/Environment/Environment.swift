@@ -23,6 +23,8 @@ public final class Environment: Sendable {
     /// pools of its own). Sessions share them when ``SessionOptions/usesGlobalThreadPools`` is set.
     public let threadPools: GlobalThreadPools?
     private let sink: LogSink
+    /// Registered plugin execution provider libraries and their users.
+    let executionProviderRegistry = Locked(ExecutionProviderRegistry())
 
     private static let current = Locked<Environment?>(nil)
 

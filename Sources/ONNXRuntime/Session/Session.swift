@@ -23,6 +23,8 @@ public final class Session: @unchecked Sendable {
     private let optionsHandle: SessionOptionsHandle
     /// Keeps a shared pre-packed weights container alive as long as the session.
     private let prepackedWeights: PrepackedWeights?
+    /// Whether the session was created to record its execution provider assignments.
+    var recordsExecutionProviderAssignments: Bool { optionsHandle.recordsExecutionProviderAssignments }
 
     /// The model's required inputs, in model order.
     public let inputs: [ValueInfo]
@@ -118,7 +120,7 @@ public final class Session: @unchecked Sendable {
             prepackedWeights: prepackedWeights)
     }
 
-    private init(
+    init(
         adopting handle: OpaquePointer, api: API, environment: Environment, optionsHandle: SessionOptionsHandle,
         prepackedWeights: PrepackedWeights?
     ) throws(ORTError) {

@@ -33,17 +33,41 @@ public struct SessionOptions: Sendable {
     }
 
     /// An execution provider to try before ORT's default CPU provider, with its options.
+    ///
+    /// Name a provider built into the runtime, or one from a plugin library registered with
+    /// ``Environment/registerExecutionProviderLibrary(_:path:)`` (it then runs on all of that provider's devices);
+    /// or choose devices from ``Environment/executionProviderDevices()`` with ``init(devices:options:)``.
     public struct ExecutionProvider: Sendable, Hashable {
         /// The provider's name, as listed by ``RuntimeLibrary/availableProviders`` (for example
-        /// `XnnpackExecutionProvider`) or its short name (`XNNPACK`).
+        /// `XnnpackExecutionProvider`), its short name (`XNNPACK`), or a registered plugin provider's name
+        /// (``ExecutionProviderDevice/executionProvider``).
         public var name: String
         /// Provider-specific options.
         public var options: [String: String]
+        /// The devices to run on, when chosen explicitly; `nil` when the provider is named.
+        public var devices: [ExecutionProviderDevice]?
 
-        /// Describes a provider.
+        /// Describes a provider by name.
+        /// - Parameters:
+        ///   - name: A built-in provider's full or short name, or a registered plugin provider's name.
+        ///   - options: Provider-specific options.
         public init(_ name: String, options: [String: String] = [:]) {
             self.name = name
             self.options = options
+            self.devices = nil
+        }
+
+        /// Describes a provider by the devices it runs on: all must belong to the same execution provider.
+        ///
+        /// The corresponding C function is `SessionOptionsAppendExecutionProvider_V2`.
+        /// - Parameters:
+        ///   - devices: Devices from ``Environment/executionProviderDevices()``, of one execution provider.
+        ///   - options: Provider-specific options; they override the devices' own
+        ///     ``ExecutionProviderDevice/options``.
+        public init(devices: [ExecutionProviderDevice], options: [String: String] = [:]) {
+            self.name = devices.first?.executionProvider ?? ""
+            self.options = options
+            self.devices = devices
         }
 
         /// ORT's default CPU provider; always present, listed only for clarity.
@@ -94,6 +118,21 @@ public struct SessionOptions: Sendable {
     public var customOperatorLibraries: [String] = []
     /// Execution providers in order of preference; the CPU provider is always the last resort.
     public var executionProviders: [ExecutionProvider] = []
+    /// Lets ORT choose execution providers and devices by a policy (ORT 1.22+). Use it instead of naming
+    /// ``executionProviders``, and not together with ``deviceSelector``.
+    ///
+    /// The corresponding C function is `SessionOptionsSetEpSelectionPolicy`.
+    public var devicePolicy: DevicePolicy?
+    /// Chooses execution provider devices with your own code while the session is created (ORT 1.22+). Use it
+    /// instead of naming ``executionProviders``, and not together with ``devicePolicy``.
+    ///
+    /// The corresponding C function is `SessionOptionsSetEpSelectionPolicyDelegate`.
+    public var deviceSelector: DeviceSelector?
+    /// Whether the session records which execution provider each node was assigned to, for
+    /// ``Session/executionProviderAssignments()`` (ORT 1.24+). Default: off.
+    ///
+    /// Sets the session configuration entry `session.record_ep_graph_assignment_info`.
+    public var recordsExecutionProviderAssignments: Bool = false
     /// Whether to prefer deterministic kernels where a provider offers a choice.
     public var deterministicCompute: Bool = false
     /// Initializers to use instead of those stored in the model, by name.
@@ -143,6 +182,14 @@ final class SessionOptionsHandle {
     let initializers: [Value]
     /// Copies of in-memory external data files, alive as long as the session.
     private var externalBuffers: [UnsafeMutableRawBufferPointer] = []
+    /// Keeps the plugin libraries whose devices the session may use registered as long as the session.
+    var executionProviderLease: ExecutionProviderLease?
+    /// Keeps a device selector alive as long as ORT may call it.
+    var deviceSelectorBox: DeviceSelectorBox?
+    /// Whether the session records its execution provider assignments.
+    let recordsExecutionProviderAssignments: Bool
+    /// The environment the options were made for.
+    let environment: Environment
 
     init(_ options: SessionOptions, api: API, environment: Environment) throws(ORTError) {
         try Self.checkThreadPools(options, environment: environment)
@@ -150,6 +197,8 @@ final class SessionOptionsHandle {
         try api.check(api.table.pointee.CreateSessionOptions(&handle))
         self.handle = handle!
         self.api = api
+        self.environment = environment
+        self.recordsExecutionProviderAssignments = options.recordsExecutionProviderAssignments
         self.logSink = options.logger.map(LogSink.init)
         // ORT only accepts initializers over memory the caller owns; copy ORT-allocated tensors once.
         var initializers: [String: Value] = [:]
@@ -241,6 +290,10 @@ final class SessionOptionsHandle {
         for (key, value) in options.configEntries.sorted(by: { $0.key < $1.key }) {
             try api.check(table.AddSessionConfigEntry(handle, key, value))
         }
+        if options.recordsExecutionProviderAssignments {
+            try api.require(24, for: "recording execution provider assignments")
+            try api.check(table.AddSessionConfigEntry(handle, "session.record_ep_graph_assignment_info", "1"))
+        }
         if let severity = options.logSeverity {
             try api.check(table.SetSessionLogSeverityLevel(handle, severity.rawValue))
         }
@@ -268,7 +321,7 @@ final class SessionOptionsHandle {
                 throw error.context("cannot register custom operator library '\(library)'")
             }
         }
-        try appendProviders(options.executionProviders)
+        try appendProviders(options)
         for (name, value) in initializers.sorted(by: { $0.key < $1.key }) {
             try api.check(table.AddInitializer(handle, name, value.handle))
         }
@@ -294,41 +347,5 @@ final class SessionOptionsHandle {
         try api.check(
             api.table.pointee.AddExternalInitializersFromFilesInMemory(
                 handle, namePointers, dataPointers, lengths, entries.count))
-    }
-
-    private func appendProviders(_ providers: [SessionOptions.ExecutionProvider]) throws(ORTError) {
-        guard !providers.isEmpty else { return }
-        let available = try RuntimeLibrary.availableProviders
-        for provider in providers {
-            let fullName =
-                SessionOptions.providerShortNames.first(where: { $0.value.lowercased() == provider.name.lowercased() })?
-                .key ?? provider.name
-            if fullName == "CPUExecutionProvider" || provider.name.uppercased() == "CPU" {
-                continue  // always present; ORT appends it last by itself
-            }
-            guard available.contains(fullName) else {
-                throw ORTError(
-                    .unsupported,
-                    "execution provider '\(provider.name)' is not available in this ONNX Runtime build; available: "
-                        + available.joined(separator: ", "))
-            }
-            let shortName = SessionOptions.providerShortNames[fullName] ?? provider.name
-            let entries = provider.options.sorted { $0.key < $1.key }
-            let keys = entries.map { strdup($0.key) }
-            let values = entries.map { strdup($0.value) }
-            defer {
-                keys.forEach { free($0) }
-                values.forEach { free($0) }
-            }
-            let keyPointers = keys.map { UnsafePointer($0) }
-            let valuePointers = values.map { UnsafePointer($0) }
-            do {
-                try api.check(
-                    api.table.pointee.SessionOptionsAppendExecutionProvider(
-                        handle, shortName, keyPointers, valuePointers, entries.count))
-            } catch {
-                throw error.context("cannot add execution provider '\(provider.name)'")
-            }
-        }
     }
 }

@@ -36,6 +36,9 @@ public struct BackendConfiguration: Sendable, Hashable {
     /// Every model's defaults for the ONNX Runtime `parameters` other than the thread counts, by key, as written
     /// (see the serving configuration article); a model's own `parameters` entry wins.
     public var modelDefaults: [String: String] = [:]
+    /// Execution providers every model's sessions try before the CPU, in order of preference, unless the model
+    /// names its own (`ort serve --ep`). Plugin providers must be registered with the environment first.
+    public var executionProviders: [SessionOptions.ExecutionProvider] = []
 
     /// The one backend this server has (Triton's `onnxruntime`).
     public static let backendName = "onnxruntime"

@@ -19,6 +19,10 @@ enum ModelLoader {
             config, folder: configFile.map { ($0 as NSString).deletingLastPathComponent },
             allowed: customOpLibraryDirectories)
         let runConfigEntries = try sessionOptions(config, backend: backend, into: &options)
+        // The server's --ep, unless the model names its own accelerators.
+        if options.executionProviders.isEmpty {
+            options.executionProviders = backend.executionProviders
+        }
         var sessions: [Session] = []
         do {
             for _ in 0..<config.instanceCount {
