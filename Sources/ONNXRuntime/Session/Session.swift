@@ -23,6 +23,8 @@ public final class Session: @unchecked Sendable {
     private let optionsHandle: SessionOptionsHandle
     /// Keeps a shared pre-packed weights container alive as long as the session.
     private let prepackedWeights: PrepackedWeights?
+    /// Keeps memory the model reads in place (model editor initializers) alive as long as the session.
+    private let retained: [Value]
 
     /// The model's required inputs, in model order.
     public let inputs: [ValueInfo]
@@ -118,9 +120,9 @@ public final class Session: @unchecked Sendable {
             prepackedWeights: prepackedWeights)
     }
 
-    private init(
+    init(
         adopting handle: OpaquePointer, api: API, environment: Environment, optionsHandle: SessionOptionsHandle,
-        prepackedWeights: PrepackedWeights?
+        prepackedWeights: PrepackedWeights?, retaining retained: [Value] = []
     ) throws(ORTError) {
         // Release the session if describing it fails; after this init succeeds, deinit owns it.
         var ok = false
@@ -136,6 +138,7 @@ public final class Session: @unchecked Sendable {
         self.environment = environment
         self.optionsHandle = optionsHandle
         self.prepackedWeights = prepackedWeights
+        self.retained = retained
         self.inputs = inputs
         self.outputs = outputs
         self.overridableInitializers = initializers
