@@ -84,6 +84,32 @@ struct ModelEditorTests {
         #expect(freed.withLock { $0 } == true)
     }
 
+    @Test("an in-place initializer is read from the caller's memory, not from a copy")
+    func inPlaceInitializerIsNotCopied() throws {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 128, alignment: 64)
+        defer { memory.deallocate() }
+        let floats = memory.bindMemory(to: Float.self)
+        floats.initialize(repeating: 1)
+        // The session (and every value over the memory) is gone before the memory is given back.
+        try {
+            let value = try Value(bytesNoCopy: memory, elementType: .float32, shape: [32], deallocator: .none)
+            let session = try Session(
+                model: Model(opsets: ["": 21]) {
+                    Input("x", .float32, shape: [32])
+                    Initializer("W", value)
+                    Node("Add", inputs: ["x", "W"], outputs: ["y"])
+                    Output("y", .float32, shape: [32])
+                }, options: SessionOptions(optimization: .disabled))
+            let x = try Tensor<Float>((0..<32).map { Float($0) })
+            let plusOne = (0..<32).map { Float($0) + 1 }
+            let plusTwo = (0..<32).map { Float($0) + 2 }
+            #expect(try session.run(["x": x]).tensor("y", of: Float.self).scalars == plusOne)
+            // Changing the memory changes what the session reads: it was never copied.
+            for index in floats.indices { floats[index] = 2 }
+            #expect(try session.run(["x": x]).tensor("y", of: Float.self).scalars == plusTwo)
+        }()
+    }
+
     @Test("int, float, ints, string, floats and strings attributes over several nodes, matching onnx.helper")
     func attributes() throws {
         let gw: [Float] = (0..<12).map { (Float($0) - 5) / 2 }
