@@ -3,21 +3,8 @@ extension Graph {
     /// - Parameter complete: `true` for a whole model (every value a node reads or an output names must be made in
     ///   this graph); `false` for an augmenting graph, whose nodes may read values of the loaded model.
     func validate(complete: Bool) throws(ORTError) {
-        var inputNames: Set<String> = []
-        for input in inputs {
-            try Self.checkName(input.name, "a graph input")
-            guard inputNames.insert(input.name).inserted else {
-                throw ORTError(.invalidArgument, "graph input '\(input.name)' is declared twice")
-            }
-            try Self.checkShape(input.tensor, of: "graph input '\(input.name)'")
-        }
-        var initializerNames: Set<String> = []
-        for initializer in initializers {
-            try Self.checkName(initializer.name, "an initializer")
-            guard initializerNames.insert(initializer.name).inserted else {
-                throw ORTError(.invalidArgument, "initializer '\(initializer.name)' is declared twice")
-            }
-        }
+        let inputNames = try Self.checkDeclarations(inputs.map { ($0.name, $0.tensor) }, "graph input")
+        let initializerNames = try Self.checkDeclarations(initializers.map { ($0.name, nil) }, "initializer")
         // Every value has one producer: a graph input, an initializer (which may also be an input, to be
         // overridable) or one node output.
         var produced = inputNames.union(initializerNames)
@@ -55,20 +42,29 @@ extension Graph {
                 try attribute.validate(name: name, of: label)
             }
         }
-        var outputNames: Set<String> = []
-        for output in outputs {
-            try Self.checkName(output.name, "a graph output")
-            guard outputNames.insert(output.name).inserted else {
-                throw ORTError(.invalidArgument, "graph output '\(output.name)' is declared twice")
-            }
-            try Self.checkShape(output.tensor, of: "graph output '\(output.name)'")
-            if complete && !produced.contains(output.name) {
-                throw ORTError(
-                    .invalidArgument,
-                    "graph output '\(output.name)' is never produced: no node writes it and it is not an input or an "
-                        + "initializer")
-            }
+        _ = try Self.checkDeclarations(outputs.map { ($0.name, $0.tensor) }, "graph output")
+        if complete, let output = outputs.first(where: { !produced.contains($0.name) }) {
+            throw ORTError(
+                .invalidArgument,
+                "graph output '\(output.name)' is never produced: no node writes it and it is not an input or an "
+                    + "initializer")
         }
+    }
+
+    /// Checks that declared names are present and unique, and their shapes well-formed; returns the names.
+    private static func checkDeclarations(_ declared: [(String, TensorInfo?)], _ what: String) throws(ORTError)
+        -> Set<String>
+    {
+        var names: Set<String> = []
+        let article = what.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+        for (name, tensor) in declared {
+            try checkName(name, "\(article) \(what)")
+            guard names.insert(name).inserted else {
+                throw ORTError(.invalidArgument, "\(what) '\(name)' is declared twice")
+            }
+            if let tensor { try checkShape(tensor, of: "\(what) '\(name)'") }
+        }
+        return names
     }
 
     static func checkName(_ name: String, _ what: String) throws(ORTError) {
