@@ -1004,6 +1004,95 @@ def build_plugin_ep():
         cases.append(case(f"n{n}", {"x": T("float32", [n, 3], x)}, {"z": T("float32", [n, 3], (a - x.reshape(n, 3)) + a)}))
     register("ep_mixed", model, cases)
 
+# ---------------------------------------------------------------------------
+# Model editor references: the Swift model editor tests build these same graphs with
+# `Model { ... }` and compare outputs case for case (Tests/ONNXRuntimeTests/ModelEditorTests.swift).
+# ---------------------------------------------------------------------------
+
+
+def build_editor_add():
+    model = make_model("editor_add", [helper.make_node("Add", ["x", "y"], ["z"])],
+                       [tinfo("x", "float32", [2, 3]), tinfo("y", "float32", [2, 3])],
+                       [tinfo("z", "float32", [2, 3])], doc="z = x + y (model editor reference)")
+    x = RNG.grid(6, -32, 32, 4).reshape(2, 3)
+    y = RNG.grid(6, -32, 32, 4).reshape(2, 3)
+    register("editor_add", model, [case("basic", {"x": T("float32", [2, 3], x), "y": T("float32", [2, 3], y)},
+                                        {"z": T("float32", [2, 3], x + y)})])
+
+
+def editor_matmul_weights():
+    """W is 4x8 float32 (128 bytes: large enough for a no-copy initializer), b is 8 floats (32 bytes: copied)."""
+    w = (np.arange(32, dtype=np.float32).reshape(4, 8) - 12) / 4
+    b = (np.arange(8, dtype=np.float32) - 3) / 2
+    return w, b
+
+
+def build_editor_matmul_add():
+    w, b = editor_matmul_weights()
+    nodes = [helper.make_node("MatMul", ["x", "W"], ["xw"]), helper.make_node("Add", ["xw", "b"], ["y"])]
+    model = make_model("editor_matmul_add", nodes, [tinfo("x", "float32", ["n", 4])], [tinfo("y", "float32", ["n", 8])],
+                       [init("W", "float32", [4, 8], w), init("b", "float32", [8], b)],
+                       doc="y = x @ W + b with a symbolic batch dimension n (model editor reference)")
+    cases = []
+    for n in (1, 3):
+        x = RNG.grid(n * 4, -16, 16, 4).reshape(n, 4)
+        y = (x.astype(np.float64) @ w.astype(np.float64) + b).astype(np.float32)   # exact: small dyadic values
+        cases.append(case(f"n{n}", {"x": T("float32", [n, 4], x)}, {"y": T("float32", [n, 8], y)}))
+    register("editor_matmul_add", model, cases)
+
+
+def editor_attribute_weights():
+    gw = (np.arange(12, dtype=np.float32).reshape(4, 3) - 5) / 2
+    gc = np.array([1, -2, 0.5, 4], dtype=np.float32)
+    return gw, gc
+
+
+def build_editor_attributes():
+    """One node per attribute kind: float (Gemm alpha/beta), int (Gemm transB, Cast to), ints (Transpose perm),
+    string (Einsum equation), floats (Constant value_floats), strings (Constant value_strings)."""
+    gw, gc = editor_attribute_weights()
+    nodes = [
+        helper.make_node("Gemm", ["x", "gw", "gc"], ["g"], alpha=0.5, beta=2.0, transB=1),
+        helper.make_node("Transpose", ["g"], ["t"], perm=[1, 0]),
+        helper.make_node("Cast", ["t"], ["ti"], to=TensorProto.INT64),
+        helper.make_node("Einsum", ["x", "x"], ["e"], equation="bi,bj->ij"),
+        helper.make_node("Constant", [], ["cf"], value_floats=[0.25, -1.5]),
+        helper.make_node("Constant", [], ["cs"], value_strings=["a", "bc"]),
+    ]
+    model = make_model("editor_attributes", nodes, [tinfo("x", "float32", [2, 3])],
+                       [tinfo("ti", "int64", [4, 2]), tinfo("e", "float32", [3, 3]), tinfo("cf", "float32", [2]),
+                        tinfo("cs", "string", [2])],
+                       [init("gw", "float32", [4, 3], gw), init("gc", "float32", [4], gc)],
+                       doc="attributes of every kind the model editor writes (model editor reference)")
+    x = RNG.grid(6, -16, 16, 2).reshape(2, 3)
+    x64 = x.astype(np.float64)
+    g = 0.5 * (x64 @ gw.astype(np.float64).T) + 2.0 * gc
+    ti = np.trunc(g.T).astype(np.int64)      # Cast float -> int64 truncates toward zero
+    e = (x64.T @ x64).astype(np.float32)
+    register("editor_attributes", model, [case("basic", {"x": T("float32", [2, 3], x)}, {
+        "ti": T("int64", [4, 2], ti), "e": T("float32", [3, 3], e),
+        "cf": T("float32", [2], [0.25, -1.5]), "cs": T("string", [2], ["a", "bc"])})])
+
+
+def build_editor_augment():
+    """editor_augment_base is loaded and augmented by the Swift test with w = z * z as a second output;
+    editor_augmented is the same result built in one go with onnx.helper."""
+    base = make_model("editor_augment_base", [helper.make_node("Add", ["x", "y"], ["z"])],
+                      [tinfo("x", "float32", ["n", 2]), tinfo("y", "float32", ["n", 2])],
+                      [tinfo("z", "float32", ["n", 2])], doc="z = x + y; the model editor adds w = z * z")
+    augmented = make_model("editor_augmented",
+                           [helper.make_node("Add", ["x", "y"], ["z"]), helper.make_node("Mul", ["z", "z"], ["w"])],
+                           [tinfo("x", "float32", ["n", 2]), tinfo("y", "float32", ["n", 2])],
+                           [tinfo("z", "float32", ["n", 2]), tinfo("w", "float32", ["n", 2])],
+                           doc="editor_augment_base plus w = z * z (model editor reference)")
+    x = RNG.grid(6, -16, 16, 4).reshape(3, 2)
+    y = RNG.grid(6, -16, 16, 4).reshape(3, 2)
+    z = x + y
+    feeds = {"x": T("float32", [3, 2], x), "y": T("float32", [3, 2], y)}
+    register("editor_augment_base", base, [case("n3", feeds, {"z": T("float32", [3, 2], z)})])
+    register("editor_augmented", augmented, [case("n3", feeds, {"z": T("float32", [3, 2], z),
+                                                                "w": T("float32", [3, 2], z * z)})])
+
 
 def build_all():
     MODELS.clear()
@@ -1036,6 +1125,10 @@ def build_all():
     build_reshape_batch()
     build_reshape_pool()
     build_plugin_ep()
+    build_editor_add()
+    build_editor_matmul_add()
+    build_editor_attributes()
+    build_editor_augment()
     return MODELS
 
 

@@ -142,6 +142,28 @@ typedef struct OrtKeyValuePairs OrtKeyValuePairs;
 typedef struct OrtSyncStream OrtSyncStream;
 typedef struct OrtThreadingOptions OrtThreadingOptions;
 
+// MARK: - Model editor handles and kinds (released by ReleaseValueInfo/Node/Graph/Model/OpAttr)
+
+typedef struct OrtValueInfo OrtValueInfo;
+typedef struct OrtNode OrtNode;
+typedef struct OrtGraph OrtGraph;
+typedef struct OrtModel OrtModel;
+typedef struct OrtOpAttr OrtOpAttr;
+typedef struct OrtModelEditorApi OrtModelEditorApi;
+
+/// The kind of value an operator attribute made by CreateOpAttr holds.
+typedef enum OrtOpAttrType {
+    ORT_OP_ATTR_UNDEFINED = 0,
+    ORT_OP_ATTR_INT = 1,
+    ORT_OP_ATTR_INTS = 2,
+    ORT_OP_ATTR_FLOAT = 3,
+    ORT_OP_ATTR_FLOATS = 4,
+    ORT_OP_ATTR_STRING = 5,
+    ORT_OP_ATTR_STRINGS = 6,
+    ORT_OP_ATTR_GRAPH = 7,
+    ORT_OP_ATTR_TENSOR = 8,
+} OrtOpAttrType;
+
 /// A memory allocator as ORT sees it. ORT reads only the entries that `version` says exist;
 /// entries after `Info` arrived in later API versions.
 typedef struct OrtAllocator {
@@ -265,9 +287,9 @@ typedef struct OrtApi {
     /*  54 */ OrtStatus * (*GetStringTensorContent)(const OrtValue *value, void *bytes, size_t byte_count, size_t *offsets, size_t offset_count);
     /*  55 */ OrtStatus * (*CastTypeInfoToTensorInfo)(const OrtTypeInfo *info, const OrtTensorTypeAndShapeInfo **out_tensor_info);
     /*  56 */ OrtStatus * (*GetOnnxTypeFromTypeInfo)(const OrtTypeInfo *info, ONNXType *out_type);
-    /*  57 */ CORTUnusedSlot CreateTensorTypeAndShapeInfo;
-    /*  58 */ CORTUnusedSlot SetTensorElementType;
-    /*  59 */ CORTUnusedSlot SetDimensions;
+    /*  57 */ OrtStatus * (*CreateTensorTypeAndShapeInfo)(OrtTensorTypeAndShapeInfo **out_info);
+    /*  58 */ OrtStatus * (*SetTensorElementType)(OrtTensorTypeAndShapeInfo *info, ONNXTensorElementDataType element_type);
+    /*  59 */ OrtStatus * (*SetDimensions)(OrtTensorTypeAndShapeInfo *info, const int64_t *dims, size_t rank);
     /*  60 */ OrtStatus * (*GetTensorElementType)(const OrtTensorTypeAndShapeInfo *info, ONNXTensorElementDataType *out_type);
     /*  61 */ OrtStatus * (*GetDimensionsCount)(const OrtTensorTypeAndShapeInfo *info, size_t *out_rank);
     /*  62 */ OrtStatus * (*GetDimensions)(const OrtTensorTypeAndShapeInfo *info, int64_t *dims, size_t rank);
@@ -423,8 +445,8 @@ typedef struct OrtApi {
 
     /* ---- slots from API version 12 ---- */
     /* 210 */ OrtStatus * (*AddExternalInitializers)(OrtSessionOptions *options, const char *const *names, const OrtValue *const *values, size_t count);
-    /* 211 */ CORTUnusedSlot CreateOpAttr;
-    /* 212 */ CORTUnusedSlot ReleaseOpAttr;
+    /* 211 */ OrtStatus * (*CreateOpAttr)(const char *name, const void *data, int count, OrtOpAttrType kind, OrtOpAttr **out_attribute);
+    /* 212 */ void (*ReleaseOpAttr)(OrtOpAttr *attribute);
     /* 213 */ CORTUnusedSlot CreateOp;
     /* 214 */ CORTUnusedSlot InvokeOp;
     /* 215 */ CORTUnusedSlot ReleaseOp;
@@ -493,7 +515,7 @@ typedef struct OrtApi {
     /* 268 */ CORTUnusedSlot ShapeInferContext_GetInputTypeShape;
     /* 269 */ CORTUnusedSlot ShapeInferContext_GetAttribute;
     /* 270 */ CORTUnusedSlot ShapeInferContext_SetOutputTypeShape;
-    /* 271 */ CORTUnusedSlot SetSymbolicDimensions;
+    /* 271 */ OrtStatus * (*SetSymbolicDimensions)(OrtTensorTypeAndShapeInfo *info, const char **dim_names, size_t rank);
     /* 272 */ CORTUnusedSlot ReadOpAttr;
     /* 273 */ OrtStatus * (*SetDeterministicCompute)(OrtSessionOptions *options, bool enabled);
     /* 274 */ CORTUnusedSlot KernelContext_ParallelFor;
@@ -513,13 +535,13 @@ typedef struct OrtApi {
     /* 284 */ CORTUnusedSlot SetEpDynamicOptions;
 
     /* ---- slots from API version 22 ---- */
-    /* 285 */ CORTUnusedSlot ReleaseValueInfo;
-    /* 286 */ CORTUnusedSlot ReleaseNode;
-    /* 287 */ CORTUnusedSlot ReleaseGraph;
-    /* 288 */ CORTUnusedSlot ReleaseModel;
+    /* 285 */ void (*ReleaseValueInfo)(OrtValueInfo *info);
+    /* 286 */ void (*ReleaseNode)(OrtNode *node);
+    /* 287 */ void (*ReleaseGraph)(OrtGraph *graph);
+    /* 288 */ void (*ReleaseModel)(OrtModel *model);
     /* 289 */ CORTUnusedSlot GetValueInfoName;
     /* 290 */ CORTUnusedSlot GetValueInfoTypeInfo;
-    /* 291 */ CORTUnusedSlot GetModelEditorApi;
+    /* 291 */ const OrtModelEditorApi * (*GetModelEditorApi)(void);
     /* 292 */ OrtStatus * (*CreateTensorWithDataAndDeleterAsOrtValue)(OrtAllocator *deleter, void *data, size_t byte_count, const int64_t *dims, size_t rank, ONNXTensorElementDataType element_type, OrtValue **out_value);
     /* 293 */ OrtStatus * (*SessionOptionsSetLoadCancellationFlag)(OrtSessionOptions *options, bool cancel);
     /* 294 */ const struct OrtCompileApi * (*GetCompileApi)(void);
@@ -688,6 +710,32 @@ typedef struct OrtCompileApi {
     /* 13 */ CORTUnusedSlot ModelCompilationOptions_SetOutputModelGetInitializerLocationFunc;
     // Later entries are not declared; the table is only ever read through a pointer.
 } OrtCompileApi;
+/// The model editor table returned by OrtApi slot 291 (API version 21+), in ABI order. Ownership, as the runtime
+/// implements it: SetGraphInputs/Outputs, AddInitializerToGraph, AddNodeToGraph and AddGraphToModel take the object
+/// passed in on success (the Set* calls null each array entry they take); CreateNode releases every attribute it
+/// is given; CreateValueInfo and CreateTensorTypeInfo copy what they are given.
+struct OrtModelEditorApi {
+    /*  0 */ OrtStatus * (*CreateTensorTypeInfo)(const OrtTensorTypeAndShapeInfo *tensor_info, OrtTypeInfo **out_info);
+    /*  1 */ CORTUnusedSlot CreateSparseTensorTypeInfo;
+    /*  2 */ CORTUnusedSlot CreateMapTypeInfo;
+    /*  3 */ CORTUnusedSlot CreateSequenceTypeInfo;
+    /*  4 */ CORTUnusedSlot CreateOptionalTypeInfo;
+    /*  5 */ OrtStatus * (*CreateValueInfo)(const char *name, const OrtTypeInfo *type_info, OrtValueInfo **out_info);
+    /*  6 */ OrtStatus * (*CreateNode)(const char *op_type, const char *domain, const char *node_name, const char *const *input_names, size_t input_count, const char *const *output_names, size_t output_count, OrtOpAttr **attributes, size_t attribute_count, OrtNode **out_node);
+    /*  7 */ OrtStatus * (*CreateGraph)(OrtGraph **out_graph);
+    /*  8 */ OrtStatus * (*SetGraphInputs)(OrtGraph *graph, OrtValueInfo **inputs, size_t count);
+    /*  9 */ OrtStatus * (*SetGraphOutputs)(OrtGraph *graph, OrtValueInfo **outputs, size_t count);
+    /* 10 */ OrtStatus * (*AddInitializerToGraph)(OrtGraph *graph, const char *name, OrtValue *tensor, bool data_is_external);
+    /* 11 */ OrtStatus * (*AddNodeToGraph)(OrtGraph *graph, OrtNode *node);
+    /* 12 */ OrtStatus * (*CreateModel)(const char *const *domains, const int *opset_versions, size_t count, OrtModel **out_model);
+    /* 13 */ OrtStatus * (*AddGraphToModel)(OrtModel *model, OrtGraph *graph);
+    /* 14 */ OrtStatus * (*CreateSessionFromModel)(const OrtEnv *env, const OrtModel *model, const OrtSessionOptions *options, OrtSession **out_session);
+    /* 15 */ OrtStatus * (*CreateModelEditorSession)(const OrtEnv *env, const char *model_path, const OrtSessionOptions *options, OrtSession **out_session);
+    /* 16 */ OrtStatus * (*CreateModelEditorSessionFromArray)(const OrtEnv *env, const void *model_bytes, size_t model_byte_count, const OrtSessionOptions *options, OrtSession **out_session);
+    /* 17 */ OrtStatus * (*SessionGetOpsetForDomain)(const OrtSession *session, const char *domain, int *out_opset);
+    /* 18 */ OrtStatus * (*ApplyModelToModelEditorSession)(OrtSession *session, OrtModel *model);
+    /* 19 */ OrtStatus * (*FinalizeModelEditorSession)(OrtSession *session, const OrtSessionOptions *options, OrtPrepackedWeightsContainer *prepacked_weights);
+};
 
 /// The entry point exported by libonnxruntime as `OrtGetApiBase`.
 typedef struct OrtApiBase {

@@ -25,6 +25,8 @@ public final class Session: @unchecked Sendable {
     private let prepackedWeights: PrepackedWeights?
     /// Whether the session was created to record its execution provider assignments.
     var recordsExecutionProviderAssignments: Bool { optionsHandle.recordsExecutionProviderAssignments }
+    /// Keeps memory the model reads in place (model editor initializers) alive as long as the session.
+    private let retained: [Value]
 
     /// The model's required inputs, in model order.
     public let inputs: [ValueInfo]
@@ -122,7 +124,7 @@ public final class Session: @unchecked Sendable {
 
     init(
         adopting handle: OpaquePointer, api: API, environment: Environment, optionsHandle: SessionOptionsHandle,
-        prepackedWeights: PrepackedWeights?
+        prepackedWeights: PrepackedWeights?, retaining retained: [Value] = []
     ) throws(ORTError) {
         // Release the session if describing it fails; after this init succeeds, deinit owns it.
         var ok = false
@@ -138,6 +140,7 @@ public final class Session: @unchecked Sendable {
         self.environment = environment
         self.optionsHandle = optionsHandle
         self.prepackedWeights = prepackedWeights
+        self.retained = retained
         self.inputs = inputs
         self.outputs = outputs
         self.overridableInitializers = initializers

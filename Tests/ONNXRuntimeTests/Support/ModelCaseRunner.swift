@@ -19,11 +19,12 @@ struct ModelCaseRunner {
     var feedMode: FeedMode = .copy
 
     /// Checks the session's declared names and types against the file, then runs and compares every case.
-    func run(_ file: ModelCaseFile) -> Result {
+    /// - Parameter given: A session to run instead of one loaded from the file's model (for models built in Swift).
+    func run(_ file: ModelCaseFile, session given: Session? = nil) -> Result {
         var result = Result(model: file.name)
         let session: Session
         do {
-            session = try Session(path: file.modelPath, options: options)
+            session = try given ?? Session(path: file.modelPath, options: options)
         } catch {
             result.problems.append("\(file.name): cannot load \(file.model): \(error)")
             return result
