@@ -286,6 +286,7 @@ grpc_tests=(
     Tests/Integration/test_logging_grpc.py Tests/Integration/test_model_config_grpc.py
     Tests/Integration/test_response_cache_grpc.py Tests/Integration/test_ensemble_custom_ops.py
     Tests/Integration/test_trace_grpc.py Tests/Integration/test_schedule_policy.py
+    Tests/Integration/test_runtime_settings_grpc.py
 )
 rest_status=0
 grpc_status=0

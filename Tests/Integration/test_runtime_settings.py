@@ -43,12 +43,11 @@ def test_inference_matches_numpy(triton, binary):
         np.testing.assert_array_equal(result.as_numpy("C"), a + b)
 
 
-def test_a_reload_with_an_accelerator_this_runtime_lacks_fails_naming_it(triton):
-    config = triton.get_model_config(MODEL)
-    config["optimization"]["execution_accelerators"]["cpu_execution_accelerator"] = [
-        {"name": "XnnpackExecutionProvider", "parameters": {}}]
+def test_a_reload_with_an_accelerator_this_runtime_lacks_fails_naming_it(triton, auth_headers):
+    config = {"optimization": {"execution_accelerators": {"cpu_execution_accelerator": [
+        {"name": "XnnpackExecutionProvider", "parameters": {}}]}}}
     with pytest.raises(InferenceServerException) as failure:
-        triton.load_model(MODEL, config=json.dumps(config))
+        triton.load_model(MODEL, headers=auth_headers, config=json.dumps(config))
     message = str(failure.value)
     assert "failed to load model 'ort_settings'" in message
     assert "unknown Execution Accelerator 'XnnpackExecutionProvider' is requested" in message
@@ -56,10 +55,9 @@ def test_a_reload_with_an_accelerator_this_runtime_lacks_fails_naming_it(triton)
     assert triton.is_model_ready(MODEL)
 
 
-def test_a_reload_with_a_bad_parameter_value_fails_naming_it(triton):
-    config = triton.get_model_config(MODEL)
-    config["parameters"]["execution_mode"] = {"string_value": "2"}
+def test_a_reload_with_a_bad_parameter_value_fails_naming_it(triton, auth_headers):
+    config = {"parameters": {"execution_mode": {"string_value": "2"}}}
     with pytest.raises(InferenceServerException) as failure:
-        triton.load_model(MODEL, config=json.dumps(config))
+        triton.load_model(MODEL, headers=auth_headers, config=json.dumps(config))
     assert "Expected values for execution_mode are 0 or 1 but got '2'" in str(failure.value)
     assert triton.is_model_ready(MODEL)
