@@ -88,7 +88,9 @@ extension API {
         let names = NameTable(domains)
         var modelHandle: OpaquePointer?
         let domainPointers: [UnsafePointer<CChar>?] = names.pointers.map { $0 }
-        try check(editor.CreateModel(domainPointers, versions, domains.count, &modelHandle))
+        // The name table frees its strings when it goes: keep it until ORT has copied them.
+        try check(
+            withExtendedLifetime(names) { editor.CreateModel(domainPointers, versions, domains.count, &modelHandle) })
         let built = BuiltModel(handle: modelHandle!, api: self, retained: retained)
         try check(editor.AddGraphToModel(modelHandle!, graph!))
         graph = nil  // the model owns it now
@@ -127,9 +129,9 @@ extension API {
                 if case .symbolic(let name) = $0 { return name }
                 return ""
             })
-        let status = symbols.pointers.withUnsafeBufferPointer { pointers in
-            var mutable = pointers.map { Optional($0) }
-            return mutable.withUnsafeMutableBufferPointer {
+        var symbolPointers: [UnsafePointer<CChar>?] = symbols.pointers.map { $0 }
+        let status = withExtendedLifetime(symbols) {
+            symbolPointers.withUnsafeMutableBufferPointer {
                 table.SetSymbolicDimensions(shapeInfo, $0.baseAddress, $0.count)
             }
         }
@@ -200,10 +202,12 @@ extension API {
         let outputs: [UnsafePointer<CChar>?] = outputNames.pointers.map { $0 }
         let name = node.name ?? "\(node.operatorType)_\(index)"
         var handle: OpaquePointer?
-        let status = attributes.withUnsafeMutableBufferPointer { attributeBuffer in
-            editor.CreateNode(
-                node.operatorType, node.domain, name, inputs, inputs.count, outputs, outputs.count,
-                attributeBuffer.baseAddress, attributeBuffer.count, &handle)
+        let status = withExtendedLifetime((inputNames, outputNames)) {
+            attributes.withUnsafeMutableBufferPointer { attributeBuffer in
+                editor.CreateNode(
+                    node.operatorType, node.domain, name, inputs, inputs.count, outputs, outputs.count,
+                    attributeBuffer.baseAddress, attributeBuffer.count, &handle)
+            }
         }
         if let status { throw consume(status).context("cannot create \(node.label(index))") }
         return handle!
@@ -231,8 +235,10 @@ extension API {
             }
         case .strings(let values):
             let strings = NameTable(values)
-            status = strings.pointers.withUnsafeBufferPointer {
-                create(name, $0.baseAddress, Int32($0.count), ORT_OP_ATTR_STRINGS, &handle)
+            status = withExtendedLifetime(strings) {
+                strings.pointers.withUnsafeBufferPointer {
+                    create(name, $0.baseAddress, Int32($0.count), ORT_OP_ATTR_STRINGS, &handle)
+                }
             }
         case .mixed:
             throw ORTError(.invalidArgument, "attribute '\(name)' mixes strings and numbers in one list")
