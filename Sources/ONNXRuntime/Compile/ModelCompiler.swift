@@ -237,26 +237,7 @@ public struct ModelCompiler: Sendable {
                 }
             }
         } catch {
-            throw compileError(error)
-        }
-    }
-
-    /// Names the input in ORT's errors, classifying the ones that mean the input is not a usable model.
-    private func compileError(_ error: ORTError) -> ORTError {
-        let prefix = "cannot compile \(sourceDescription)"
-        switch error.runtimeCode {
-        case .invalidProtobuf:
-            return ORTError(
-                .invalidModel, "\(prefix): it is not a valid ONNX model (corrupt or truncated?): \(error.message)",
-                runtimeCode: error.runtimeCode)
-        case .invalidGraph:
-            return ORTError(
-                .invalidModel, "\(prefix): ONNX Runtime cannot accept its graph: \(error.message)",
-                runtimeCode: error.runtimeCode)
-        case .noSuchFile:
-            return ORTError(.modelNotFound, "\(prefix): \(error.message)", runtimeCode: error.runtimeCode)
-        default:
-            return error.context(prefix)
+            throw Session.loadError(error, source: sourceDescription, action: "compile")
         }
     }
 

@@ -205,7 +205,12 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    static func loadError(_ error: ORTError, source: String) -> ORTError {
+    /// Names the model in ORT's error, classifying the errors that mean it is missing or not a usable model.
+    /// - Parameters:
+    ///   - error: ORT's error.
+    ///   - source: The model, as messages name it ("model file 'x.onnx'", "model data").
+    ///   - action: What failed, for the message: "load" or "compile".
+    static func loadError(_ error: ORTError, source: String, action: String = "load") -> ORTError {
         switch error.runtimeCode {
         case .invalidProtobuf:
             return ORTError(
@@ -216,9 +221,10 @@ public final class Session: @unchecked Sendable {
                 .invalidModel, "\(source) has a graph ONNX Runtime cannot accept: \(error.message)",
                 runtimeCode: error.runtimeCode)
         case .noSuchFile:
-            return ORTError(.modelNotFound, "cannot load \(source): \(error.message)", runtimeCode: error.runtimeCode)
+            return ORTError(
+                .modelNotFound, "cannot \(action) \(source): \(error.message)", runtimeCode: error.runtimeCode)
         default:
-            return error.context("cannot load \(source)")
+            return error.context("cannot \(action) \(source)")
         }
     }
 }
