@@ -116,7 +116,7 @@ struct PluginEPTests {
         var options = options([])
         options.deviceSelector = { selection in
             seen.withLock { $0 = selection }
-            return selection.devices.filter { $0.executionProvider == "SwiftTestEP" }
+            return selection.devices.filter { $0.metadata["library_path"] == (try? TestPluginEP.libraryPath()) }
         }
         try expectCasesPass("ep_mul_add", options)
         #expect(try assignments("ep_mul_add", options).map(\.executionProvider) == ["SwiftTestEP"])
