@@ -279,7 +279,7 @@ struct PluginEPTests {
         #expect(mixed?.message.contains("must belong to one execution provider") == true)
         let unknown = failure([.init("NoSuchExecutionProvider")])
         #expect(unknown?.code == .unsupported)
-        #expect(unknown?.message.contains("neither built into") == true)
+        #expect(unknown?.message.contains("no registered plugin library offers it") == true)
         // Errors raised by the EP itself come back with ORT's code.
         let failing = failure([.init(devices: devices, options: ["fail": "create"])])
         #expect(failing?.runtimeCode == .executionProviderFailure)
