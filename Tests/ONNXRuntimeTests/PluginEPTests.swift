@@ -116,7 +116,7 @@ struct PluginEPTests {
         var options = options([])
         options.deviceSelector = { selection in
             seen.withLock { $0 = selection }
-            return selection.devices.filter { $0.executionProvider == "SwiftTestEP" }
+            return selection.devices.filter { $0.metadata["library_path"] == (try? TestPluginEP.libraryPath()) }
         }
         try expectCasesPass("ep_mul_add", options)
         #expect(try assignments("ep_mul_add", options).map(\.executionProvider) == ["SwiftTestEP"])
@@ -279,7 +279,7 @@ struct PluginEPTests {
         #expect(mixed?.message.contains("must belong to one execution provider") == true)
         let unknown = failure([.init("NoSuchExecutionProvider")])
         #expect(unknown?.code == .unsupported)
-        #expect(unknown?.message.contains("neither built into") == true)
+        #expect(unknown?.message.contains("no registered plugin library offers it") == true)
         // Errors raised by the EP itself come back with ORT's code.
         let failing = failure([.init(devices: devices, options: ["fail": "create"])])
         #expect(failing?.runtimeCode == .executionProviderFailure)

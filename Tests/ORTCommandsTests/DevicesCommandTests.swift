@@ -119,7 +119,9 @@ struct DevicesCommandTests {
         #expect(failing.stderr.contains("fail=create"))
         let unknown = try Paths.runORT(["bench", Paths.model("ep_mixed"), "--ep", "NoSuchEP", "--dim", "N=2"])
         #expect(unknown.status != 0)
-        #expect(unknown.stderr.contains("execution provider 'NoSuchEP' is neither built into"))
+        #expect(
+            unknown.stderr.contains(
+                "execution provider 'NoSuchEP' is not available in this ONNX Runtime build, and no registered plugin"))
     }
 
     @Test("serve --ep runs every model on the test EP; an EP failure fails the model's load")

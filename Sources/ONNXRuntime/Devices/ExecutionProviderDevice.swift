@@ -9,6 +9,9 @@ import CONNXRuntime
 /// A value is a copy of what ORT reported: it never refers to ORT's memory, so it stays valid after its library is
 /// unregistered. Using it then (to append it to session options) throws a clear error instead.
 ///
+/// Two values are equal when they describe the same device as listed at the same time: a device listed again after
+/// a library was registered or unregistered compares unequal to its older value, though either can be appended.
+///
 /// The corresponding C functions are `EpDevice_EpName`, `EpDevice_EpVendor`, `EpDevice_EpMetadata`,
 /// `EpDevice_EpOptions` and `EpDevice_Device`.
 public struct ExecutionProviderDevice: Sendable, Hashable, CustomStringConvertible {

@@ -104,8 +104,8 @@ extension SessionOptionsHandle {
                     + registry.libraries.keys.sorted().joined(separator: ", ")
             throw ORTError(
                 .unsupported,
-                "execution provider '\(provider.name)' is neither built into this ONNX Runtime nor offered by a "
-                    + "registered plugin library (a registered library whose provider lists no device cannot run); "
+                "execution provider '\(provider.name)' is not available in this ONNX Runtime build, and no registered "
+                    + "plugin library offers it (a registered library whose provider lists no device cannot run); "
                     + "built in: " + builtIn.joined(separator: ", ") + pluginNames)
         }
         try appendDevices(plugin, provider: provider, registry: registry, leased: &leased)
