@@ -271,6 +271,7 @@ let package = Package(
                 "ONNXRuntime",
                 "CONNXRuntime",
                 "KServeProtocol",
+                "ONNXFormats",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
