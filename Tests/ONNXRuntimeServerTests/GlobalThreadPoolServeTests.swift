@@ -45,29 +45,13 @@ struct GlobalThreadPoolServeTests {
     /// Serves the repository with `arguments`, checks that every model answers add_f32's case, and counts the
     /// server's threads once all models are loaded and have run.
     static func serve(_ repository: TemporaryRepository, _ arguments: [String]) async throws -> Run {
-        let ort = try #require(ShutdownTests.ortExecutable)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ort)
-        process.arguments =
+        let server = try await ServeProcess.start(
             [
-                "serve", "--model-repository", repository.path, "--http-port", "0", "--no-grpc", "--allow-metrics",
+                "--model-repository", repository.path, "--http-port", "0", "--no-grpc", "--allow-metrics",
                 "false", "--log-level", "info",
-            ] + arguments
-        let errors = Pipe()
-        let collector = OutputCollector()
-        collector.attach(errors)
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGTERM)
-                process.waitUntilExit()
-            }
-        }
-        let port = try #require(
-            await collector.waitForMatch(#"listening on 127\.0\.0\.1:(\d+)"#), "no port in: \(collector.value)")
-        let base = "http://127.0.0.1:\(port)"
+            ] + arguments)
+        defer { server.stop() }
+        let (process, collector, base) = (server.process, server.output, server.base)
         #expect(try await LiveHTTP.waitFor200("\(base)/v2/health/ready"), "\(collector.value)")
         for index in 0..<models {
             let response = try await LiveHTTP.send("POST", "\(base)/v2/models/add\(index)/infer", body: Self.request)

@@ -43,28 +43,13 @@ struct RuntimeSettingsThreadTests {
             "server_default", file: add,
             config: Self.config(["intra_op_thread_count": "1", "inter_op_thread_count": "8"]))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(ShutdownTests.ortExecutable))
-        process.arguments = [
-            "serve", "--model-repository", repository.path, "--http-port", "0", "--no-grpc", "--allow-metrics",
+        let server = try await ServeProcess.start([
+            "--model-repository", repository.path, "--http-port", "0", "--no-grpc", "--allow-metrics",
             "false", "--log-level", "info", "--model-control-mode", "explicit", "--backend-config",
             "onnxruntime,execution_mode=1",
-        ]
-        let errors = Pipe()
-        let collector = OutputCollector()
-        collector.attach(errors)
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGTERM)
-                process.waitUntilExit()
-            }
-        }
-        let port = try #require(
-            await collector.waitForMatch(#"listening on 127\.0\.0\.1:(\d+)"#), "no port in: \(collector.value)")
-        let base = "http://127.0.0.1:\(port)"
+        ])
+        defer { server.stop() }
+        let (process, collector, base) = (server.process, server.output, server.base)
         #expect(try await LiveHTTP.waitFor200("\(base)/v2/health/live"), "\(collector.value)")
         func threads() throws -> Int {
             try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task").count

@@ -67,24 +67,12 @@ struct ShutdownTests {
     func serveSIGTERM() async throws {
         let repository = try TemporaryRepository()
         try repository.add("slow", file: ServerFixtures.model("slow_loop"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ShutdownTests.ortExecutable!)
-        process.arguments = [
-            "serve", "--model-repository", repository.path, "--http-port", "0", "--grpc-port", "0", "--metrics-port",
+        let server = try await ServeProcess.start([
+            "--model-repository", repository.path, "--http-port", "0", "--grpc-port", "0", "--metrics-port",
             "0", "--log-level", "info",
-        ]
-        process.currentDirectoryURL = ServerFixtures.root
-        let errors = Pipe()
-        let collector = OutputCollector()
-        collector.attach(errors)
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
-        let port = try #require(
-            await collector.waitForMatch(#"listening on 127\.0\.0\.1:(\d+)"#), "no port in: \(collector.value)")
-        let base = "http://127.0.0.1:\(port)"
+        ])
+        defer { server.stop() }
+        let (process, collector, port, base) = (server.process, server.output, server.port, server.base)
         #expect(try await LiveHTTP.waitFor200("\(base)/v2/health/ready"), "\(collector.value)")
         let metadata = try await LiveHTTP.send("GET", "\(base)/v2/models/slow")
         #expect(metadata.json["platform"] == .string("onnxruntime_onnx"))

@@ -28,25 +28,13 @@ struct ShutdownUnderLoadTests {
         let repository = try TemporaryRepository()
         try repository.add("slow", file: ServerFixtures.model("slow_loop"))
         try repository.add("m", file: ServerFixtures.model("identity_int32"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ShutdownTests.ortExecutable!)
-        process.arguments = [
-            "serve", "--model-repository", repository.path, "--http-port", "0", "--grpc-port", "0", "--metrics-port",
+        let server = try await ServeProcess.start([
+            "--model-repository", repository.path, "--http-port", "0", "--grpc-port", "0", "--metrics-port",
             "0",
             "--log-level", "info",
-        ]
-        process.currentDirectoryURL = ServerFixtures.root
-        let errors = Pipe()
-        let collector = OutputCollector()
-        collector.attach(errors)
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
-        let port = try #require(
-            await collector.waitForMatch(#"listening on 127\.0\.0\.1:(\d+)"#), "no port in: \(collector.value)")
-        let base = "http://127.0.0.1:\(port)"
+        ])
+        defer { server.stop() }
+        let (process, collector, port, base) = (server.process, server.output, server.port, server.base)
         #expect(try await LiveHTTP.waitFor200("\(base)/v2/health/ready"), "\(collector.value)")
 
         // Three slow requests: one runs, two wait in the model's queue. All three are in flight at SIGTERM.
