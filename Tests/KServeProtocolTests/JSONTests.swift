@@ -39,14 +39,7 @@ struct JSONTests {
             if Bool.random(using: &generator) { text += "e\(Int.random(in: -30...30, using: &generator))" }
             texts.append(Bool.random(using: &generator) ? "-" + text : text)
         }
-        for text in texts {
-            let expected = text.withCString { strtod($0, nil) }
-            guard case .number(let number) = try JSONParser.parse(text) else {
-                Issue.record("\(text) did not parse as a number")
-                continue
-            }
-            #expect(number.doubleValue.bitPattern == expected.bitPattern, "\(text)")
-        }
+        try Self.expectStrtodResults(texts)
     }
 
     @Test("17- to 19-digit decimals over the whole exponent range parse to strtod's Double")
@@ -66,14 +59,7 @@ struct JSONTests {
             let tie = (top << shift) + (1 << (shift - 1))
             texts += ["\(tie).0", "\(tie - 1).0", "\(tie + 1).0"]
         }
-        for text in texts {
-            let expected = text.withCString { strtod($0, nil) }
-            guard case .number(let number) = try JSONParser.parse(text) else {
-                Issue.record("\(text) did not parse as a number")
-                continue
-            }
-            #expect(number.doubleValue.bitPattern == expected.bitPattern, "\(text)")
-        }
+        try Self.expectStrtodResults(texts)
     }
 
     @Test("FP32 pixel values printed with 17 digits are converted without the C library, to strtod's Double")
@@ -94,6 +80,18 @@ struct JSONTests {
         #expect(DecimalToDouble.convert(significand: 1, decimalExponent: -343) == nil)
         #expect(DecimalToDouble.convert(significand: 1, decimalExponent: 309) == nil)
         #expect(DecimalToDouble.convert(significand: 0, decimalExponent: 5) == 0)
+    }
+
+    /// Each text parses as a number whose `Double` has the same bits as the C library's `strtod` gives.
+    static func expectStrtodResults(_ texts: [String]) throws {
+        for text in texts {
+            let expected = text.withCString { strtod($0, nil) }
+            guard case .number(let number) = try JSONParser.parse(text) else {
+                Issue.record("\(text) did not parse as a number")
+                continue
+            }
+            #expect(number.doubleValue.bitPattern == expected.bitPattern, "\(text)")
+        }
     }
 
     @Test("strings: escapes, surrogate pairs, UTF-8")
