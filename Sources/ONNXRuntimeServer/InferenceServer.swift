@@ -108,9 +108,14 @@ public struct InferenceServer: Sendable {
         let logger = self.logger
         let readTimeout = configuration.readTimeout.map { TimeAmount($0) }
         let busyPolling = self.busyPolling
+        // Inference requests are answered in the pipeline (RESTInferenceHandler), everything else by the router.
+        let engine = self.engine
+        let tracing = self.tracing
+        let serverName = configuration.serving.serverName
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: (busyPolling.map { $0.makeHTTPHandlers() } ?? [])
-                + (readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? []))
+                + (readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? [])
+                + [RESTInferenceHandler(engine: engine, tracing: tracing, serverName: serverName, logger: logger)])
         var services: [any Service] = [EngineService(engine: engine, logger: logger)]
         if let exporter = tracing?.exporter { services.append(exporter) }
         if let metricsPort = configuration.metricsPort {

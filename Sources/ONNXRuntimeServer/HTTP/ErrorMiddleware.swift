@@ -37,21 +37,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             response = HTTPMessages.error(failure)
             message = failure.message
         }
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
-        var metadata: Logger.Metadata = [
-            "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
-            "duration_ms": "\((milliseconds * 1000).rounded() / 1000)",
-        ]
-        if let message { metadata["error"] = "\(message)" }
-        let level: Logger.Level =
-            switch response.status.code {
-            case 503: .warning
-            case 500...: .error
-            case 400..<500: .info
-            default: .debug
-            }
-        context.logger.log(level: level, "request", metadata: metadata)
+        RequestLog.record(
+            context.logger, method: request.method, path: request.uri.path, status: response.status,
+            elapsed: ContinuousClock.now - start, error: message)
         return response
     }
 
@@ -65,6 +53,31 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case 503: .unavailable
         default: .internal
         }
+    }
+}
+/// The line logged for each HTTP request, by ``ErrorMiddleware`` and by ``RESTInferenceHandler``.
+enum RequestLog {
+    /// Logs a request's method, path, status and duration (and its error), at a level that follows the status:
+    /// debug for success, info for a client's error, warning for 503, error for other server errors.
+    static func record(
+        _ logger: Logger, method: HTTPRequest.Method, path: some StringProtocol, status: HTTPResponse.Status,
+        elapsed: Duration, error message: String?
+    ) {
+        let level: Logger.Level =
+            switch status.code {
+            case 503: .warning
+            case 500...: .error
+            case 400..<500: .info
+            default: .debug
+            }
+        guard logger.logLevel <= level else { return }
+        let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+        var metadata: Logger.Metadata = [
+            "method": "\(method)", "path": "\(path)", "status": "\(status.code)",
+            "duration_ms": "\((milliseconds * 1000).rounded() / 1000)",
+        ]
+        if let message { metadata["error"] = "\(message)" }
+        logger.log(level: level, "request", metadata: metadata)
     }
 }
 #endif

@@ -33,12 +33,8 @@ enum HTTPMessages {
 
     /// The protocol's error response: `{"error": "<message>"}` with the error's status.
     static func error(_ error: ServingError) -> Response {
-        var response = bytes(
-            error.jsonBody, status: HTTPResponse.Status(code: error.statusCode), contentType: "application/json")
-        if error.kind == .unauthorized {
-            response.headers[.wwwAuthenticate] = "Bearer"
-        }
-        return response
+        let (status, headers, body) = errorParts(error)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
     /// An inference response, with `Inference-Header-Content-Length` when it carries binary data, compressed when
@@ -46,25 +42,47 @@ enum HTTPMessages {
     /// (``ContentCoding/minimumCompressedSize``). The header length stays that of the
     /// uncompressed body, as Triton's clients expect.
     static func inference(_ encoded: EncodedInferenceResponse, coding: ContentCoding? = nil) -> Response {
-        var response: Response
+        let (headers, body) = inferenceParts(encoded, coding: coding)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// The headers (without `Content-Length`) and body of an inference response: see
+    /// ``inference(_:coding:)``. Both HTTP paths (the router and ``RESTInferenceHandler``) answer with these.
+    static func inferenceParts(_ encoded: EncodedInferenceResponse, coding: ContentCoding?) -> (HTTPFields, ByteBuffer)
+    {
+        var headers = HTTPFields()
+        headers[.contentType] = encoded.contentType
+        let body: ByteBuffer
         if let coding, encoded.body.count >= ContentCoding.minimumCompressedSize {
-            var headers = HTTPFields()
-            headers[.contentType] = encoded.contentType
             headers[.contentEncoding] = coding.rawValue
-            let body = coding.compressed(encoded.body, level: ContentCoding.responseLevel)
-            response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+            body = coding.compressed(encoded.body, level: ContentCoding.responseLevel)
         } else {
-            response = bytes(encoded.body, contentType: encoded.contentType)
+            body = ByteBuffer(bytes: encoded.body)
         }
         if encoded.hasBinaryData {
-            response.headers[inferenceHeaderContentLength] = String(encoded.jsonLength)
+            headers[inferenceHeaderContentLength] = String(encoded.jsonLength)
         }
-        return response
+        return (headers, body)
+    }
+
+    /// The status, headers (without `Content-Length`) and body of the protocol's error response: see ``error(_:)``.
+    static func errorParts(_ error: ServingError) -> (HTTPResponse.Status, HTTPFields, ByteBuffer) {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if error.kind == .unauthorized {
+            headers[.wwwAuthenticate] = "Bearer"
+        }
+        return (HTTPResponse.Status(code: error.statusCode), headers, ByteBuffer(bytes: error.jsonBody))
     }
 
     /// The coding to compress a response with, from the request's `Accept-Encoding`; `nil` for none.
     static func responseCoding(_ request: Request) -> ContentCoding? {
-        request.headers[.acceptEncoding].flatMap { ContentCoding.preferred(acceptEncoding: $0) }
+        responseCoding(request.headers)
+    }
+
+    /// The coding to compress a response with, from a request's `Accept-Encoding`; `nil` for none.
+    static func responseCoding(_ headers: HTTPFields) -> ContentCoding? {
+        headers[.acceptEncoding].flatMap { ContentCoding.preferred(acceptEncoding: $0) }
     }
 
     /// Reads the whole body, refusing (413) one larger than `limit`: at once from `Content-Length` when the client
@@ -72,18 +90,7 @@ enum HTTPMessages {
     /// deflate is decompressed, and its decompressed size is held to the same limit (a bomb is cut off there); other
     /// codings are refused (415).
     static func body(of request: Request, limit: Int) async throws(ServingError) -> [UInt8] {
-        var coding: ContentCoding?
-        if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
-            guard let known = ContentCoding(name: encoding) else {
-                throw ServingError(
-                    .unsupportedMediaType,
-                    "Content-Encoding '\(encoding)' is not supported; send the body as gzip, deflate or identity")
-            }
-            coding = known
-        }
-        if let text = request.headers[.contentLength], let length = Int(text), length > limit {
-            throw tooLarge(length, limit)
-        }
+        let coding = try requestCoding(request.headers, limit: limit)
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -92,6 +99,31 @@ enum HTTPMessages {
         } catch {
             throw .badRequest("could not read the request body: \(error)")
         }
+        return try decoded(buffer, coding: coding, limit: limit)
+    }
+
+    /// Checks a request's headers before its body is read: its `Content-Encoding` (gzip, deflate or identity, 415
+    /// otherwise) and its `Content-Length` against `limit` (413).
+    /// - Returns: The coding the body must be decompressed with; `nil` for none.
+    static func requestCoding(_ headers: HTTPFields, limit: Int) throws(ServingError) -> ContentCoding? {
+        var coding: ContentCoding?
+        if let encoding = headers[.contentEncoding], encoding.lowercased() != "identity" {
+            guard let known = ContentCoding(name: encoding) else {
+                throw ServingError(
+                    .unsupportedMediaType,
+                    "Content-Encoding '\(encoding)' is not supported; send the body as gzip, deflate or identity")
+            }
+            coding = known
+        }
+        if let text = headers[.contentLength], let length = Int(text), length > limit {
+            throw tooLarge(length, limit)
+        }
+        return coding
+    }
+
+    /// A whole body's bytes, decompressed with `coding` if it is given; the decompressed size is held to `limit`
+    /// (a bomb is cut off there).
+    static func decoded(_ buffer: ByteBuffer, coding: ContentCoding?, limit: Int) throws(ServingError) -> [UInt8] {
         guard let coding else { return Array(buffer.readableBytesView) }
         do {
             return Array(try coding.decompressed(buffer, limit: limit).readableBytesView)
@@ -105,7 +137,8 @@ enum HTTPMessages {
         }
     }
 
-    private static func tooLarge(_ length: Int?, _ limit: Int) -> ServingError {
+    /// The error for a body larger than `limit` (`length` when `Content-Length` said so).
+    static func tooLarge(_ length: Int?, _ limit: Int) -> ServingError {
         ServingError(
             .payloadTooLarge,
             "the request body\(length.map { " (\($0) bytes)" } ?? "") is larger than the \(limit) bytes this server "
@@ -114,7 +147,12 @@ enum HTTPMessages {
 
     /// The `Inference-Header-Content-Length` header as a number, if present.
     static func headerLength(_ request: Request) throws(ServingError) -> Int? {
-        guard let text = request.headers[inferenceHeaderContentLength] else { return nil }
+        try headerLength(request.headers)
+    }
+
+    /// The `Inference-Header-Content-Length` header of a request's headers as a number, if present.
+    static func headerLength(_ headers: HTTPFields) throws(ServingError) -> Int? {
+        guard let text = headers[inferenceHeaderContentLength] else { return nil }
         guard let value = Int(text) ?? Int(text.split(whereSeparator: \.isWhitespace).joined()), value >= 0 else {
             throw .badRequest("Inference-Header-Content-Length must be a non-negative integer, got '\(text)'")
         }
@@ -142,7 +180,12 @@ enum HTTPMessages {
     /// A model name from the path: percent-decoded, then checked so it can never name a path outside the
     /// repository.
     static func modelName(_ context: some RequestContext) throws(ServingError) -> String {
-        guard let raw = context.parameters.get("model") else { throw .badRequest("the path has no model name") }
+        try modelName(raw: context.parameters.get("model"))
+    }
+
+    /// A model name from a path segment: see ``modelName(_:)``.
+    static func modelName(raw: String?) throws(ServingError) -> String {
+        guard let raw else { throw .badRequest("the path has no model name") }
         guard let decoded = raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding : raw else {
             throw .badRequest("the model name in the path is not valid percent-encoding")
         }
@@ -151,7 +194,12 @@ enum HTTPMessages {
 
     /// The version from the path, if the route has one.
     static func version(_ context: some RequestContext) throws(ServingError) -> Int? {
-        guard let raw = context.parameters.get("version") else { return nil }
+        try version(raw: context.parameters.get("version"))
+    }
+
+    /// The version from a path segment, if there is one: see ``version(_:)``.
+    static func version(raw: String?) throws(ServingError) -> Int? {
+        guard let raw else { return nil }
         guard let decoded = raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding : raw else {
             throw .badRequest("the model version in the path is not valid percent-encoding")
         }

@@ -142,8 +142,9 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
             return HTTPMessages.inference(encoded, coding: HTTPMessages.responseCoding(request))
         }
         return try await tracing.run(
-            model: name, traceparent: request.headers[values: Self.traceparent],
-            tracestate: request.headers[values: Self.tracestate], receive: .httpReceiveStart, send: .httpSendStart
+            model: name, traceparent: request.headers[values: RequestTracing.traceparent],
+            tracestate: request.headers[values: RequestTracing.tracestate], receive: .httpReceiveStart,
+            send: .httpSendStart
         ) {
             let body = try await HTTPMessages.body(of: request, limit: engine.configuration.limits.maxRequestBytes)
             RequestTrace.current?.record(.httpReceiveEnd)
@@ -152,9 +153,6 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
             return HTTPMessages.inference(encoded, coding: HTTPMessages.responseCoding(request))
         }
     }
-
-    private static var traceparent: HTTPField.Name { HTTPField.Name("traceparent")! }
-    private static var tracestate: HTTPField.Name { HTTPField.Name("tracestate")! }
 
     /// The model of a per-model trace setting request: one the repository has (Triton's error otherwise).
     private func traceModel(_ context: Context) throws -> String {

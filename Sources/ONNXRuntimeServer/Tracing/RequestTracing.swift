@@ -1,4 +1,5 @@
 #if Server
+import HTTPTypes
 import ONNXRuntimeServing
 
 /// Triton's trace extension in a server: the live settings, which decide per request whether it is traced, and the
@@ -18,6 +19,10 @@ struct RequestTracing: Sendable {
         guard settings.sample(model: model, propagated: parent != nil) else { return nil }
         return (RequestTrace(), parent)
     }
+
+    /// The W3C trace context headers of an HTTP request.
+    static let traceparent = HTTPField.Name("traceparent")!
+    static let tracestate = HTTPField.Name("tracestate")!
 
     /// Hands a finished request's trace to the exporter; never waits.
     func end(_ trace: RequestTrace, parent: TraceParent?) {

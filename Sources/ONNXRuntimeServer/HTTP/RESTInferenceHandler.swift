@@ -1,0 +1,411 @@
+#if Server
+import ContentCoding
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTPTypes
+import ONNXRuntimeServing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Answers REST inference requests (`POST /v2/models/{m}[/versions/{v}]/infer`) in the connection's pipeline,
+/// and passes every other request on to the router.
+///
+/// Why: the router's path gives each request an async request and response body, a request context, a middleware
+/// chain and several task hops through the async channel, which on a small model cost more than the inference
+/// (BENCHMARKS.md, "Server"). Here a request's parts are gathered on the event loop into one buffer and one task runs
+/// the inference, as ``GRPCConnectionHandler`` does for gRPC; the answer is the router's answer, byte for byte
+/// (``HTTPMessages/inferenceParts(_:coding:)``, ``HTTPMessages/errorParts(_:)``, the same checks in the same order,
+/// the same `Date` and `Server` headers and the same log line).
+///
+/// HTTP/1.1 answers in order: while one of this handler's requests is being answered, later requests wait (and the
+/// connection is not read), and an inference request that arrives behind requests the router has not answered yet
+/// waits for their answers. Requests with `Expect` go to the router. A sampled request is traced as the router's
+/// route traces it (Triton's trace extension). Graceful shutdown waits for the request in progress, then closes.
+final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// One inference request of this handler's.
+    private struct Exchange {
+        let method: HTTPRequest.Method
+        let path: String
+        let start: ContinuousClock.Instant
+        var model = ""
+        var version: Int?
+        var headerLength: Int?
+        var requestCoding: ContentCoding?
+        var responseCoding: ContentCoding?
+        var body: ByteBuffer?
+        /// The client asked to close the connection after the answer (`Connection: close`).
+        var closes = false
+        /// The request's trace and the caller's trace context, when the trace settings sample it.
+        var trace: (RequestTrace, TraceParent?)?
+    }
+
+    private enum Inbound {
+        case part(HTTPRequestPart)
+        case error(any Error)
+    }
+
+    private enum State {
+        /// No request of this handler's.
+        case idle
+        /// An inference request's body is arriving.
+        case receiving(Exchange)
+        /// The request was answered early (an error known before its end); the rest of its body is dropped.
+        case discarding
+        /// The request is whole and its inference runs; everything after it waits.
+        case running(Task<Void, Never>)
+    }
+
+    private let engine: InferenceEngine
+    private let tracing: RequestTracing?
+    private let serverName: String?
+    private let logger: Logger
+    private var state = State.idle
+    /// Requests passed to the router whose answer has not been written yet.
+    private var routed = 0
+    /// The request being received belongs to the router (its body and end go there too).
+    private var routingBody = false
+    /// What arrived while it may not be handled yet, in order: request parts, and the HTTP decoder's errors (which
+    /// the router answers, after the answers before them).
+    private var held = CircularBuffer<Inbound>()
+    /// A read was asked for while parts were held.
+    private var readHeld = false
+    /// Graceful shutdown began while a request of this handler's was in progress.
+    private var quiescing = false
+    /// Parts were passed on since the last read-complete event (the router's async channel delivers what it got
+    /// on that event, so parts passed on outside a read need one of their own).
+    private var passedOn = false
+    private var date = HTTPDate()
+
+    /// - Parameters:
+    ///   - engine: The engine that runs the inference.
+    ///   - tracing: The trace extension's settings and exporter, if the server has them.
+    ///   - serverName: The `Server` header's value, as the router's application sends it.
+    ///   - logger: The logger for the request lines and the inference.
+    init(engine: InferenceEngine, tracing: RequestTracing?, serverName: String?, logger: Logger) {
+        self.engine = engine
+        self.tracing = tracing
+        self.serverName = serverName
+        self.logger = logger
+    }
+
+    // MARK: - Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if held.isEmpty, handle(part, context: context) { return }
+        held.append(.part(part))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if held.isEmpty, handle(error, context: context) { return }
+        held.append(.error(error))
+    }
+
+    /// Passes an error on to the router once the requests before it are answered; a request of this handler's that
+    /// it cut short is dropped (the router answers the error and closes the connection).
+    private func handle(_ error: any Error, context: ChannelHandlerContext) -> Bool {
+        switch state {
+        case .running:
+            return false
+        case .receiving, .discarding:
+            state = .idle
+        case .idle:
+            break
+        }
+        context.fireErrorCaught(error)
+        return true
+    }
+
+    /// Handles one part, or returns false if it must wait (it and every later part are then held).
+    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) -> Bool {
+        switch state {
+        case .running:
+            return false
+        case .discarding:
+            if case .end = part { state = .idle }
+            return true
+        case .receiving(var exchange):
+            switch part {
+            case .head:
+                // The HTTP decoder never starts a request before the last one ended.
+                preconditionFailure("a request head arrived before the end of the one before")
+            case .body(let bytes):
+                state = .discarding  // while `exchange` is changed in place, without a second reference
+                let limit = engine.configuration.limits.maxRequestBytes
+                if (exchange.body?.readableBytes ?? 0) + bytes.readableBytes > limit {
+                    answer(exchange, .failure(HTTPMessages.tooLarge(nil, limit)), context: context)
+                    return true
+                }
+                if exchange.body == nil {
+                    exchange.body = bytes
+                } else {
+                    exchange.body!.writeImmutableBuffer(bytes)
+                }
+                state = .receiving(exchange)
+            case .end:
+                exchange.trace?.0.record(.httpReceiveEnd)
+                state = .running(start(exchange, context: context))
+            }
+            return true
+        case .idle:
+            switch part {
+            case .head(let head):
+                guard let route = Self.route(head) else {
+                    routed += 1
+                    routingBody = true
+                    passOn(part, context: context)
+                    return true
+                }
+                if routed > 0 { return false }
+                begin(head, route, context: context)
+            case .body, .end:
+                precondition(routingBody, "a request body arrived without its head")
+                if case .end = part { routingBody = false }
+                passOn(part, context: context)
+            }
+            return true
+        }
+    }
+
+    private func passOn(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        passedOn = true
+        context.fireChannelRead(wrapInboundOut(part))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        passedOn = false
+        context.fireChannelReadComplete()
+    }
+
+    /// Handles held parts, in order, as far as they can be.
+    private func release(context: ChannelHandlerContext) {
+        while let item = held.first {
+            let handled =
+                switch item {
+                case .part(let part): handle(part, context: context)
+                case .error(let error): handle(error, context: context)
+                }
+            guard handled else { break }
+            held.removeFirst()
+        }
+        if passedOn {
+            passedOn = false
+            context.fireChannelReadComplete()
+        }
+        guard held.isEmpty, readHeld else { return }
+        if case .running = state { return }
+        readHeld = false
+        context.read()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        switch state {
+        case .idle, .discarding:
+            // Nothing of this handler's is in progress: the router closes the connection once it has answered what
+            // it has (held requests are dropped).
+            context.fireUserInboundEventTriggered(event)
+        case .receiving, .running:
+            quiescing = true
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .running(let task) = state { task.cancel() }
+        held.removeAll()
+        context.fireChannelInactive()
+    }
+
+    // MARK: - Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let ended = if case .end = unwrapOutboundIn(data) { true } else { false }
+        context.write(data, promise: promise)
+        if ended, routed > 0 {
+            routed -= 1
+            if routed == 0, !held.isEmpty { release(context: context) }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        switch state {
+        case .running:
+            readHeld = true
+        case .idle, .receiving, .discarding:
+            if held.isEmpty { context.read() } else { readHeld = true }
+        }
+    }
+
+    // MARK: - Requests
+
+    /// The model and version segments of an inference path, or `nil` for any other request (which the router
+    /// answers).
+    private static func route(_ head: HTTPRequest) -> (model: Substring, version: Substring?)? {
+        guard head.method == .post, let path = head.path, path.hasSuffix("/infer") || path.contains("/infer?")
+        else { return nil }
+        guard head.headerFields[.expect] == nil else { return nil }
+        let end = path.firstIndex(of: "?") ?? path.endIndex
+        let segments = path[..<end].split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.count == 5 || segments.count == 7, segments[0].isEmpty, segments[1] == "v2",
+            segments[2] == "models", !segments[3].isEmpty, segments.last == "infer"
+        else { return nil }
+        if segments.count == 5 { return (segments[3], nil) }
+        guard segments[4] == "versions", !segments[5].isEmpty else { return nil }
+        return (segments[3], segments[5])
+    }
+
+    /// Starts one of this handler's requests: the checks the router's route makes before it reads the body, in the
+    /// same order; a failure is answered at once and the body dropped.
+    private func begin(
+        _ head: HTTPRequest, _ route: (model: Substring, version: Substring?), context: ChannelHandlerContext
+    ) {
+        let received = RequestTrace.now
+        let path = head.path ?? ""
+        var exchange = Exchange(
+            method: head.method, path: String(path[..<(path.firstIndex(of: "?") ?? path.endIndex)]),
+            start: .now)
+        if let connection = head.headerFields[.connection] {
+            exchange.closes = connection.split(separator: ",").contains {
+                $0.lowercased().filter { $0 != " " && $0 != "\t" } == "close"
+            }
+        }
+        do throws(ServingError) {
+            exchange.model = try HTTPMessages.modelName(raw: String(route.model))
+            exchange.version = try HTTPMessages.version(raw: route.version.map(String.init))
+            _ = try engine.model(exchange.model, version: exchange.version)
+            exchange.headerLength = try HTTPMessages.headerLength(head.headerFields)
+            exchange.requestCoding = try HTTPMessages.requestCoding(
+                head.headerFields, limit: engine.configuration.limits.maxRequestBytes)
+        } catch {
+            state = .discarding
+            answer(exchange, .failure(error), context: context)
+            return
+        }
+        exchange.responseCoding = HTTPMessages.responseCoding(head.headerFields)
+        if let tracing {
+            exchange.trace = tracing.begin(
+                model: exchange.model, traceparent: head.headerFields[values: RequestTracing.traceparent],
+                tracestate: head.headerFields[values: RequestTracing.tracestate])
+            exchange.trace?.0.record(.httpReceiveStart, at: received)
+        }
+        state = .receiving(exchange)
+    }
+
+    /// Runs the inference of a whole request in a task, and answers on the connection's event loop.
+    private func start(_ exchange: Exchange, context: ChannelHandlerContext) -> Task<Void, Never> {
+        let engine = self.engine
+        let tracing = self.tracing
+        let logger = self.logger
+        let trace = exchange.trace
+        let body = exchange.body ?? ByteBuffer()
+        let (model, version, headerLength, coding) =
+            (exchange.model, exchange.version, exchange.headerLength, exchange.requestCoding)
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context, exchange), eventLoop: loop)
+        return Task {
+            @Sendable func infer() async -> Result<EncodedInferenceResponse, ServingError> {
+                do throws(ServingError) {
+                    let bytes = try HTTPMessages.decoded(
+                        body, coding: coding, limit: engine.configuration.limits.maxRequestBytes)
+                    return .success(
+                        try await engine.infer(
+                            model: model, version: version, body: bytes, headerLength: headerLength, logger: logger))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            let outcome: Result<EncodedInferenceResponse, ServingError>
+            if let (trace, parent) = trace {
+                outcome = await RequestTrace.$current.withValue(trace) { await infer() }
+                trace.record(.httpSendStart)
+                tracing?.end(trace, parent: parent)
+            } else {
+                outcome = await infer()
+            }
+            let finish: @Sendable () -> Void = {
+                let (handler, context, exchange) = bound.value
+                handler.answer(exchange, outcome, context: context)
+                handler.state = .idle
+                handler.release(context: context)
+            }
+            if loop.inEventLoop { finish() } else { loop.execute(finish) }
+        }
+    }
+
+    /// Writes the answer to one of this handler's requests, and logs it as the router's error middleware does.
+    private func answer(
+        _ exchange: Exchange, _ outcome: Result<EncodedInferenceResponse, ServingError>,
+        context: ChannelHandlerContext
+    ) {
+        var (status, headers, body): (HTTPResponse.Status, HTTPFields, ByteBuffer)
+        var message: String?
+        switch outcome {
+        case .success(let encoded):
+            status = .ok
+            (headers, body) = HTTPMessages.inferenceParts(encoded, coding: exchange.responseCoding)
+        case .failure(let error):
+            (status, headers, body) = HTTPMessages.errorParts(error)
+            message = error.message
+        }
+        headers[.contentLength] = String(body.readableBytes)
+        headers[.date] = date.now()
+        if let serverName { headers[.server] = serverName }
+        let closes = exchange.closes || quiescing
+        if closes { headers[.connection] = "close" }
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        if closes {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+        RequestLog.record(
+            logger, method: exchange.method, path: exchange.path, status: status,
+            elapsed: ContinuousClock.now - exchange.start, error: message)
+    }
+}
+
+/// The `Date` header's value (RFC 9110's IMF-fixdate), formatted once a second.
+struct HTTPDate {
+    private var second: time_t = -1
+    private var text = ""
+
+    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Now, as `Sun, 06 Nov 1994 08:49:37 GMT`.
+    mutating func now() -> String {
+        var clock = time(nil)
+        if clock == second { return text }
+        var parts = tm()
+        guard gmtime_r(&clock, &parts) != nil else { return text }
+        second = clock
+        text = Self.format(parts)
+        return text
+    }
+
+    /// The date of broken-down UTC time `parts`.
+    static func format(_ parts: tm) -> String {
+        func twoDigits(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let day = days[Int(parts.tm_wday) % 7]
+        let month = months[Int(parts.tm_mon) % 12]
+        return "\(day), \(twoDigits(parts.tm_mday)) \(month) \(1900 + Int(parts.tm_year)) "
+            + "\(twoDigits(parts.tm_hour)):\(twoDigits(parts.tm_min)):\(twoDigits(parts.tm_sec)) GMT"
+    }
+}
+#endif
