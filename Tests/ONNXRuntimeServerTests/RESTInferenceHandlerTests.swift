@@ -288,5 +288,22 @@ struct RESTInferenceHandlerTests {
             #expect(received.closed)
         }
     }
+
+    @Test("a client that ends its sending after two requests still gets both answers")
+    func halfClosed() async throws {
+        let (server, repository) = try await Self.server()
+        defer { withExtendedLifetime(repository) {} }
+        try await ServerFixtures.withLiveServer(server) { port in
+            let connection = try RawSocket(port: port)
+            let request = Case(description: "", path: "/v2/models/m/infer", body: Self.int32Body)
+            let ready = Array("GET /v2/models/m/ready HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+            await connection.send(Self.wire(request) + ready + Self.wire(request))
+            connection.finishSending()
+            let (responses, _) = try await Self.receive(connection, count: 3)
+            #expect(responses.map(\.status) == [200, 200, 200])
+            #expect(
+                responses.last.map { String(decoding: $0.body, as: UTF8.self) }?.contains("[7,-8,9,0,1,-2]") == true)
+        }
+    }
 }
 #endif

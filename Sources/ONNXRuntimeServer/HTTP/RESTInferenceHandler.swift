@@ -54,6 +54,7 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private enum Inbound {
         case part(HTTPRequestPart)
         case error(any Error)
+        case event(Any)
     }
 
     private enum State {
@@ -76,8 +77,9 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var routed = 0
     /// The request being received belongs to the router (its body and end go there too).
     private var routingBody = false
-    /// What arrived while it may not be handled yet, in order: request parts, and the HTTP decoder's errors (which
-    /// the router answers, after the answers before them).
+    /// What arrived while it may not be handled yet, in order: request parts, the HTTP decoder's errors (which the
+    /// router answers, after the answers before them) and events such as the client's end of input (on which the
+    /// router closes its side, which must wait for the answers before it).
     private var held = CircularBuffer<Inbound>()
     /// A read was asked for while parts were held.
     private var readHeld = false
@@ -109,22 +111,34 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if held.isEmpty, handle(error, context: context) { return }
+        if held.isEmpty, handle(.error(error), context: context) { return }
         held.append(.error(error))
     }
 
-    /// Passes an error on to the router once the requests before it are answered; a request of this handler's that
-    /// it cut short is dropped (the router answers the error and closes the connection).
-    private func handle(_ error: any Error, context: ChannelHandlerContext) -> Bool {
+    /// Passes an error or an event on to the router once the requests before it are answered. An error or the end
+    /// of input in the middle of a request of this handler's ends that request unanswered (the router answers an
+    /// error and closes the connection; after the end of input, no whole request can come).
+    private func handle(_ item: Inbound, context: ChannelHandlerContext) -> Bool {
+        if case .part(let part) = item { return handle(part, context: context) }
+        let endsRequest =
+            switch item {
+            case .error: true
+            case .event(let event): (event as? ChannelEvent) == .inputClosed
+            case .part: false
+            }
         switch state {
         case .running:
             return false
         case .receiving, .discarding:
-            state = .idle
+            if endsRequest { state = .idle }
         case .idle:
             break
         }
-        context.fireErrorCaught(error)
+        switch item {
+        case .error(let error): context.fireErrorCaught(error)
+        case .event(let event): context.fireUserInboundEventTriggered(event)
+        case .part: break
+        }
         return true
     }
 
@@ -139,8 +153,10 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
         case .receiving(var exchange):
             switch part {
             case .head:
-                // The HTTP decoder never starts a request before the last one ended.
-                preconditionFailure("a request head arrived before the end of the one before")
+                // The HTTP decoder never starts a request before the last one ended; were it to, the unfinished
+                // request is dropped.
+                state = .idle
+                return handle(part, context: context)
             case .body(let bytes):
                 state = .discarding  // while `exchange` is changed in place, without a second reference
                 let limit = engine.configuration.limits.maxRequestBytes
@@ -171,7 +187,7 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 if routed > 0 { return false }
                 begin(head, route, context: context)
             case .body, .end:
-                precondition(routingBody, "a request body arrived without its head")
+                // The router's request's (the router refuses parts without a head, should the decoder send any).
                 if case .end = part { routingBody = false }
                 passOn(part, context: context)
             }
@@ -192,12 +208,7 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Handles held parts, in order, as far as they can be.
     private func release(context: ChannelHandlerContext) {
         while let item = held.first {
-            let handled =
-                switch item {
-                case .part(let part): handle(part, context: context)
-                case .error(let error): handle(error, context: context)
-                }
-            guard handled else { break }
+            guard handle(item, context: context) else { break }
             held.removeFirst()
         }
         if passedOn {
@@ -212,7 +223,9 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is ChannelShouldQuiesceEvent else {
-            return context.fireUserInboundEventTriggered(event)
+            if held.isEmpty, handle(.event(event), context: context) { return }
+            held.append(.event(event))
+            return
         }
         switch state {
         case .idle, .discarding:

@@ -49,6 +49,11 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
+    /// Ends the sending side (the server reads end of input); the connection stays open for reading.
+    func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     /// Sends text.
     @discardableResult
     func send(_ text: String) async -> Bool { await send(Array(text.utf8)) }
