@@ -59,9 +59,15 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
 
     /// The value of the output with this name, if it was requested.
     public subscript(name: String) -> Value? {
-        if case .one(let value) = storage { return names[0] == name ? value : nil }
-        guard let index = names.firstIndex(of: name) else { return nil }
+        guard let index = position(of: name) else { return nil }
         return value(at: index)
+    }
+
+    /// The position of the output with this name; a single output is compared directly.
+    @inline(__always)
+    func position(of name: String) -> Int? {
+        if case .one = storage { return names[0] == name ? 0 : nil }
+        return names.firstIndex(of: name)
     }
 
     /// The output with this name as a typed tensor.
@@ -70,12 +76,16 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
     public func tensor<Element: TensorElement>(_ name: String, of type: Element.Type = Element.self) throws(ORTError)
         -> Tensor<Element>
     {
-        guard let value = self[name] else {
+        guard let index = position(of: name) else {
             throw ORTError(
                 .unknownOutput, "no output named '\(name)'; outputs are: \(names.joined(separator: ", "))")
         }
         do {
-            return try Tensor(value)
+            // The value is lent from `storage` to the tensor, which takes the only new reference.
+            switch storage {
+            case .one(let value): return try Tensor(value)
+            case .many(let values): return try Tensor(values[index])
+            }
         } catch {
             throw error.context("output '\(name)'")
         }
@@ -211,19 +221,22 @@ extension Session {
     ) throws(ORTError) {
         var given = 0
         let requiredCount = self.inputs.count
-        for (name, convertible) in inputs {
-            guard let position = feedPosition(name) else {
-                throw ORTError(.unknownInput, "model has no input named '\(name)'; \(expectedInputsText)")
+        var index = inputs.startIndex
+        while index != inputs.endIndex {
+            defer { inputs.formIndex(after: &index) }
+            guard let position = feedPosition(inputs.keys[index]) else {
+                throw ORTError(
+                    .unknownInput, "model has no input named '\(inputs.keys[index])'; \(expectedInputsText)")
             }
             // The getter's +1 is checked, then moved into `retained`: no further retain. If the check throws, the
             // value is released here and never enters `retained`.
-            let value = convertible.value
+            let value = inputs.values[index].value
             try checkFeed(value, at: position)
-            let index = filled
-            names[index] = feedNames.pointers[position]
-            values[index] = value.handle
-            (retained.baseAddress! + index).initialize(to: consume value)
-            filled = index + 1
+            let slot = filled
+            names[slot] = feedNames.pointers[position]
+            values[slot] = value.handle
+            (retained.baseAddress! + slot).initialize(to: consume value)
+            filled = slot + 1
             if position < requiredCount { given += 1 }
         }
         if given < requiredCount {
