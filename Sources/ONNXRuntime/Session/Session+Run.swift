@@ -13,8 +13,10 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
     }
 
     /// The values. A single output (the common case) is held directly, so a run allocates no array for it.
+    @usableFromInline
     let storage: Storage
 
+    @usableFromInline
     enum Storage: Sendable {
         case one(Value)
         case many([Value])
@@ -64,7 +66,7 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
     }
 
     /// The position of the output with this name; a single output is compared directly.
-    @inline(__always)
+    @inlinable
     func position(of name: String) -> Int? {
         if case .one = storage { return names[0] == name ? 0 : nil }
         return names.firstIndex(of: name)
@@ -73,13 +75,13 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
     /// The output with this name as a typed tensor.
     /// - Throws: ``ORTError/Code/unknownOutput`` if there is no such output, ``ORTError/Code/typeMismatch`` if it is
     ///   not a tensor of `Element`.
+    ///
+    /// Inlinable so that reading an output in the caller is specialized for `Element`, with no generic calls.
+    @inlinable
     public func tensor<Element: TensorElement>(_ name: String, of type: Element.Type = Element.self) throws(ORTError)
         -> Tensor<Element>
     {
-        guard let index = position(of: name) else {
-            throw ORTError(
-                .unknownOutput, "no output named '\(name)'; outputs are: \(names.joined(separator: ", "))")
-        }
+        guard let index = position(of: name) else { throw unknownOutput(name) }
         do {
             // The value is lent from `storage` to the tensor, which takes the only new reference.
             switch storage {
@@ -89,6 +91,12 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
         } catch {
             throw error.context("output '\(name)'")
         }
+    }
+
+    /// The error for a name that is not among the outputs.
+    @usableFromInline
+    func unknownOutput(_ name: String) -> ORTError {
+        ORTError(.unknownOutput, "no output named '\(name)'; outputs are: \(names.joined(separator: ", "))")
     }
 }
 

@@ -21,6 +21,7 @@ public struct Tensor<Element: TensorElement>: Sendable, ValueConvertible {
     /// Only the element type is checked and the element count taken; the shape is read when asked for, so viewing
     /// an output allocates nothing.
     /// - Throws: ``ORTError/Code/typeMismatch`` if it is not a tensor of that element type.
+    @inlinable
     public init(_ value: Value) throws(ORTError) {
         self.count = try value.expectTensorCount(of: Element.elementType)
         self.value = value

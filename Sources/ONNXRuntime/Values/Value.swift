@@ -140,6 +140,7 @@ public final class Value: @unchecked Sendable, ValueConvertible {
     }
 
     /// Throws unless this is a tensor of the given element type; returns its element count without allocating.
+    @usableFromInline
     func expectTensorCount(of elementType: ElementType) throws(ORTError) -> Int {
         if knownElementType == elementType { return knownShape.reduce(1, *) }
         return try api.expectTensorCount(handle, of: elementType)
