@@ -125,6 +125,9 @@ extension Session {
     }
 
     /// The synchronous run path: checks the feeds into stack arrays, runs, and wraps the outputs.
+    ///
+    /// Inlined into the public `run`, which calls it for "all outputs" and for a selection: one frame less per run.
+    @inline(__always)
     func run(
         _ inputs: [String: any ValueConvertible], selection: OutputSelection, options: RunOptions?
     ) throws(ORTError) -> RunOutputs {
@@ -373,10 +376,19 @@ extension Session {
     }
 
     /// Takes ownership of the output handles ORT returned; an output ORT did not produce is left out, with its name.
+    ///
+    /// The one-output case is inlined into the run; several outputs go through ``wrapSeveralOutputs(_:_:)``.
+    @inline(__always)
     func wrapOutputs(_ results: UnsafeBufferPointer<OpaquePointer?>, _ selection: OutputSelection) -> RunOutputs {
         if results.count == 1, let result = results[0] {
             return RunOutputs(names: selection.names, single: Value(adopting: result, api: api))
         }
+        return wrapSeveralOutputs(results, selection)
+    }
+
+    /// Takes ownership of several output handles (or of none, or of one ORT did not produce).
+    func wrapSeveralOutputs(_ results: UnsafeBufferPointer<OpaquePointer?>, _ selection: OutputSelection) -> RunOutputs
+    {
         var complete = true
         // Allocated at its final size at once, rather than grown by appends.
         let values = [Value](unsafeUninitializedCapacity: results.count) { buffer, count in
