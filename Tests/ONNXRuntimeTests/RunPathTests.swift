@@ -125,6 +125,79 @@ import Testing
         #expect(try session.run(["A": tall, "B": tall]).tensor("C", of: Float.self).shape == [4, 3])
     }
 
+    @Test func feedsAreFoundInADictionaryWithEmptyBuckets() throws {
+        let session = try Session(path: Fixtures.model("add_f32"))
+        // Reserved far beyond its count, and with keys removed: most buckets are empty and must be skipped.
+        var feeds: [String: any ValueConvertible] = [:]
+        feeds.reserveCapacity(200)
+        for index in 0..<50 { feeds["extra\(index)"] = try Tensor<Float>([0, 0, 0], shape: [1, 3]) }
+        feeds["A"] = try Tensor<Float>([1, 2, 3], shape: [1, 3])
+        feeds["B"] = try Tensor<Float>([0.5, -2, 40], shape: [1, 3])
+        #expect {
+            _ = try session.run(feeds)
+        } throws: { error in
+            (error as? ORTError)?.code == .unknownInput
+        }
+        for index in 0..<50 { feeds["extra\(index)"] = nil }
+        for _ in 0..<3 {
+            #expect(try session.run(feeds).tensor("C", of: Float.self).scalars == [1.5, 0, 43])
+        }
+        // A custom conformance is fed through its getter, the same as a tensor.
+        let viaValue: [String: any ValueConvertible] = ["A": feeds["A"]!.value, "B": Wrapped(feeds["B"]!.value)]
+        #expect(try session.run(viaValue).tensor("C", of: Float.self).scalars == [1.5, 0, 43])
+    }
+
+    @Test func readingAnOutputExplainsWhatIsWrong() throws {
+        let session = try Session(path: Fixtures.model("add_f32"))
+        let a = try Tensor<Float>([1, 2, 3], shape: [1, 3])
+        let one = try session.run(["A": a, "B": a])
+        #expect {
+            _ = try one.tensor("D", of: Float.self)
+        } throws: { error in
+            let error = error as? ORTError
+            return error?.code == .unknownOutput && error?.message == "no output named 'D'; outputs are: C"
+        }
+        #expect {
+            _ = try one.tensor("C", of: Int32.self)
+        } throws: { error in
+            let error = error as? ORTError
+            return error?.code == .typeMismatch && error?.message.hasPrefix("output 'C': ") == true
+                && error?.message.contains("tensor(int32)") == true
+        }
+
+        let multi = try Session(path: Fixtures.model("multi_out"))
+        let x = try Tensor<Float>([1, 5, 3, 6, 2, 4], shape: [2, 3])
+        let several = try multi.run(["x": x], outputs: ["total", "argmax", "times2"])
+        #expect(try several.tensor("times2", of: Float.self).scalars == [2, 10, 6, 12, 4, 8])
+        #expect(try several.tensor("argmax", of: Int64.self).scalars == [1, 0])
+        #expect {
+            _ = try several.tensor("plus1", of: Float.self)
+        } throws: { error in
+            let error = error as? ORTError
+            return error?.code == .unknownOutput
+                && error?.message == "no output named 'plus1'; outputs are: total, argmax, times2"
+        }
+        #expect {
+            _ = try several.tensor("argmax", of: Float.self)
+        } throws: { error in
+            let error = error as? ORTError
+            return error?.code == .typeMismatch && error?.message.hasPrefix("output 'argmax': ") == true
+        }
+    }
+
+    @Test func anEmptyOutputLendsAnEmptyBuffer() throws {
+        let session = try Session(path: Fixtures.model("add_f32"))
+        let empty = try Tensor<Float>([], shape: [0, 3])
+        let outputs = try session.run(["A": empty, "B": empty])
+        let c = try outputs.tensor("C", of: Float.self)
+        #expect(c.count == 0)
+        #expect(c.shape == [0, 3])
+        c.withUnsafeBufferPointer { buffer in
+            #expect(buffer.count == 0)
+            #expect(buffer.baseAddress == nil)
+        }
+    }
+
     @Test func requirementsDescribeEachFeed() throws {
         let requirements = FeedRequirements([
             ValueInfo(
@@ -144,4 +217,10 @@ import Testing
         #expect(requirements.accepts(.float32, [2], at: 3))
         #expect(!requirements.accepts(.float32, [3], at: 3))
     }
+}
+
+/// A conformance of its own, to feed a value through something other than `Tensor` or `Value`.
+private struct Wrapped: ValueConvertible {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -126,6 +126,7 @@ public struct ORTError: Error, Sendable, Hashable, CustomStringConvertible {
 
 extension ORTError {
     /// Prefixes the message with context, keeping the codes.
+    @usableFromInline
     func context(_ prefix: String) -> ORTError {
         ORTError(code, "\(prefix): \(message)", runtimeCode: runtimeCode)
     }

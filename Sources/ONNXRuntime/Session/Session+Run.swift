@@ -13,8 +13,10 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
     }
 
     /// The values. A single output (the common case) is held directly, so a run allocates no array for it.
+    @usableFromInline
     let storage: Storage
 
+    @usableFromInline
     enum Storage: Sendable {
         case one(Value)
         case many([Value])
@@ -59,26 +61,42 @@ public struct RunOutputs: Sendable, RandomAccessCollection {
 
     /// The value of the output with this name, if it was requested.
     public subscript(name: String) -> Value? {
-        if case .one(let value) = storage { return names[0] == name ? value : nil }
-        guard let index = names.firstIndex(of: name) else { return nil }
+        guard let index = position(of: name) else { return nil }
         return value(at: index)
+    }
+
+    /// The position of the output with this name; a single output is compared directly.
+    @inlinable
+    func position(of name: String) -> Int? {
+        if case .one = storage { return names[0] == name ? 0 : nil }
+        return names.firstIndex(of: name)
     }
 
     /// The output with this name as a typed tensor.
     /// - Throws: ``ORTError/Code/unknownOutput`` if there is no such output, ``ORTError/Code/typeMismatch`` if it is
     ///   not a tensor of `Element`.
+    ///
+    /// Inlinable so that reading an output in the caller is specialized for `Element`, with no generic calls.
+    @inlinable
     public func tensor<Element: TensorElement>(_ name: String, of type: Element.Type = Element.self) throws(ORTError)
         -> Tensor<Element>
     {
-        guard let value = self[name] else {
-            throw ORTError(
-                .unknownOutput, "no output named '\(name)'; outputs are: \(names.joined(separator: ", "))")
-        }
+        guard let index = position(of: name) else { throw unknownOutput(name) }
         do {
-            return try Tensor(value)
+            // The value is lent from `storage` to the tensor, which takes the only new reference.
+            switch storage {
+            case .one(let value): return try Tensor(value)
+            case .many(let values): return try Tensor(values[index])
+            }
         } catch {
             throw error.context("output '\(name)'")
         }
+    }
+
+    /// The error for a name that is not among the outputs.
+    @usableFromInline
+    func unknownOutput(_ name: String) -> ORTError {
+        ORTError(.unknownOutput, "no output named '\(name)'; outputs are: \(names.joined(separator: ", "))")
     }
 }
 
@@ -107,6 +125,9 @@ extension Session {
     }
 
     /// The synchronous run path: checks the feeds into stack arrays, runs, and wraps the outputs.
+    ///
+    /// Inlined into the public `run`, which calls it for "all outputs" and for a selection: one frame less per run.
+    @inline(__always)
     func run(
         _ inputs: [String: any ValueConvertible], selection: OutputSelection, options: RunOptions?
     ) throws(ORTError) -> RunOutputs {
@@ -211,19 +232,22 @@ extension Session {
     ) throws(ORTError) {
         var given = 0
         let requiredCount = self.inputs.count
-        for (name, convertible) in inputs {
-            guard let position = feedPosition(name) else {
-                throw ORTError(.unknownInput, "model has no input named '\(name)'; \(expectedInputsText)")
+        var index = inputs.startIndex
+        while index != inputs.endIndex {
+            defer { inputs.formIndex(after: &index) }
+            guard let position = feedPosition(inputs.keys[index]) else {
+                throw ORTError(
+                    .unknownInput, "model has no input named '\(inputs.keys[index])'; \(expectedInputsText)")
             }
             // The getter's +1 is checked, then moved into `retained`: no further retain. If the check throws, the
             // value is released here and never enters `retained`.
-            let value = convertible.value
+            let value = inputs.values[index].value
             try checkFeed(value, at: position)
-            let index = filled
-            names[index] = feedNames.pointers[position]
-            values[index] = value.handle
-            (retained.baseAddress! + index).initialize(to: consume value)
-            filled = index + 1
+            let slot = filled
+            names[slot] = feedNames.pointers[position]
+            values[slot] = value.handle
+            (retained.baseAddress! + slot).initialize(to: consume value)
+            filled = slot + 1
             if position < requiredCount { given += 1 }
         }
         if given < requiredCount {
@@ -352,10 +376,19 @@ extension Session {
     }
 
     /// Takes ownership of the output handles ORT returned; an output ORT did not produce is left out, with its name.
+    ///
+    /// The one-output case is inlined into the run; several outputs go through ``wrapSeveralOutputs(_:_:)``.
+    @inline(__always)
     func wrapOutputs(_ results: UnsafeBufferPointer<OpaquePointer?>, _ selection: OutputSelection) -> RunOutputs {
         if results.count == 1, let result = results[0] {
             return RunOutputs(names: selection.names, single: Value(adopting: result, api: api))
         }
+        return wrapSeveralOutputs(results, selection)
+    }
+
+    /// Takes ownership of several output handles (or of none, or of one ORT did not produce).
+    func wrapSeveralOutputs(_ results: UnsafeBufferPointer<OpaquePointer?>, _ selection: OutputSelection) -> RunOutputs
+    {
         var complete = true
         // Allocated at its final size at once, rather than grown by appends.
         let values = [Value](unsafeUninitializedCapacity: results.count) { buffer, count in

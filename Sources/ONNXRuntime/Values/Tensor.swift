@@ -21,6 +21,7 @@ public struct Tensor<Element: TensorElement>: Sendable, ValueConvertible {
     /// Only the element type is checked and the element count taken; the shape is read when asked for, so viewing
     /// an output allocates nothing.
     /// - Throws: ``ORTError/Code/typeMismatch`` if it is not a tensor of that element type.
+    @inlinable
     public init(_ value: Value) throws(ORTError) {
         self.count = try value.expectTensorCount(of: Element.elementType)
         self.value = value
@@ -130,12 +131,14 @@ extension Tensor where Element: TrivialTensorElement {
     /// Lends the elements in place, without copying.
     /// - Parameter body: Reads the elements; the buffer is valid only during the call.
     /// - Returns: What `body` returns.
+    ///
+    /// Inlinable so that the caller's specialization passes `body` directly, with no generic context.
+    @inlinable
     public func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<Element>) throws(E) -> R) throws(E)
         -> R
     {
         let count = self.count
-        // A tensor's data pointer is fixed for its lifetime; GetTensorMutableData only fails for non-tensors.
-        let data = count == 0 ? nil : value.api.tensorDataIfAny(value.handle)
+        let data = count == 0 ? nil : value.dataAddress
         return try body(UnsafeBufferPointer(start: data?.assumingMemoryBound(to: Element.self), count: count))
     }
 

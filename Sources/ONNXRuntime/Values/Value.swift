@@ -131,7 +131,16 @@ public final class Value: @unchecked Sendable, ValueConvertible {
         return requirements.accepts(knownElementType, knownShape, at: position)
     }
 
+    /// The address of a tensor's data; `nil` for a value that is not a tensor (or has no data).
+    ///
+    /// A tensor's data pointer is fixed for its lifetime; `GetTensorMutableData` only fails for non-tensors.
+    @usableFromInline
+    var dataAddress: UnsafeMutableRawPointer? {
+        api.tensorDataIfAny(handle)
+    }
+
     /// Throws unless this is a tensor of the given element type; returns its element count without allocating.
+    @usableFromInline
     func expectTensorCount(of elementType: ElementType) throws(ORTError) -> Int {
         if knownElementType == elementType { return knownShape.reduce(1, *) }
         return try api.expectTensorCount(handle, of: elementType)
