@@ -51,7 +51,7 @@ run() { # LABEL BINARY
         { echo "error: $2 did not answer the check request (see $work/server-$1.log)" >&2; exit 1; }
     local before after
     before="$(cpu_ticks "$server")"
-    WRK_BODY="$work/body.json" wrk -t2 -c"$connections" -d"${duration}s" --latency \
+    WRK_BODY="$work/body.json" wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"${duration}s" --latency \
         -s Benchmarks/server/infer.lua "http://127.0.0.1:$port/v2/models/mnist/infer" >"$work/wrk.txt"
     after="$(cpu_ticks "$server")"
     kill "$server"
