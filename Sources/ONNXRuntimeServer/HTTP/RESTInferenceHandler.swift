@@ -25,7 +25,7 @@ import Darwin
 /// the same `Date` and `Server` headers and the same log line).
 ///
 /// HTTP/1.1 answers in order: while one of this handler's requests is being answered, later requests wait (and the
-/// connection is not read), and an inference request that arrives behind requests the router has not answered yet
+/// connection is not read further once one is waiting), and an inference request that arrives behind requests the router has not answered yet
 /// waits for their answers. Requests with `Expect` go to the router. A sampled request is traced as the router's
 /// route traces it (Triton's trace extension). Graceful shutdown waits for the request in progress, then closes.
 final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -216,7 +216,6 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.fireChannelReadComplete()
         }
         guard held.isEmpty, readHeld else { return }
-        if case .running = state { return }
         readHeld = false
         context.read()
     }
@@ -255,12 +254,9 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func read(context: ChannelHandlerContext) {
-        switch state {
-        case .running:
-            readHeld = true
-        case .idle, .receiving, .discarding:
-            if held.isEmpty { context.read() } else { readHeld = true }
-        }
+        // Reading stops only once something is held: stopping whenever an inference runs would make the event
+        // loop drop and re-add the socket's read interest (two `epoll_ctl` calls) on every request.
+        if held.isEmpty { context.read() } else { readHeld = true }
     }
 
     // MARK: - Requests
