@@ -78,7 +78,7 @@ public struct InferenceRequest: Sendable {
         }
         let root: JSONValue
         do {
-            root = try JSONParser.parse(body[0..<jsonEnd])
+            root = try JSONParser.parse(body[0..<jsonEnd], compactNumberArrays: true)
         } catch {
             throw .badRequest("the inference request is not valid JSON: \(error)")
         }
