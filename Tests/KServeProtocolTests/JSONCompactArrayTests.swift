@@ -158,7 +158,14 @@ struct JSONCompactArrayTests {
     @Test("decimals in a compact array convert to the C library's strtod Double")
     func decimalsMatchStrtod() throws {
         var generator = SystemRandomNumberGenerator()
-        var texts = ["0.1", "1e22", "1e23", "9007199254740993.0", "2.2250738585072014e-308", "1e-320", "8e307", "-0.0"]
+        // Fractions read eight digits at a time around the edges of that path: 7, 8, 9, 16 and 17 digits, 11 and 12
+        // digits before the point, a non-digit inside the next eight bytes.
+        var texts = [
+            "0.1", "1e22", "1e23", "9007199254740993.0", "2.2250738585072014e-308", "1e-320", "8e307", "-0.0",
+            "0.1234567", "0.12345678", "0.123456789", "0.1234567812345678", "0.12345678123456789", "-0.99999999",
+            "12345678901.12345678", "123456789012.12345678", "0.1234567e5", "0.12345678e-5", "1.0000000000000002",
+            "0.30000000000000004", "0.00000000", "0.000000001", "9.99999999999999999", "0.1234567890123456789",
+        ]
         for _ in 0..<2000 {
             let digits = Int.random(in: 1...19, using: &generator)
             var mantissa = String(Int.random(in: 1...9, using: &generator))

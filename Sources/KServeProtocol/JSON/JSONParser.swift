@@ -322,6 +322,16 @@ package struct JSONParser {
             isInteger = false
             position += 1
             let fractionStart = position
+            // Eight digits at a time while the significand has room for them (19 digits fit in a UInt64): real FP32
+            // data has 16 or 17 digits after the point.
+            while significandDigits <= 11, position + 8 <= bytes.count {
+                let chunk = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                guard Self.isEightDigits(chunk) else { break }
+                significand = significand &* 100_000_000 &+ Self.valueOfEightDigits(chunk)
+                scale -= 8
+                significandDigits += 8
+                position += 8
+            }
             while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
                 if significandDigits < 19 {
                     significand = significand &* 10 &+ UInt64(bytes[position] - UInt8(ascii: "0"))
@@ -379,6 +389,24 @@ package struct JSONParser {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number '\(text)'") }
         return .double(value)
+    }
+
+    /// Whether all eight bytes of `chunk` are ASCII digits: each byte's high nibble is 3, and stays 3 when 6 is
+    /// added (its low nibble is at most 9). A carry out of a byte of 0xFA or more only makes the test fail.
+    @inline(__always)
+    private static func isEightDigits(_ chunk: UInt64) -> Bool {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        return (chunk & highNibbles) | (((chunk &+ 0x0606_0606_0606_0606) & highNibbles) >> 4) == 0x3333_3333_3333_3333
+    }
+
+    /// The value of eight ASCII digits, the first in the lowest byte: pairs, then fours, then the eight are combined
+    /// in place (each step multiplies the lower lane by its weight and adds the upper lane).
+    @inline(__always)
+    private static func valueOfEightDigits(_ chunk: UInt64) -> UInt64 {
+        let digits = chunk & 0x0F0F_0F0F_0F0F_0F0F
+        let pairs = (digits &* (10 << 8 + 1)) >> 8 & 0x00FF_00FF_00FF_00FF
+        let fours = (pairs &* (100 << 16 + 1)) >> 16 & 0x0000_FFFF_0000_FFFF
+        return (fours &* (10_000 << 32 + 1)) >> 32
     }
 
     /// 10^0 ... 10^22, every one exactly representable as a `Double`.
