@@ -120,6 +120,23 @@ struct JSONTensorDataTests {
         ) {
             try InferenceRequest(body: bad, headerLength: nil)
         }
+        // Arrays of numbers where the request wants objects are refused element by element, as before.
+        let numericOutputs = Array(
+            #"{"inputs":[{"name":"a","datatype":"FP32","shape":[1],"data":[1]}],"outputs":[1,2]}"#.utf8)
+        #expect(throws: ServingError.badRequest("outputs[0] must be an object, got an integer")) {
+            try InferenceRequest(body: numericOutputs, headerLength: nil)
+        }
+        let numericInputs = Array(#"{"inputs":[1.5]}"#.utf8)
+        #expect(throws: ServingError.badRequest("inputs[0] must be an object, got a number")) {
+            try InferenceRequest(body: numericInputs, headerLength: nil)
+        }
+        let arrayParameter = Array(#"{"inputs":[],"parameters":{"p":[1,2]}}"#.utf8)
+        #expect(
+            throws: ServingError.badRequest(
+                "parameter 'p' of the request must be a string, number or boolean, got an array")
+        ) {
+            try InferenceRequest(body: arrayParameter, headerLength: nil)
+        }
         let truncated = Array(#"{"inputs":[{"name":"a","datatype":"FP32","shape":[2],"data":[1,2"#.utf8)
         #expect(
             throws: ServingError.badRequest(

@@ -125,7 +125,9 @@ public struct InferenceRequest: Sendable {
 
         switch object["outputs"] {
         case nil, .null?: outputs = nil
-        case .array(let elements)?:
+        case let value? where value.isArray:
+            // `arrayValue`, not `case .array`: `[1, 2]` is a compact array of numbers, refused element by element.
+            let elements = value.arrayValue ?? []
             var outputs: [Output] = []
             var seenOutputs: Set<String> = []
             for (index, element) in elements.enumerated() {
