@@ -3,6 +3,9 @@ import FuzzRequestSupport
 import FuzzSupport
 import ONNXRuntimeServing
 
+// The JSON parser is package API of the library.
+@testable import KServeProtocol
+
 /// Decodes the input as a REST inference request body, reads its sequence parameters, attaches the shared memory
 /// regions it names (two fixed regions over one real POSIX object), plans it against every signature, and makes the
 /// input tensors of each plan that passes. Any bytes must give a request or a `ServingError`, never a crash or an
