@@ -9,9 +9,29 @@
 /// (subnormal, infinite), it returns `nil` and the caller asks the C library, as before. Real tensor data (17
 /// significant digits, as Python and NumPy print FP32 and FP64 values) takes the fast path almost always.
 package enum DecimalToDouble {
+    /// The tables of ``PowersOfFive``, read once: a parser keeps one for all its numbers, so that converting a
+    /// number does not go through the lazily initialised globals (a `swift_once` call each).
+    package struct Tables: Sendable {
+        let high: [UInt64]
+        let low: [UInt64]
+        let binaryExponent: [Int16]
+
+        /// The tables.
+        package init() {
+            high = PowersOfFive.high
+            low = PowersOfFive.low
+            binaryExponent = PowersOfFive.binaryExponent
+        }
+    }
+
     /// The nearest `Double` to `w × 10^q`, or `nil` when this method cannot decide it (see the type's description).
-    @inline(__always)
     package static func convert(significand w: UInt64, decimalExponent q: Int) -> Double? {
+        convert(significand: w, decimalExponent: q, tables: Tables())
+    }
+
+    /// The nearest `Double` to `w × 10^q`, or `nil` when this method cannot decide it, using tables read once.
+    @inline(__always)
+    package static func convert(significand w: UInt64, decimalExponent q: Int, tables: Tables) -> Double? {
         if w == 0 { return 0 }
         guard q >= PowersOfFive.smallest, q <= PowersOfFive.largest else { return nil }
         let index = q - PowersOfFive.smallest
@@ -19,8 +39,8 @@ package enum DecimalToDouble {
         let normalized = w << leadingZeros  // 2^63 ≤ normalized < 2^64
         // floor(normalized × T / 2^64) as (upper, lower): the full 128-bit product with the high word of T, plus the
         // high word of the product with T's low word.
-        let (highProduct, lowProduct) = normalized.multipliedFullWidth(by: PowersOfFive.high[index])
-        let carryIn = normalized.multipliedFullWidth(by: PowersOfFive.low[index]).high
+        let (highProduct, lowProduct) = normalized.multipliedFullWidth(by: tables.high[index])
+        let carryIn = normalized.multipliedFullWidth(by: tables.low[index]).high
         let (lower, carried) = lowProduct.addingReportingOverflow(carryIn)
         let upper = highProduct &+ (carried ? 1 : 0)
         // The exact product is within (-1, +2) units of `lower`; keep clear of both edges.
@@ -31,7 +51,7 @@ package enum DecimalToDouble {
         var mantissa = upper >> UInt64(shift)
         mantissa += (upper >> UInt64(shift - 1)) & 1
         // Value = mantissa × 2^(shift + 1 + q + m(q) − leadingZeros); as 1.f × 2^E, E = that + 52.
-        var exponent = 52 + shift + 1 + q + Int(PowersOfFive.binaryExponent[index]) - leadingZeros
+        var exponent = 52 + shift + 1 + q + Int(tables.binaryExponent[index]) - leadingZeros
         if mantissa == 1 << 53 {
             mantissa = 1 << 52
             exponent += 1

@@ -20,21 +20,31 @@ package struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
     private let maximumDepth: Int
+    private let compactNumberArrays: Bool
+    /// The conversion tables, read once per parse rather than through a lazily initialised global per number.
+    private let powersOfTen: [Double]
+    private let powersOfFive: DecimalToDouble.Tables
 
-    private init(bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
+    private init(bytes: UnsafeRawBufferPointer, maximumDepth: Int, compactNumberArrays: Bool) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
+        self.compactNumberArrays = compactNumberArrays
+        self.powersOfTen = Self.powersOfTenTable
+        self.powersOfFive = DecimalToDouble.Tables()
     }
 
     /// Parses one JSON value that must fill the whole input (surrounding whitespace allowed).
     /// - Parameters:
     ///   - bytes: UTF-8 JSON text.
     ///   - maximumDepth: The deepest nesting accepted.
+    ///   - compactNumberArrays: Whether a non-empty array whose elements are all numbers becomes
+    ///     ``JSONValue/numbers(_:)`` rather than an ``JSONValue/array(_:)`` of ``JSONValue/number(_:)`` (tensor
+    ///     data without a value per element). The same input is accepted or refused, with the same errors, either way.
     /// - Throws: ``Error`` for malformed input.
-    package static func parse(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int = defaultMaximumDepth)
-        throws(Error) -> JSONValue
-    {
-        var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
+    package static func parse(
+        _ bytes: UnsafeRawBufferPointer, maximumDepth: Int = defaultMaximumDepth, compactNumberArrays: Bool = false
+    ) throws(Error) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth, compactNumberArrays: compactNumberArrays)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -46,19 +56,24 @@ package struct JSONParser {
 
     /// Parses JSON text held in a byte collection.
     /// - Throws: ``Error`` for malformed input.
-    package static func parse(_ bytes: some ContiguousBytesCollection, maximumDepth: Int = defaultMaximumDepth)
-        throws(Error) -> JSONValue
-    {
+    package static func parse(
+        _ bytes: some ContiguousBytesCollection, maximumDepth: Int = defaultMaximumDepth,
+        compactNumberArrays: Bool = false
+    ) throws(Error) -> JSONValue {
         let result: Result<JSONValue, Error> = bytes.withContiguousBytes { raw in
-            Result { () throws(Error) in try parse(raw, maximumDepth: maximumDepth) }
+            Result { () throws(Error) in
+                try parse(raw, maximumDepth: maximumDepth, compactNumberArrays: compactNumberArrays)
+            }
         }
         return try result.get()
     }
 
     /// Parses JSON text held in a string.
     /// - Throws: ``Error`` for malformed input.
-    package static func parse(_ text: String, maximumDepth: Int = defaultMaximumDepth) throws(Error) -> JSONValue {
-        try parse(Array(text.utf8), maximumDepth: maximumDepth)
+    package static func parse(
+        _ text: String, maximumDepth: Int = defaultMaximumDepth, compactNumberArrays: Bool = false
+    ) throws(Error) -> JSONValue {
+        try parse(Array(text.utf8), maximumDepth: maximumDepth, compactNumberArrays: compactNumberArrays)
     }
 
     // MARK: - Grammar
@@ -132,6 +147,27 @@ package struct JSONParser {
             position += 1
             return .array(elements)
         }
+        if compactNumberArrays {
+            // Numbers go straight into a compact array while they last; the first element of another kind turns
+            // the array back into values and the general loop below takes over at that element. Every number is
+            // read by the same code as in `parseValue`, so errors and their offsets are the same.
+            var numbers: [JSONNumber] = []
+            while let number = try parseNumberElement() {
+                numbers.append(number)
+                skipWhitespace()
+                if peek(UInt8(ascii: ",")) {
+                    position += 1
+                    skipWhitespace()
+                    continue
+                }
+                if peek(UInt8(ascii: "]")) {
+                    position += 1
+                    return .numbers(numbers)
+                }
+                throw error("expected ',' or ']' in an array")
+            }
+            elements = numbers.map(JSONValue.number)
+        }
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
@@ -145,6 +181,24 @@ package struct JSONParser {
                 return .array(elements)
             }
             throw error("expected ',' or ']' in an array")
+        }
+    }
+
+    /// Reads a number (including `NaN`, `Infinity` and `-Infinity`) as `parseValue` would, or returns `nil`
+    /// without moving when the next byte does not start one.
+    private mutating func parseNumberElement() throws(Error) -> JSONNumber? {
+        guard position < bytes.count else { return nil }
+        switch bytes[position] {
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return try parseNumber()
+        case UInt8(ascii: "N"):
+            try expectLiteral("NaN")
+            return .double(.nan)
+        case UInt8(ascii: "I"):
+            try expectLiteral("Infinity")
+            return .double(.infinity)
+        default:
+            return nil
         }
     }
 
@@ -268,6 +322,16 @@ package struct JSONParser {
             isInteger = false
             position += 1
             let fractionStart = position
+            // Eight digits at a time while the significand has room for them (19 digits fit in a UInt64): real FP32
+            // data has 16 or 17 digits after the point.
+            while significandDigits <= 11, position + 8 <= bytes.count {
+                let chunk = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                guard Self.isEightDigits(chunk) else { break }
+                significand = significand &* 100_000_000 &+ Self.valueOfEightDigits(chunk)
+                scale -= 8
+                significandDigits += 8
+                position += 8
+            }
             while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
                 if significandDigits < 19 {
                     significand = significand &* 10 &+ UInt64(bytes[position] - UInt8(ascii: "0"))
@@ -309,12 +373,16 @@ package struct JSONParser {
         // FP32 data printed with 17 digits) take the Eisel–Lemire conversion. What neither can decide (more than 19
         // digits, a value near a tie, subnormals, overflow) goes through the standard library's conversion.
         if !overflow, significandDigits <= 19 {
+            // Zero (common in real data: blank pixels) needs no division; its sign is the literal's.
+            if significand == 0 { return .double(negative ? -0.0 : 0.0) }
             if significand <= 1 << 53, (-22...22).contains(scale) {
-                let power = Self.powersOfTen[abs(scale)]
+                let power = powersOfTen[abs(scale)]
                 let value = scale < 0 ? Double(significand) / power : Double(significand) * power
                 return .double(negative ? -value : value)
             }
-            if let value = DecimalToDouble.convert(significand: significand, decimalExponent: scale) {
+            if let value = DecimalToDouble.convert(
+                significand: significand, decimalExponent: scale, tables: powersOfFive)
+            {
                 return .double(negative ? -value : value)
             }
         }
@@ -323,8 +391,26 @@ package struct JSONParser {
         return .double(value)
     }
 
+    /// Whether all eight bytes of `chunk` are ASCII digits: each byte's high nibble is 3, and stays 3 when 6 is
+    /// added (its low nibble is at most 9). A carry out of a byte of 0xFA or more only makes the test fail.
+    @inline(__always)
+    private static func isEightDigits(_ chunk: UInt64) -> Bool {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        return (chunk & highNibbles) | (((chunk &+ 0x0606_0606_0606_0606) & highNibbles) >> 4) == 0x3333_3333_3333_3333
+    }
+
+    /// The value of eight ASCII digits, the first in the lowest byte: pairs, then fours, then the eight are combined
+    /// in place (each step multiplies the lower lane by its weight and adds the upper lane).
+    @inline(__always)
+    private static func valueOfEightDigits(_ chunk: UInt64) -> UInt64 {
+        let digits = chunk & 0x0F0F_0F0F_0F0F_0F0F
+        let pairs = (digits &* (10 << 8 + 1)) >> 8 & 0x00FF_00FF_00FF_00FF
+        let fours = (pairs &* (100 << 16 + 1)) >> 16 & 0x0000_FFFF_0000_FFFF
+        return (fours &* (10_000 << 32 + 1)) >> 32
+    }
+
     /// 10^0 ... 10^22, every one exactly representable as a `Double`.
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
+    private static let powersOfTenTable: [Double] = (0...22).map { exponent in
         (0..<exponent).reduce(1.0) { product, _ in product * 10 }
     }
 

@@ -28,6 +28,13 @@ package struct JSONWriter: Sendable {
                 write(element)
             }
             bytes.append(UInt8(ascii: "]"))
+        case .numbers(let numbers):
+            bytes.append(UInt8(ascii: "["))
+            for (index, number) in numbers.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(number)
+            }
+            bytes.append(UInt8(ascii: "]"))
         case .object(let object):
             bytes.append(UInt8(ascii: "{"))
             for (index, member) in object.members.enumerated() {

@@ -78,7 +78,7 @@ public struct InferenceRequest: Sendable {
         }
         let root: JSONValue
         do {
-            root = try JSONParser.parse(body[0..<jsonEnd])
+            root = try JSONParser.parse(body[0..<jsonEnd], compactNumberArrays: true)
         } catch {
             throw .badRequest("the inference request is not valid JSON: \(error)")
         }
@@ -125,7 +125,9 @@ public struct InferenceRequest: Sendable {
 
         switch object["outputs"] {
         case nil, .null?: outputs = nil
-        case .array(let elements)?:
+        case let value? where value.isArray:
+            // `arrayValue`, not `case .array`: `[1, 2]` is a compact array of numbers, refused element by element.
+            let elements = value.arrayValue ?? []
             var outputs: [Output] = []
             var seenOutputs: Set<String> = []
             for (index, element) in elements.enumerated() {

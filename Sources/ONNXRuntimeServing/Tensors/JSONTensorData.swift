@@ -6,6 +6,11 @@ enum JSONTensorData {
     /// Checks that `data` holds exactly `count` elements laid out for `shape`: either a flat array of `count`
     /// scalars, or arrays nested exactly as the shape says. A single scalar stands for a one-element tensor.
     static func checkLayout(_ data: JSONValue, shape: [Int], count: Int, name: String) throws(ServingError) {
+        // A compact array of numbers is flat by construction.
+        if case .numbers(let numbers) = data {
+            try checkFlatCount(numbers.count, shape: shape, count: count, name: name)
+            return
+        }
         guard case .array(let elements) = data else {
             guard count == 1 else {
                 throw .badRequest(
@@ -14,29 +19,38 @@ enum JSONTensorData {
             }
             return
         }
-        let nested = elements.contains { if case .array = $0 { return true } else { return false } }
+        let nested = elements.contains(where: \.isArray)
         guard nested else {
-            guard elements.count == count else {
-                throw .badRequest(
-                    "input '\(name)' has shape \(shape), which holds \(count) element\(count == 1 ? "" : "s"), but "
-                        + "'data' has \(elements.count)")
-            }
+            try checkFlatCount(elements.count, shape: shape, count: count, name: name)
             return
         }
         try checkNested(data, shape: shape, axis: 0, path: "data", name: name)
+    }
+
+    private static func checkFlatCount(_ given: Int, shape: [Int], count: Int, name: String) throws(ServingError) {
+        guard given == count else {
+            throw .badRequest(
+                "input '\(name)' has shape \(shape), which holds \(count) element\(count == 1 ? "" : "s"), but "
+                    + "'data' has \(given)")
+        }
     }
 
     private static func checkNested(_ value: JSONValue, shape: [Int], axis: Int, path: String, name: String)
         throws(ServingError)
     {
         guard axis < shape.count else {
-            if case .array = value {
+            if value.isArray {
                 throw .badRequest(
                     "input '\(name)': \(path) is nested deeper than the shape \(shape) (rank \(shape.count)) allows")
             }
             return
         }
-        guard case .array(let elements) = value else {
+        // The innermost axis as a compact array of numbers: right when its length matches (its elements are
+        // scalars); anything else is checked element by element below, for the same message as a plain array.
+        if case .numbers(let numbers) = value, axis == shape.count - 1, numbers.count == shape[axis] {
+            return
+        }
+        guard let elements = value.arrayValue else {
             throw .badRequest(
                 "input '\(name)': \(path) must be an array of \(shape[axis]) for axis \(axis) of shape \(shape), "
                     + "got \(value.kindDescription)")
@@ -55,9 +69,12 @@ enum JSONTensorData {
     static func forEachElement(_ data: JSONValue, _ body: (JSONValue) throws(ServingError) -> Void)
         throws(ServingError)
     {
-        if case .array(let elements) = data {
+        switch data {
+        case .array(let elements):
             for element in elements { try forEachElement(element, body) }
-        } else {
+        case .numbers(let numbers):
+            for number in numbers { try body(.number(number)) }
+        default:
             try body(data)
         }
     }
@@ -122,18 +139,25 @@ enum JSONTensorData {
     private static func collect<T>(
         _ data: JSONValue, count: Int, input: String, _ convert: (JSONValue) throws(ServingError) -> T
     ) throws(ServingError) -> [T] {
+        // A flat compact array of numbers (the common layout) converts in one `map`, without a walk.
+        if case .numbers(let numbers) = data {
+            return try numbers.map { (number) throws(ServingError) in try convert(.number(number)) }
+        }
         var result: [T] = []
         result.reserveCapacity(count)
-        // The common layout, a flat array of scalars, without the recursive walk and its closure per element.
-        if case .array(let elements) = data, elements.count == count {
-            for element in elements {
-                if case .array = element { break }
-                result.append(try convert(element))
+        func append(_ value: JSONValue) throws(ServingError) {
+            switch value {
+            case .numbers(let numbers):
+                // The innermost rows of nested data.
+                result.append(
+                    contentsOf: try numbers.map { (number) throws(ServingError) in try convert(.number(number)) })
+            case .array(let elements):
+                for element in elements { try append(element) }
+            default:
+                result.append(try convert(value))
             }
-            if result.count == count { return result }
-            result.removeAll(keepingCapacity: true)
         }
-        try forEachElement(data) { (value) throws(ServingError) in result.append(try convert(value)) }
+        try append(data)
         return result
     }
 
@@ -161,8 +185,13 @@ enum JSONTensorData {
     private static func number(_ value: JSONValue, _ datatype: DataType, _ input: String) throws(ServingError)
         -> Double
     {
-        guard case .number(let number) = value else { throw mismatch(value, datatype, input) }
-        return number.doubleValue
+        // The same as `JSONNumber.doubleValue`, spelled out so that it inlines here (once per element).
+        switch value {
+        case .number(.int(let integer)): return Double(integer)
+        case .number(.uint(let integer)): return Double(integer)
+        case .number(.double(let double)): return double
+        default: throw mismatch(value, datatype, input)
+        }
     }
 
     private static func mismatch(_ value: JSONValue, _ datatype: DataType, _ input: String) -> ServingError {
