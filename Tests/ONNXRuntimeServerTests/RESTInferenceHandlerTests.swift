@@ -94,6 +94,9 @@ struct RESTInferenceHandlerTests {
             body: [UInt8](repeating: 0x20, count: limit + 1)),
         Case(description: "a trailing slash (the router's)", path: "/v2/models/m/infer/", body: int32Body),
         Case(description: "another endpoint (the router's)", path: "/v2/models/m/infer/x", body: int32Body),
+        Case(description: "a segment too many (the router's)", path: "/v2/models/m/x/infer", body: int32Body),
+        Case(description: "an empty version (the router's)", path: "/v2/models/m/versions//infer", body: int32Body),
+        Case(description: "no model (the router's)", path: "/v2/models/infer", body: int32Body),
     ]
 
     static func server() async throws -> (InferenceServer, TemporaryRepository) {
@@ -219,7 +222,8 @@ struct RESTInferenceHandlerTests {
             #expect(response.status == 415)
         case "a gzip bomb", "a body over the limit":
             #expect(response.status == 413)
-        case "a trailing slash (the router's)":
+        case "a trailing slash (the router's)", "a segment too many (the router's)", "an empty version (the router's)",
+            "no model (the router's)":
             #expect(response.status == Int(expected.status.code))
         default:
             #expect(response.status == 400)

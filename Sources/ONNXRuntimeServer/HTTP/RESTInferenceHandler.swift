@@ -264,17 +264,22 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// The model and version segments of an inference path, or `nil` for any other request (which the router
     /// answers).
     private static func route(_ head: HTTPRequest) -> (model: Substring, version: Substring?)? {
-        guard head.method == .post, let path = head.path, path.hasSuffix("/infer") || path.contains("/infer?")
-        else { return nil }
-        guard head.headerFields[.expect] == nil else { return nil }
+        guard head.method == .post, let path = head.path, head.headerFields[.expect] == nil else { return nil }
+        // `/v2/models/{m}/infer` or `/v2/models/{m}/versions/{v}/infer`, then an optional query; read in place,
+        // without splitting the path into an array.
         let end = path.firstIndex(of: "?") ?? path.endIndex
-        let segments = path[..<end].split(separator: "/", omittingEmptySubsequences: false)
-        guard segments.count == 5 || segments.count == 7, segments[0].isEmpty, segments[1] == "v2",
-            segments[2] == "models", !segments[3].isEmpty, segments.last == "infer"
-        else { return nil }
-        if segments.count == 5 { return (segments[3], nil) }
-        guard segments[4] == "versions", !segments[5].isEmpty else { return nil }
-        return (segments[3], segments[5])
+        var rest = path[..<end]
+        guard rest.hasPrefix("/v2/models/"), rest.hasSuffix("/infer") else { return nil }
+        rest = rest.dropFirst("/v2/models/".count).dropLast("/infer".count)
+        guard let slash = rest.firstIndex(of: "/") else {
+            return rest.isEmpty ? nil : (rest, nil)
+        }
+        let model = rest[..<slash]
+        let tail = rest[rest.index(after: slash)...]
+        guard !model.isEmpty, tail.hasPrefix("versions/") else { return nil }
+        let version = tail.dropFirst("versions/".count)
+        guard !version.isEmpty, !version.contains("/") else { return nil }
+        return (model, version)
     }
 
     /// Starts one of this handler's requests: the checks the router's route makes before it reads the body, in the

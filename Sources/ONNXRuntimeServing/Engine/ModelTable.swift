@@ -28,7 +28,8 @@ final class ModelTable: Sendable {
     /// match, and go on to say why.
     /// - Throws: 404 for an unknown model or version, 503 for one that is not ready.
     func resolve(_ name: String, version: Int?) throws(ServingError) -> LoadedModel {
-        let prefix = "Request for unknown model: '\(name)'"
+        // Made only when an error needs it: a request resolves its model twice, and this is its hot path.
+        var prefix: String { "Request for unknown model: '\(name)'" }
         guard let entry = entries.withLock({ $0[name] }) else {
             throw .notFound("\(prefix) is not found in the model repository")
         }
