@@ -32,6 +32,9 @@ package enum JSONNumber: Sendable, Hashable {
     }
 
     /// The value as `Double` (integers above 2^53 are rounded).
+    ///
+    /// Inlinable: the server converts tensor data with it once per element.
+    @inlinable
     package var doubleValue: Double {
         switch self {
         case .int(let value): Double(value)

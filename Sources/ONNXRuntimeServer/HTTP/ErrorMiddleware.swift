@@ -38,8 +38,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             message = failure.message
         }
         RequestLog.record(
-            context.logger, method: request.method, path: request.uri.path, status: response.status,
-            elapsed: ContinuousClock.now - start, error: message)
+            context.logger, method: request.method, path: request.uri.path, status: response.status, since: start,
+            error: message)
         return response
     }
 
@@ -58,10 +58,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 /// The line logged for each HTTP request, by ``ErrorMiddleware`` and by ``RESTInferenceHandler``.
 enum RequestLog {
     /// Logs a request's method, path, status and duration (and its error), at a level that follows the status:
-    /// debug for success, info for a client's error, warning for 503, error for other server errors.
+    /// debug for success, info for a client's error, warning for 503, error for other server errors. The path and
+    /// the duration are worked out only when the line is logged.
     static func record(
-        _ logger: Logger, method: HTTPRequest.Method, path: some StringProtocol, status: HTTPResponse.Status,
-        elapsed: Duration, error message: String?
+        _ logger: Logger, method: HTTPRequest.Method, path: @autoclosure () -> some StringProtocol,
+        status: HTTPResponse.Status, since start: ContinuousClock.Instant, error message: String?
     ) {
         let level: Logger.Level =
             switch status.code {
@@ -71,9 +72,10 @@ enum RequestLog {
             default: .debug
             }
         guard logger.logLevel <= level else { return }
+        let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
         var metadata: Logger.Metadata = [
-            "method": "\(method)", "path": "\(path)", "status": "\(status.code)",
+            "method": "\(method)", "path": "\(path())", "status": "\(status.code)",
             "duration_ms": "\((milliseconds * 1000).rounded() / 1000)",
         ]
         if let message { metadata["error"] = "\(message)" }

@@ -37,7 +37,8 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// One inference request of this handler's.
     private struct Exchange {
         let method: HTTPRequest.Method
-        let path: String
+        /// The request target (path and query), for the log line.
+        let target: String?
         let start: ContinuousClock.Instant
         var model = ""
         var version: Int?
@@ -264,11 +265,10 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// The model and version segments of an inference path, or `nil` for any other request (which the router
     /// answers).
     private static func route(_ head: HTTPRequest) -> (model: Substring, version: Substring?)? {
-        guard head.method == .post, let path = head.path, head.headerFields[.expect] == nil else { return nil }
+        guard head.method == .post, head.path != nil, head.headerFields[.expect] == nil else { return nil }
         // `/v2/models/{m}/infer` or `/v2/models/{m}/versions/{v}/infer`, then an optional query; read in place,
         // without splitting the path into an array.
-        let end = path.firstIndex(of: "?") ?? path.endIndex
-        var rest = path[..<end]
+        var rest = path(of: head.path)
         guard rest.hasPrefix("/v2/models/"), rest.hasSuffix("/infer") else { return nil }
         rest = rest.dropFirst("/v2/models/".count).dropLast("/infer".count)
         guard let slash = rest.firstIndex(of: "/") else {
@@ -282,16 +282,19 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
         return (model, version)
     }
 
+    /// The path of a request target, without its query.
+    private static func path(of target: String?) -> Substring {
+        let target = target ?? ""
+        return target[..<(target.firstIndex(of: "?") ?? target.endIndex)]
+    }
+
     /// Starts one of this handler's requests: the checks the router's route makes before it reads the body, in the
     /// same order; a failure is answered at once and the body dropped.
     private func begin(
         _ head: HTTPRequest, _ route: (model: Substring, version: Substring?), context: ChannelHandlerContext
     ) {
         let received = RequestTrace.now
-        let path = head.path ?? ""
-        var exchange = Exchange(
-            method: head.method, path: String(path[..<(path.firstIndex(of: "?") ?? path.endIndex)]),
-            start: .now)
+        var exchange = Exchange(method: head.method, target: head.path, start: .now)
         if let connection = head.headerFields[.connection] {
             exchange.closes = connection.split(separator: ",").contains {
                 $0.lowercased().filter { $0 != " " && $0 != "\t" } == "close"
@@ -389,8 +392,8 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
         RequestLog.record(
-            logger, method: exchange.method, path: exchange.path, status: status,
-            elapsed: ContinuousClock.now - exchange.start, error: message)
+            logger, method: exchange.method, path: Self.path(of: exchange.target), status: status,
+            since: exchange.start, error: message)
     }
 }
 

@@ -145,19 +145,7 @@ enum JSONTensorData {
         }
         var result: [T] = []
         result.reserveCapacity(count)
-        func append(_ value: JSONValue) throws(ServingError) {
-            switch value {
-            case .numbers(let numbers):
-                // The innermost rows of nested data.
-                result.append(
-                    contentsOf: try numbers.map { (number) throws(ServingError) in try convert(.number(number)) })
-            case .array(let elements):
-                for element in elements { try append(element) }
-            default:
-                result.append(try convert(value))
-            }
-        }
-        try append(data)
+        try forEachElement(data) { (value) throws(ServingError) in result.append(try convert(value)) }
         return result
     }
 
@@ -185,13 +173,8 @@ enum JSONTensorData {
     private static func number(_ value: JSONValue, _ datatype: DataType, _ input: String) throws(ServingError)
         -> Double
     {
-        // The same as `JSONNumber.doubleValue`, spelled out so that it inlines here (once per element).
-        switch value {
-        case .number(.int(let integer)): return Double(integer)
-        case .number(.uint(let integer)): return Double(integer)
-        case .number(.double(let double)): return double
-        default: throw mismatch(value, datatype, input)
-        }
+        guard case .number(let number) = value else { throw mismatch(value, datatype, input) }
+        return number.doubleValue
     }
 
     private static func mismatch(_ value: JSONValue, _ datatype: DataType, _ input: String) -> ServingError {
