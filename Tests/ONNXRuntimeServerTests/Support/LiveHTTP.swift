@@ -46,14 +46,17 @@ enum LiveHTTP {
     }
 
     /// Polls a model's statistics until `last_inference` is set (later than `after`, in ms since the epoch): a
-    /// request has arrived and is being served.
-    static func waitForRequestInFlight(_ base: String, model: String, after: Int64 = 0, attempts: Int = 300)
-        async throws -> Bool
-    {
-        for _ in 0..<attempts {
-            let response = try await send("GET", "\(base)/v2/models/\(model)/stats", timeout: 5)
-            let last = response.json["model_stats"]?.arrayValue?.first?["last_inference"]?.int64Value ?? 0
-            if last > after { return true }
+    /// request has arrived and is being served. A poll that fails or times out is retried until `deadline`: with
+    /// the whole suite running at once on two cores, one statistics request can take longer than its 5 s timeout.
+    static func waitForRequestInFlight(
+        _ base: String, model: String, after: Int64 = 0, deadline: Duration = .seconds(60)
+    ) async throws -> Bool {
+        let end = ContinuousClock.now + deadline
+        while ContinuousClock.now < end {
+            if let response = try? await send("GET", "\(base)/v2/models/\(model)/stats", timeout: 5) {
+                let last = response.json["model_stats"]?.arrayValue?.first?["last_inference"]?.int64Value ?? 0
+                if last > after { return true }
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         return false
