@@ -172,6 +172,7 @@ let package = Package(
                 guarded("NIOHPACK", "swift-nio-http2", serverTrait),
                 guarded("NIOExtras", "swift-nio-extras", serverTrait),
                 guarded("NIOHTTPTypes", "swift-nio-extras", serverTrait),
+                guarded("NIOHTTPTypesHTTP1", "swift-nio-extras", serverTrait),
                 guarded("SwiftProtobuf", "swift-protobuf", serverTrait),
                 guarded("Hummingbird", "hummingbird", serverTrait),
                 guarded("HummingbirdCore", "hummingbird", serverTrait),

@@ -113,9 +113,12 @@ public struct InferenceServer: Sendable {
         let tracing = self.tracing
         let serverName = configuration.serving.serverName
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: (busyPolling.map { $0.makeHTTPHandlers() } ?? [])
-                + (readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? [])
-                + [RESTInferenceHandler(engine: engine, tracing: tracing, serverName: serverName, logger: logger)])
+            additionalChannelHandlers: [
+                HTTP1PipelineFront(
+                    (busyPolling.map { $0.makeHTTPHandlers() } ?? [])
+                        + (readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? [])
+                        + [RESTInferenceHandler(engine: engine, tracing: tracing, serverName: serverName, logger: logger)])
+            ])
         var services: [any Service] = [EngineService(engine: engine, logger: logger)]
         if let exporter = tracing?.exporter { services.append(exporter) }
         if let metricsPort = configuration.metricsPort {

@@ -138,6 +138,40 @@ struct ConnectionFaultTests {
         _ = repository
     }
 
+    @Test(
+        "the read timeout restarts with every answer: requests 0.5 s apart on both HTTP paths keep a connection open for 3 s; then it closes",
+        .timeLimit(.minutes(2)))
+    func readTimeoutRestartsPerRequest() async throws {
+        let (server, repository) = try await Self.server(readTimeout: .seconds(1))
+        try await ServerFixtures.withLiveServer(server) { port in
+            #expect(try await LiveHTTP.waitFor200("http://127.0.0.1:\(port)/v2/health/ready"))
+            let kept = try RawSocket(port: port)
+            let start = ContinuousClock.now
+            var answered = 0
+            // Inference requests (answered in the pipeline) and health requests (the router) take turns; six
+            // rounds outlast the 1 s timeout three times over, so the connection's one timer fires while the
+            // clock is running again and must wait for the new deadline instead of closing.
+            for round in 0..<6 {
+                let request =
+                    round % 2 == 0
+                    ? Self.validRequest(close: false) : "GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\n"
+                guard await kept.send(request) else { break }
+                let (bytes, closed) = await kept.receive(timeout: .seconds(30))
+                guard RawSocket.status(bytes) == 200, !closed else { break }
+                answered += 1
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(answered == 6, "the connection closed after \(answered) answers, \(ContinuousClock.now - start)")
+            let idle = ContinuousClock.now
+            let (_, closed) = await kept.receive(timeout: .seconds(10), untilResponse: false)
+            #expect(closed)
+            let waited = ContinuousClock.now - idle
+            // 1 s after the last answer, less the 0.5 s already slept.
+            #expect(waited < .seconds(3), "closed \(waited) after the last pause")
+        }
+        _ = repository
+    }
+
     @Test("a slow inference is not cut off by the read timeout: only the client's sending is timed")
     func slowInferenceIsNotARead() async throws {
         let repository = try TemporaryRepository()

@@ -82,7 +82,12 @@ enum HTTPMessages {
 
     /// The coding to compress a response with, from a request's `Accept-Encoding`; `nil` for none.
     static func responseCoding(_ headers: HTTPFields) -> ContentCoding? {
-        headers[.acceptEncoding].flatMap { ContentCoding.preferred(acceptEncoding: $0) }
+        responseCoding(acceptEncoding: headers[.acceptEncoding])
+    }
+
+    /// The coding to compress a response with, from the value of a request's `Accept-Encoding`; `nil` for none.
+    static func responseCoding(acceptEncoding: String?) -> ContentCoding? {
+        acceptEncoding.flatMap { ContentCoding.preferred(acceptEncoding: $0) }
     }
 
     /// Reads the whole body, refusing (413) one larger than `limit`: at once from `Content-Length` when the client
@@ -106,8 +111,15 @@ enum HTTPMessages {
     /// otherwise) and its `Content-Length` against `limit` (413).
     /// - Returns: The coding the body must be decompressed with; `nil` for none.
     static func requestCoding(_ headers: HTTPFields, limit: Int) throws(ServingError) -> ContentCoding? {
+        try requestCoding(contentEncoding: headers[.contentEncoding], contentLength: headers[.contentLength], limit: limit)
+    }
+
+    /// ``requestCoding(_:limit:)`` from the values of the `Content-Encoding` and `Content-Length` headers.
+    static func requestCoding(contentEncoding: String?, contentLength: String?, limit: Int) throws(ServingError)
+        -> ContentCoding?
+    {
         var coding: ContentCoding?
-        if let encoding = headers[.contentEncoding], encoding.lowercased() != "identity" {
+        if let encoding = contentEncoding, encoding.lowercased() != "identity" {
             guard let known = ContentCoding(name: encoding) else {
                 throw ServingError(
                     .unsupportedMediaType,
@@ -115,7 +127,7 @@ enum HTTPMessages {
             }
             coding = known
         }
-        if let text = headers[.contentLength], let length = Int(text), length > limit {
+        if let text = contentLength, let length = Int(text), length > limit {
             throw tooLarge(length, limit)
         }
         return coding
@@ -152,7 +164,12 @@ enum HTTPMessages {
 
     /// The `Inference-Header-Content-Length` header of a request's headers as a number, if present.
     static func headerLength(_ headers: HTTPFields) throws(ServingError) -> Int? {
-        guard let text = headers[inferenceHeaderContentLength] else { return nil }
+        try headerLength(text: headers[inferenceHeaderContentLength])
+    }
+
+    /// The value of an `Inference-Header-Content-Length` header as a number, if there is one.
+    static func headerLength(text: String?) throws(ServingError) -> Int? {
+        guard let text else { return nil }
         guard let value = Int(text) ?? Int(text.split(whereSeparator: \.isWhitespace).joined()), value >= 0 else {
             throw .badRequest("Inference-Header-Content-Length must be a non-negative integer, got '\(text)'")
         }

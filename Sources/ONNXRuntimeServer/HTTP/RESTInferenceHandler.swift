@@ -3,7 +3,8 @@ import ContentCoding
 import HTTPTypes
 import Logging
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import ONNXRuntimeServing
 
 #if canImport(Glibc)
@@ -24,21 +25,24 @@ import Darwin
 /// (``HTTPMessages/inferenceParts(_:coding:)``, ``HTTPMessages/errorParts(_:)``, the same checks in the same order,
 /// the same `Date` and `Server` headers and the same log line).
 ///
+/// It sits in front of the codec that turns SwiftNIO's HTTP/1 parts into swift-http-types ones
+/// (``HTTP1PipelineFront`` puts it there), so an inference request's head is read as the HTTP/1 decoder made it: its
+/// path is not parsed as a URL and its headers are not copied.
+///
 /// HTTP/1.1 answers in order: while one of this handler's requests is being answered, later requests wait (and the
 /// connection is not read further once one is waiting), and an inference request that arrives behind requests the router has not answered yet
 /// waits for their answers. Requests with `Expect` go to the router. A sampled request is traced as the router's
 /// route traces it (Triton's trace extension). Graceful shutdown waits for the request in progress, then closes.
 final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
-    /// One inference request of this handler's.
+    /// One inference request of this handler's (always a POST).
     private struct Exchange {
-        let method: HTTPRequest.Method
         /// The request target (path and query), for the log line.
-        let target: String?
+        let target: String
         let start: ContinuousClock.Instant
         var model = ""
         var version: Int?
@@ -53,7 +57,7 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private enum Inbound {
-        case part(HTTPRequestPart)
+        case part(HTTPServerRequestPart)
         case error(any Error)
         case event(Any)
     }
@@ -144,7 +148,7 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     /// Handles one part, or returns false if it must wait (it and every later part are then held).
-    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) -> Bool {
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) -> Bool {
         switch state {
         case .running:
             return false
@@ -196,7 +200,7 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    private func passOn(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func passOn(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         passedOn = true
         context.fireChannelRead(wrapInboundOut(part))
     }
@@ -264,11 +268,11 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// The model and version segments of an inference path, or `nil` for any other request (which the router
     /// answers).
-    private static func route(_ head: HTTPRequest) -> (model: Substring, version: Substring?)? {
-        guard head.method == .post, head.path != nil, head.headerFields[.expect] == nil else { return nil }
-        // `/v2/models/{m}/infer` or `/v2/models/{m}/versions/{v}/infer`, then an optional query; read in place,
-        // without splitting the path into an array.
-        var rest = path(of: head.path)
+    private static func route(_ head: HTTPRequestHead) -> (model: Substring, version: Substring?)? {
+        guard head.method == .POST, !head.headers.contains(name: "expect") else { return nil }
+        // `/v2/models/{m}/infer` or `/v2/models/{m}/versions/{v}/infer` in origin form, then an optional query; read
+        // in place, without splitting the path into an array. (The router answers the absolute form.)
+        var rest = path(of: head.uri)
         guard rest.hasPrefix("/v2/models/"), rest.hasSuffix("/infer") else { return nil }
         rest = rest.dropFirst("/v2/models/".count).dropLast("/infer".count)
         guard let slash = rest.firstIndex(of: "/") else {
@@ -283,40 +287,39 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     /// The path of a request target, without its query.
-    private static func path(of target: String?) -> Substring {
-        let target = target ?? ""
-        return target[..<(target.firstIndex(of: "?") ?? target.endIndex)]
+    private static func path(of target: String) -> Substring {
+        target[..<(target.firstIndex(of: "?") ?? target.endIndex)]
     }
 
     /// Starts one of this handler's requests: the checks the router's route makes before it reads the body, in the
     /// same order; a failure is answered at once and the body dropped.
     private func begin(
-        _ head: HTTPRequest, _ route: (model: Substring, version: Substring?), context: ChannelHandlerContext
+        _ head: HTTPRequestHead, _ route: (model: Substring, version: Substring?), context: ChannelHandlerContext
     ) {
         let received = RequestTrace.now
-        var exchange = Exchange(method: head.method, target: head.path, start: .now)
-        if let connection = head.headerFields[.connection] {
-            exchange.closes = connection.split(separator: ",").contains {
-                $0.lowercased().filter { $0 != " " && $0 != "\t" } == "close"
-            }
+        var exchange = Exchange(target: head.uri, start: .now)
+        let headers = head.headers
+        exchange.closes = headers["connection"].contains { line in
+            line.split(separator: ",").contains { $0.lowercased().filter { $0 != " " && $0 != "\t" } == "close" }
         }
         do throws(ServingError) {
             exchange.model = try HTTPMessages.modelName(raw: String(route.model))
             exchange.version = try HTTPMessages.version(raw: route.version.map(String.init))
             _ = try engine.model(exchange.model, version: exchange.version)
-            exchange.headerLength = try HTTPMessages.headerLength(head.headerFields)
+            exchange.headerLength = try HTTPMessages.headerLength(
+                text: headers.combined("inference-header-content-length"))
             exchange.requestCoding = try HTTPMessages.requestCoding(
-                head.headerFields, limit: engine.configuration.limits.maxRequestBytes)
+                contentEncoding: headers.combined("content-encoding"), contentLength: headers.combined("content-length"),
+                limit: engine.configuration.limits.maxRequestBytes)
         } catch {
             state = .discarding
             answer(exchange, .failure(error), context: context)
             return
         }
-        exchange.responseCoding = HTTPMessages.responseCoding(head.headerFields)
+        exchange.responseCoding = HTTPMessages.responseCoding(acceptEncoding: headers.combined("accept-encoding"))
         if let tracing {
             exchange.trace = tracing.begin(
-                model: exchange.model, traceparent: head.headerFields[values: RequestTracing.traceparent],
-                tracestate: head.headerFields[values: RequestTracing.tracestate])
+                model: exchange.model, traceparent: headers["traceparent"], tracestate: headers["tracestate"])
             exchange.trace?.0.record(.httpReceiveStart, at: received)
         }
         state = .receiving(exchange)
@@ -383,8 +386,10 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
         if let serverName { headers[.server] = serverName }
         let closes = exchange.closes || quiescing
         if closes { headers[.connection] = "close" }
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        // As the codec behind this handler converts the router's answers.
+        let head = HTTPResponseHead(HTTPResponse(status: status, headerFields: headers))
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         if closes {
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
@@ -392,8 +397,21 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
         RequestLog.record(
-            logger, method: exchange.method, path: Self.path(of: exchange.target), status: status,
+            logger, method: .post, path: Self.path(of: exchange.target), status: status,
             since: exchange.start, error: message)
+    }
+}
+
+extension HTTPHeaders {
+    /// The values of the fields named `name` (lowercase), joined with ", " as swift-http-types joins them; `nil` when
+    /// there is none. (The router reads its headers through swift-http-types.)
+    func combined(_ name: String) -> String? {
+        var result: String?
+        for (field, value) in self where field.utf8.count == name.utf8.count {
+            guard field.utf8.elementsEqual(name.utf8, by: { $0 | 0x20 == $1 }) else { continue }
+            result = result.map { $0 + ", " + value } ?? value
+        }
+        return result
     }
 }
 

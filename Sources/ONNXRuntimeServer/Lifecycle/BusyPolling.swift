@@ -1,7 +1,7 @@
 #if Server
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 import Synchronization
 
 #if canImport(Glibc)
@@ -195,10 +195,10 @@ final class BusyPolling: Sendable {
 
     /// Marks an HTTP/1 connection busy from a request's head until the end of its response.
     final class HTTPActivity: ChannelDuplexHandler, RemovableChannelHandler {
-        typealias InboundIn = HTTPRequestPart
-        typealias InboundOut = HTTPRequestPart
-        typealias OutboundIn = HTTPResponsePart
-        typealias OutboundOut = HTTPResponsePart
+        typealias InboundIn = HTTPServerRequestPart
+        typealias InboundOut = HTTPServerRequestPart
+        typealias OutboundIn = HTTPServerResponsePart
+        typealias OutboundOut = HTTPServerResponsePart
 
         private var inProgress = 0
 
