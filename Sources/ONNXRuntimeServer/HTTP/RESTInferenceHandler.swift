@@ -4,7 +4,6 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import ONNXRuntimeServing
 
 #if canImport(Glibc)
@@ -268,27 +267,39 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// The model and version segments of an inference path, or `nil` for any other request (which the router
     /// answers).
+    ///
+    /// `/v2/models/{m}/infer` or `/v2/models/{m}/versions/{v}/infer` in origin form, then an optional query. Read
+    /// byte by byte in place: comparing `String`s goes by `Character`, which cost more than the rest of the request
+    /// head's handling. A path with a byte outside ASCII goes to the router, where such a byte may join a `/` into
+    /// one `Character`; the absolute form does too.
     private static func route(_ head: HTTPRequestHead) -> (model: Substring, version: Substring?)? {
         guard head.method == .POST, !head.headers.contains(name: "expect") else { return nil }
-        // `/v2/models/{m}/infer` or `/v2/models/{m}/versions/{v}/infer` in origin form, then an optional query; read
-        // in place, without splitting the path into an array. (The router answers the absolute form.)
-        var rest = path(of: head.uri)
-        guard rest.hasPrefix("/v2/models/"), rest.hasSuffix("/infer") else { return nil }
-        rest = rest.dropFirst("/v2/models/".count).dropLast("/infer".count)
-        guard let slash = rest.firstIndex(of: "/") else {
-            return rest.isEmpty ? nil : (rest, nil)
+        let uri = head.uri
+        let utf8 = uri.utf8
+        var end = utf8.startIndex
+        while end < utf8.endIndex, utf8[end] != UInt8(ascii: "?") {
+            guard utf8[end] < 0x80 else { return nil }
+            utf8.formIndex(after: &end)
         }
-        let model = rest[..<slash]
-        let tail = rest[rest.index(after: slash)...]
-        guard !model.isEmpty, tail.hasPrefix("versions/") else { return nil }
-        let version = tail.dropFirst("versions/".count)
-        guard !version.isEmpty, !version.contains("/") else { return nil }
-        return (model, version)
+        let prefix = "/v2/models/".utf8
+        let suffix = "/infer".utf8
+        guard utf8.distance(from: utf8.startIndex, to: end) > prefix.count + suffix.count else { return nil }
+        let restStart = utf8.index(utf8.startIndex, offsetBy: prefix.count)
+        let restEnd = utf8.index(end, offsetBy: -suffix.count)
+        guard utf8[..<restStart].elementsEqual(prefix), utf8[restEnd..<end].elementsEqual(suffix) else { return nil }
+        let rest = utf8[restStart..<restEnd]
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { return (uri[restStart..<restEnd], nil) }
+        let versions = "versions/".utf8
+        let tail = rest[utf8.index(after: slash)...]
+        guard slash > restStart, tail.count > versions.count, tail.starts(with: versions) else { return nil }
+        let versionStart = utf8.index(tail.startIndex, offsetBy: versions.count)
+        guard !tail[versionStart...].contains(UInt8(ascii: "/")) else { return nil }
+        return (uri[restStart..<slash], uri[versionStart..<restEnd])
     }
 
     /// The path of a request target, without its query.
     private static func path(of target: String) -> Substring {
-        target[..<(target.firstIndex(of: "?") ?? target.endIndex)]
+        target[..<(target.utf8.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex)]
     }
 
     /// Starts one of this handler's requests: the checks the router's route makes before it reads the body, in the
@@ -371,23 +382,29 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
         _ exchange: Exchange, _ outcome: Result<EncodedInferenceResponse, ServingError>,
         context: ChannelHandlerContext
     ) {
-        var (status, headers, body): (HTTPResponse.Status, HTTPFields, ByteBuffer)
+        let (status, fields, body): (HTTPResponse.Status, HTTPFields, ByteBuffer)
         var message: String?
         switch outcome {
         case .success(let encoded):
             status = .ok
-            (headers, body) = HTTPMessages.inferenceParts(encoded, coding: exchange.responseCoding)
+            (fields, body) = HTTPMessages.inferenceParts(encoded, coding: exchange.responseCoding)
         case .failure(let error):
-            (status, headers, body) = HTTPMessages.errorParts(error)
+            (status, fields, body) = HTTPMessages.errorParts(error)
             message = error.message
         }
-        headers[.contentLength] = String(body.readableBytes)
-        headers[.date] = date.now()
-        if let serverName { headers[.server] = serverName }
+        // The head the codec behind this handler makes of the router's answers (the same names, values and reason
+        // phrase), written without building a swift-http-types response first.
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(fields.count + 4)
+        for field in fields { headers.add(name: field.name.rawName, value: field.value) }
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        headers.add(name: "Date", value: date.now())
+        if let serverName { headers.add(name: "Server", value: serverName) }
         let closes = exchange.closes || quiescing
-        if closes { headers[.connection] = "close" }
-        // As the codec behind this handler converts the router's answers.
-        let head = HTTPResponseHead(HTTPResponse(status: status, headerFields: headers))
+        if closes { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(
+            version: .http1_1,
+            status: HTTPResponseStatus(statusCode: status.code, reasonPhrase: status.reasonPhrase), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         if closes {
