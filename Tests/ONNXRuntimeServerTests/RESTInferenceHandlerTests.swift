@@ -277,6 +277,95 @@ struct RESTInferenceHandlerTests {
         }
     }
 
+    /// SplitMix64: a seeded generator, so that a failing stream can be sent again.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test(
+        "random pipelined streams, cut at random points, mixing both paths and early answers: one answer per request, in order",
+        arguments: [1, 2, 3, 4] as [UInt64])
+    func randomStreams(_ seed: UInt64) async throws {
+        let (server, repository) = try await Self.server()
+        defer { withExtendedLifetime(repository) {} }
+        var random = SeededGenerator(state: seed)
+        // Each request with the answer it must get: the status, and a piece of the body worked out by hand.
+        var stream: [UInt8] = []
+        var expected: [(status: Int, body: String)] = []
+        let count = 30
+        for index in 0..<count {
+            // The last request asks to close; it is one answered in full (an early answer that closes while its
+            // body is still being sent may reset the connection before the answer is read, as for any server).
+            let close = index == count - 1
+            let kind = close ? 0 : Int.random(in: 0..<7, using: &random)
+            switch kind {
+            case 0, 1:
+                // The identity model echoes its input.
+                let values = (0..<6).map { _ in Int32.random(in: -1000...1000, using: &random) }
+                let data = values.map(String.init).joined(separator: ",")
+                let body = Array(#"{"inputs":[{"name":"x","shape":[2,3],"datatype":"INT32","data":[\#(data)]}]}"#.utf8)
+                let path = Bool.random(using: &random) ? "/v2/models/m/infer" : "/v2/models/m/versions/1/infer"
+                stream += Self.wire(Case(description: "", path: path, body: body), close: close)
+                expected.append((200, #""data":[\#(data)]"#))
+            case 2:
+                stream += Self.wire(Case(description: "", path: "/v2/models/nope/infer", body: Self.int32Body), close: close)
+                expected.append((404, "nope"))
+            case 3:
+                stream += Self.wire(Case(description: "", path: "/v2/models/m/infer", body: Array(#"{"inputs":["#.utf8)), close: close)
+                expected.append((400, "not valid JSON"))
+            case 4:
+                // Over the 4,096-byte limit: answered from its head, then its body is read and dropped.
+                let body = [UInt8](repeating: UInt8(ascii: " "), count: Self.limit + 1 + Int.random(in: 0..<3000, using: &random))
+                stream += Self.wire(Case(description: "", path: "/v2/models/m/infer", body: body), close: close)
+                expected.append((413, "larger than the 4096 bytes"))
+            case 5:
+                stream += Array("GET /v2/models/m/ready HTTP/1.1\r\nHost: localhost\r\n\(close ? "Connection: close\r\n" : "")\r\n".utf8)
+                expected.append((200, #"{"name":"m","ready":true}"#))
+            default:
+                stream += Array("GET /v2/models/s HTTP/1.1\r\nHost: localhost\r\n\(close ? "Connection: close\r\n" : "")\r\n".utf8)
+                expected.append((200, #""name":"s""#))
+            }
+        }
+        let chunks: [[UInt8]] = {
+            var chunks: [[UInt8]] = []
+            var start = 0
+            while start < stream.count {
+                let end = min(stream.count, start + Int.random(in: 1...1500, using: &random))
+                chunks.append(Array(stream[start..<end]))
+                start = end
+            }
+            return chunks
+        }()
+        let pauses = chunks.map { _ in Int.random(in: 0..<8, using: &random) == 0 }
+        let answers = expected
+        try await ServerFixtures.withLiveServer(server) { port in
+            let connection = try RawSocket(port: port)
+            for (chunk, pause) in zip(chunks, pauses) {
+                #expect(await connection.send(chunk))
+                if pause { try await Task.sleep(for: .milliseconds(2)) }
+            }
+            let (responses, closedWithAnswers) = try await Self.receive(connection, count: count)
+            // The close can come just after the last answer.
+            var closed = closedWithAnswers
+            if !closed { closed = await connection.receive(timeout: .seconds(30), untilResponse: false).closed }
+            #expect(responses.count == count, "seed \(seed)")
+            for (index, (response, want)) in zip(responses, answers).enumerated() {
+                let body = String(decoding: response.body, as: UTF8.self)
+                #expect(response.status == want.status, "seed \(seed), request \(index): \(body)")
+                #expect(body.contains(want.body), "seed \(seed), request \(index): \(body)")
+            }
+            #expect(responses.last?.header("Connection") == "close")
+            #expect(closed, "the last request asked to close")
+        }
+    }
+
     @Test("Connection: close on an inference request closes the connection after its answer")
     func connectionClose() async throws {
         let (server, repository) = try await Self.server()
@@ -290,6 +379,35 @@ struct RESTInferenceHandlerTests {
             #expect(responses.map(\.status) == [200])
             #expect(responses.first?.header("Connection") == "close")
             #expect(received.closed)
+        }
+    }
+
+    @Test(
+        "a waiting request answered at once with Connection: close (404) closes the connection when it is released")
+    func heldEarlyAnswerCloses() async throws {
+        // The unknown model's request waits behind the router's; when the router has answered, its 404 is written
+        // and the connection closed while the waiting requests are being handled (the server once crashed here).
+        let (server, repository) = try await Self.server()
+        defer { withExtendedLifetime(repository) {} }
+        try await ServerFixtures.withLiveServer(server) { port in
+            let connection = try RawSocket(port: port)
+            let ready = Array("GET /v2/models/m/ready HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+            let unknown = Self.wire(
+                Case(description: "", path: "/v2/models/nope/infer", body: Self.int32Body), close: true)
+            let infer = Self.wire(Case(description: "", path: "/v2/models/m/infer", body: Self.int32Body))
+            // Nothing after the request that closes: unread bytes would make the close a reset.
+            await connection.send(ready + unknown)
+            let (responses, closedWithAnswers) = try await Self.receive(connection, count: 2)
+            var closed = closedWithAnswers
+            if !closed { closed = await connection.receive(timeout: .seconds(30), untilResponse: false).closed }
+            #expect(responses.map(\.status) == [200, 404])
+            #expect(responses.last?.header("Connection") == "close")
+            #expect(closed)
+            // The server still serves.
+            let again = try RawSocket(port: port)
+            await again.send(infer)
+            let (answers, _) = try await Self.receive(again, count: 1)
+            #expect(answers.map(\.status) == [200])
         }
     }
 

@@ -211,9 +211,14 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// Handles held parts, in order, as far as they can be.
     private func release(context: ChannelHandlerContext) {
-        while let item = held.first {
-            guard handle(item, context: context) else { break }
-            held.removeFirst()
+        // Each item leaves the queue before it is handled: handling it can close the connection (an early answer
+        // to a request with `Connection: close` whose write completes at once), and `channelInactive` then empties
+        // the queue under this loop. An item that must wait goes back to the front; nothing else happened then.
+        while let item = held.popFirst() {
+            guard handle(item, context: context) else {
+                held.prepend(item)
+                break
+            }
         }
         if passedOn {
             passedOn = false
