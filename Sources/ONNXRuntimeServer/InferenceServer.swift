@@ -117,7 +117,10 @@ public struct InferenceServer: Sendable {
                 HTTP1PipelineFront(
                     (busyPolling.map { $0.makeHTTPHandlers() } ?? [])
                         + (readTimeout.map { [ReadTimeoutHandler(timeout: $0)] } ?? [])
-                        + [RESTInferenceHandler(engine: engine, tracing: tracing, serverName: serverName, logger: logger)])
+                        + [
+                            RESTInferenceHandler(
+                                engine: engine, tracing: tracing, serverName: serverName, logger: logger)
+                        ])
             ])
         var services: [any Service] = [EngineService(engine: engine, logger: logger)]
         if let exporter = tracing?.exporter { services.append(exporter) }

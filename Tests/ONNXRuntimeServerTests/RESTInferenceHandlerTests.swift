@@ -315,21 +315,27 @@ struct RESTInferenceHandlerTests {
                 stream += Self.wire(Case(description: "", path: path, body: body), close: close)
                 expected.append((200, #""data":[\#(data)]"#))
             case 2:
-                stream += Self.wire(Case(description: "", path: "/v2/models/nope/infer", body: Self.int32Body), close: close)
+                stream += Self.wire(
+                    Case(description: "", path: "/v2/models/nope/infer", body: Self.int32Body), close: close)
                 expected.append((404, "nope"))
             case 3:
-                stream += Self.wire(Case(description: "", path: "/v2/models/m/infer", body: Array(#"{"inputs":["#.utf8)), close: close)
+                stream += Self.wire(
+                    Case(description: "", path: "/v2/models/m/infer", body: Array(#"{"inputs":["#.utf8)), close: close)
                 expected.append((400, "not valid JSON"))
             case 4:
                 // Over the 4,096-byte limit: answered from its head, then its body is read and dropped.
-                let body = [UInt8](repeating: UInt8(ascii: " "), count: Self.limit + 1 + Int.random(in: 0..<3000, using: &random))
+                let body = [UInt8](
+                    repeating: UInt8(ascii: " "), count: Self.limit + 1 + Int.random(in: 0..<3000, using: &random))
                 stream += Self.wire(Case(description: "", path: "/v2/models/m/infer", body: body), close: close)
                 expected.append((413, "larger than the 4096 bytes"))
             case 5:
-                stream += Array("GET /v2/models/m/ready HTTP/1.1\r\nHost: localhost\r\n\(close ? "Connection: close\r\n" : "")\r\n".utf8)
+                stream += Array(
+                    "GET /v2/models/m/ready HTTP/1.1\r\nHost: localhost\r\n\(close ? "Connection: close\r\n" : "")\r\n"
+                        .utf8)
                 expected.append((200, #"{"name":"m","ready":true}"#))
             default:
-                stream += Array("GET /v2/models/s HTTP/1.1\r\nHost: localhost\r\n\(close ? "Connection: close\r\n" : "")\r\n".utf8)
+                stream += Array(
+                    "GET /v2/models/s HTTP/1.1\r\nHost: localhost\r\n\(close ? "Connection: close\r\n" : "")\r\n".utf8)
                 expected.append((200, #""name":"s""#))
             }
         }

@@ -111,7 +111,8 @@ enum HTTPMessages {
     /// otherwise) and its `Content-Length` against `limit` (413).
     /// - Returns: The coding the body must be decompressed with; `nil` for none.
     static func requestCoding(_ headers: HTTPFields, limit: Int) throws(ServingError) -> ContentCoding? {
-        try requestCoding(contentEncoding: headers[.contentEncoding], contentLength: headers[.contentLength], limit: limit)
+        try requestCoding(
+            contentEncoding: headers[.contentEncoding], contentLength: headers[.contentLength], limit: limit)
     }
 
     /// ``requestCoding(_:limit:)`` from the values of the `Content-Encoding` and `Content-Length` headers.

@@ -325,7 +325,8 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
             exchange.headerLength = try HTTPMessages.headerLength(
                 text: headers.combined("inference-header-content-length"))
             exchange.requestCoding = try HTTPMessages.requestCoding(
-                contentEncoding: headers.combined("content-encoding"), contentLength: headers.combined("content-length"),
+                contentEncoding: headers.combined("content-encoding"),
+                contentLength: headers.combined("content-length"),
                 limit: engine.configuration.limits.maxRequestBytes)
         } catch {
             state = .discarding
