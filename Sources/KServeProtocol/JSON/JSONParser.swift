@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Parses JSON text into ``JSONValue``, keeping integers exact and limiting nesting depth.
 ///
 /// Besides standard JSON it accepts the tokens `NaN`, `Infinity` and `-Infinity` (as Python's `json` module writes
@@ -153,6 +161,7 @@ package struct JSONParser {
             // read by the same code as in `parseValue`, so errors and their offsets are the same.
             var numbers: [JSONNumber] = []
             while let number = try parseNumberElement() {
+                if numbers.isEmpty { numbers.reserveCapacity(estimatedCount()) }
                 numbers.append(number)
                 skipWhitespace()
                 if peek(UInt8(ascii: ",")) {
@@ -182,6 +191,19 @@ package struct JSONParser {
             }
             throw error("expected ',' or ']' in an array")
         }
+    }
+
+    /// A guess at how many numbers the array being read holds, made once its first number is read: the bytes up to
+    /// the next `]`, at 8 bytes per number (tensor data sent as JSON mostly has longer numbers). Without it the array
+    /// grows by doubling, and for a 784-element tensor that is ten reallocations, each copying what was read so far.
+    /// Only a capacity: at most one element per 8 bytes of input is reserved, and the array still grows past it.
+    /// (`memchr`: a byte-by-byte search would cost about as much as the reallocations it saves.)
+    private func estimatedCount() -> Int {
+        guard let base = bytes.baseAddress, position < bytes.count else { return 1 }
+        let rest = bytes.count - position
+        let start = base + position
+        let span = memchr(start, Int32(UInt8(ascii: "]")), rest).map { UnsafeRawPointer($0) - start } ?? rest
+        return span / 8 + 1
     }
 
     /// Reads a number (including `NaN`, `Infinity` and `-Infinity`) as `parseValue` would, or returns `nil`
