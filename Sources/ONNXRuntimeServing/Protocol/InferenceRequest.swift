@@ -101,10 +101,15 @@ public struct InferenceRequest: Sendable {
         var binaryOffset = jsonEnd
         var inputs: [Input] = []
         inputs.reserveCapacity(inputArray.count)
-        var seen: Set<String> = []
+        // Repeated names are found by comparing with the inputs so far while there are few (a set costs an
+        // allocation per request), and through a set past that.
+        var seen: Set<String>?
         for (index, element) in inputArray.enumerated() {
             let input = try Self.input(element, index: index, binaryOffset: &binaryOffset, body: body)
-            guard seen.insert(input.name).inserted else {
+            if seen == nil, inputs.count >= 8 { seen = Set(inputs.map(\.name)) }
+            let repeated =
+                if seen != nil { !seen!.insert(input.name).inserted } else { inputs.contains { $0.name == input.name } }
+            guard !repeated else {
                 throw .badRequest("input '\(input.name)' is given more than once")
             }
             if case .binary = input.data, headerLength == nil {
