@@ -77,6 +77,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private let reportsActivity: Bool
     /// Calls (or streams) whose handler task has not finished.
     private var running = 0
+    /// Starts the calls' tasks on this connection's loop (``ConnectionTaskStarter``).
+    private var tasks = ConnectionTaskStarter()
 
     init(routes: GRPCRoutes, limits: Limits, logger: Logger, reportsActivity: Bool = false) {
         self.routes = routes
@@ -397,7 +399,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         traceHeaders: GRPCTraceHeaders?, on streamID: HTTP2StreamID, context: ChannelHandlerContext
     ) -> Task<Void, Never> {
         let completion = completion(context)
-        return Task {
+        return tasks.start(on: context.eventLoop) {
             let result: Result<GRPCMessageBytes, RPCError>
             do throws(RPCError) {
                 let response = try await GRPCTraceHeaders.run(traceHeaders) { () async throws(RPCError) in
@@ -416,7 +418,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         traceHeaders: GRPCTraceHeaders?, on streamID: HTTP2StreamID, context: ChannelHandlerContext
     ) -> Task<Void, Never> {
         let completion = completion(context)
-        return Task {
+        return tasks.start(on: context.eventLoop) {
             for await message in messages {
                 do throws(RPCError) {
                     // Every message of the stream carries the call's trace context.

@@ -93,6 +93,7 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// on that event, so parts passed on outside a read need one of their own).
     private var passedOn = false
     private var date = HTTPDate()
+    private var tasks = ConnectionTaskStarter()
 
     /// - Parameters:
     ///   - engine: The engine that runs the inference.
@@ -353,7 +354,7 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
             (exchange.model, exchange.version, exchange.headerLength, exchange.requestCoding)
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context, exchange), eventLoop: loop)
-        return Task {
+        let operation: @Sendable () async -> Void = {
             @Sendable func infer() async -> Result<EncodedInferenceResponse, ServingError> {
                 do throws(ServingError) {
                     let bytes = try HTTPMessages.decoded(
@@ -381,6 +382,7 @@ final class RESTInferenceHandler: ChannelDuplexHandler, RemovableChannelHandler 
             }
             if loop.inEventLoop { finish() } else { loop.execute(finish) }
         }
+        return tasks.start(on: loop, operation)
     }
 
     /// Writes the answer to one of this handler's requests, and logs it as the router's error middleware does.

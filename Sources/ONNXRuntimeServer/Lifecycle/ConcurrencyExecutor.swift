@@ -1,6 +1,7 @@
 #if Server
 import NIOCore
 import NIOPosix
+import Synchronization
 import ONNXRuntimeServing
 
 extension InferenceServer {
@@ -25,6 +26,7 @@ extension InferenceServer {
         // A task resumes on the loop that resumes it; some requests that waited for a busy model are sent back to
         // their own loop instead (`WaiterResumption`), so that no loop serves others' requests for long while its
         // own connections go unread.
+        EventLoopTaskExecutorSwitch.enabled.store(true, ordering: .relaxed)
         WaiterResumption.install {
             guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
             return { body in
