@@ -7,8 +7,9 @@ import Testing
 
 @testable import ONNXRuntimeServer
 
-/// `EventLoopTaskExecutor`: a task that prefers it runs on its loop from start to end, through calls to nonisolated
-/// async functions and through suspensions resumed on other threads, and only a suspension costs a job on the loop.
+/// `EventLoopTaskExecutor`: a task that prefers it runs on its loop, through calls to nonisolated async functions and
+/// through suspensions resumed on threads that are not event loops; one resumed by another loop goes on there. Only a
+/// suspension costs a job.
 @Suite("Event loop task executor")
 struct EventLoopTaskExecutorTests {
     final class Counter: Sendable {
@@ -20,11 +21,13 @@ struct EventLoopTaskExecutorTests {
         value + 1
     }
 
-    @Test("runs on its loop throughout, and calls into nonisolated async functions cost no job")
+    @Test("runs on its loop (or the loop that resumed it), and calls into nonisolated async functions cost no job")
     func staysOnTheLoop() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         defer { group.shutdownGracefully { _ in } }
         let loop = group.next()
+        let other = group.next()
+        try #require(loop !== other)
         let jobs = Counter()
         let executor = EventLoopTaskExecutor(loop) { jobs.value.add(1, ordering: .relaxed) }
         let observed = try await Task(executorPreference: executor) { () async throws -> [Bool] in
@@ -35,20 +38,31 @@ struct EventLoopTaskExecutorTests {
                 if step % 5 == 0 { onLoop.append(loop.inEventLoop) }
             }
             #expect(total == 20)
-            // A real suspension, resumed on a Dispatch thread: the task comes back to its loop.
+            // A real suspension, resumed on a Dispatch thread: the task comes back to its loop. (Each resumption comes
+            // 50 ms later, so the task has surely suspended: one resumed before would go on without a job.)
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async { continuation.resume() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) { continuation.resume() }
             }
             onLoop.append(loop.inEventLoop)
             try await Task.sleep(for: .milliseconds(5))
             onLoop.append(loop.inEventLoop)
+            // Resumed by another loop (as a loop that releases a model instance resumes its waiter): the task goes on
+            // there, and back to its own loop when a Dispatch thread resumes it next.
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                other.scheduleTask(in: .milliseconds(50)) { continuation.resume() }
+            }
+            onLoop.append(!loop.inEventLoop && other.inEventLoop)
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) { continuation.resume() }
+            }
+            onLoop.append(loop.inEventLoop)
             return onLoop
         }.value
         #expect(observed == Array(repeating: true, count: observed.count))
-        #expect(observed.count == 7)
-        // The start, the resumption after the continuation, and the one after the sleep; the 20 calls took none.
+        #expect(observed.count == 9)
+        // The start and the four resumptions; the 20 calls took none.
         let count = jobs.value.load(ordering: .relaxed)
-        #expect(count == 3, "jobs: \(count)")
+        #expect(count == 5, "jobs: \(count)")
     }
 
     @Test("a connection's starter starts plain tasks when the loops are not the global executor")
