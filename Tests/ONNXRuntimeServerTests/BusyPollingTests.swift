@@ -137,26 +137,27 @@ struct BusyPollingTests {
         let poller = try #require(polling.poller(for: loop))
         var pair: [Int32] = [0, 0]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
-        defer { close(pair[0]); close(pair[1]) }
-        try await loop.submit { poller.add(pair[0]) }.get()
+        let (polled, peer) = (pair[0], pair[1])
+        defer { close(polled); close(peer) }
+        try await loop.submit { poller.add(polled) }.get()
 
         // Nothing arrives: the loop is held for the whole budget.
         #expect(try await Self.delayAfterPollSoon(poller, on: loop) >= .milliseconds(1100))
         // A byte arrives 100 ms in: the poll ends then.
         let early = try await Self.delayAfterPollSoon(poller, on: loop) {
             Thread.sleep(forTimeInterval: 0.1)
-            _ = write(pair[1], "x", 1)
+            _ = write(peer, "x", 1)
         }
         #expect(early < .milliseconds(700), "\(early)")
         var byte: UInt8 = 0
-        _ = read(pair[0], &byte, 1)
+        _ = read(polled, &byte, 1)
         // A connection with a request in progress: no poll at all.
         try await loop.submit { poller.busyConnections = 1 }.get()
         #expect(try await Self.delayAfterPollSoon(poller, on: loop) < .milliseconds(700))
         // Out of the set: polling nothing readable runs to the budget again once idle.
         try await loop.submit {
             poller.busyConnections = 0
-            poller.remove(pair[0])
+            poller.remove(polled)
             #expect(poller.count == 0)
         }.get()
         try await group.shutdownGracefully()

@@ -34,7 +34,7 @@ struct ShutdownUnderLoadTests {
             "--log-level", "info",
         ])
         defer { server.stop() }
-        let (process, collector, port, base) = (server.process, server.output, server.port, server.base)
+        let (process, collector, base) = (server.process, server.output, server.base)
         #expect(try await LiveHTTP.waitFor200("\(base)/v2/health/ready"), "\(collector.value)")
 
         // Three slow requests: one runs, two wait in the model's queue. All three are in flight at SIGTERM.
