@@ -320,6 +320,7 @@ let package = Package(
             name: "ONNXRuntimeServerTests",
             dependencies: [
                 "ONNXRuntimeServer",
+                "ORTCommands",
                 "ONNXRuntimeServing",
                 "ONNXRuntimeServingGRPC",
                 "ONNXRuntimeClient",

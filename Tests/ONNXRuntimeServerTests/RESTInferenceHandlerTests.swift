@@ -7,6 +7,7 @@ import HummingbirdTesting
 import NIOCore
 import ONNXRuntimeServer
 import ONNXRuntimeServing
+import ORTCommands
 import Testing
 
 /// The pipeline's inference path (`RESTInferenceHandler`) against the router's: every answer the same, byte for
@@ -277,25 +278,14 @@ struct RESTInferenceHandlerTests {
         }
     }
 
-    /// SplitMix64: a seeded generator, so that a failing stream can be sent again.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(
         "random pipelined streams, cut at random points, mixing both paths and early answers: one answer per request, in order",
         arguments: [1, 2, 3, 4] as [UInt64])
     func randomStreams(_ seed: UInt64) async throws {
         let (server, repository) = try await Self.server()
         defer { withExtendedLifetime(repository) {} }
-        var random = SeededGenerator(state: seed)
+        // Seeded, so that a failing stream can be sent again.
+        var random = SplitMix64(seed: seed)
         // Each request with the answer it must get: the status, and a piece of the body worked out by hand.
         var stream: [UInt8] = []
         var expected: [(status: Int, body: String)] = []
