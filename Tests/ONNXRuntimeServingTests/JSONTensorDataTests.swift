@@ -94,6 +94,21 @@ struct JSONTensorDataTests {
         }
     }
 
+    @Test(
+        "a repeated input name is refused wherever it repeats (below and past the 8 inputs compared one by one)",
+        arguments: [(2, 1), (8, 3), (9, 0), (9, 8), (20, 14)])
+    func repeatedInputNames(count: Int, repeating: Int) throws {
+        func body(_ names: [String]) -> [UInt8] {
+            let inputs = names.map { #"{"name":"\#($0)","datatype":"FP32","shape":[1],"data":[1]}"# }
+            return Array(#"{"inputs":[\#(inputs.joined(separator: ","))]}"#.utf8)
+        }
+        let distinct = (0..<count).map { "in\($0)" }
+        #expect(try InferenceRequest(body: body(distinct), headerLength: nil).inputs.map(\.name) == distinct)
+        #expect(throws: ServingError.badRequest("input 'in\(repeating)' is given more than once")) {
+            try InferenceRequest(body: body(distinct + ["in\(repeating)", "later"]), headerLength: nil)
+        }
+    }
+
     @Test("an inference request's data arrays are compact, and its shape and errors read as before")
     func requestDecoding() throws {
         let body =

@@ -101,14 +101,14 @@ public struct InferenceRequest: Sendable {
         var binaryOffset = jsonEnd
         var inputs: [Input] = []
         inputs.reserveCapacity(inputArray.count)
-        // Repeated names are found by comparing with the inputs so far while there are few (a set costs an
-        // allocation per request), and through a set past that.
-        var seen: Set<String>?
+        // Repeated names are found by comparing with the inputs so far while there are few, and through a set past
+        // 8 (filled then: inserting into a set allocates, on every request).
+        var seen: Set<String> = []
         for (index, element) in inputArray.enumerated() {
             let input = try Self.input(element, index: index, binaryOffset: &binaryOffset, body: body)
-            if seen == nil, inputs.count >= 8 { seen = Set(inputs.map(\.name)) }
+            if inputs.count == 8 { seen = Set(inputs.map(\.name)) }
             let repeated =
-                if seen != nil { !seen!.insert(input.name).inserted } else { inputs.contains { $0.name == input.name } }
+                inputs.count < 8 ? inputs.contains { $0.name == input.name } : !seen.insert(input.name).inserted
             guard !repeated else {
                 throw .badRequest("input '\(input.name)' is given more than once")
             }
