@@ -2,6 +2,7 @@
 import Foundation
 import KServeGRPCProtocol
 import NIOCore
+import NIOEmbedded
 import NIOPosix
 import ONNXRuntimeServing
 import Testing
@@ -114,22 +115,25 @@ struct BusyPollingTests {
         let (baseline, _) = try await Self.restCalls(busyPoll: nil)
         let (polled, polling) = try await Self.restCalls(busyPoll: Self.budget)
         #expect(polled < baseline + Self.allowance, "2 × 10 requests: \(polled) polling, \(baseline) without")
-        // The server is stopped: its connections are closed and out of the poll set.
+        // The server is stopped: its connections are closed, out of the poll set and not busy.
         #expect(try #require(polling).polledConnections == 0)
+        #expect(try #require(polling).requestsInProgress.value == 0)
     }
 
     /// How long a task queued to `loop` right after `pollSoon()` waits to run: the length of the poll, if there is one.
-    static func delayAfterPollSoon(_ poller: BusyPolling.Poller, on loop: any EventLoop, during: (() -> Void)? = nil)
-        async throws -> Duration
-    {
+    /// `during` runs on a thread of its own, started just before, so that it does not wait for a thread of Swift's
+    /// pool (other suites' tests may hold them all).
+    static func delayAfterPollSoon(
+        _ poller: BusyPolling.Poller, on loop: any EventLoop, during: (@Sendable () -> Void)? = nil
+    ) async throws -> Duration {
         let start = ContinuousClock.now
+        if let during { Thread.detachNewThread(during) }
         try await loop.submit { poller.pollSoon() }.get()
-        during?()
         try await loop.submit {}.get()
         return ContinuousClock.now - start
     }
 
-    @Test("the poll runs to its budget when nothing arrives, ends when a polled socket is readable, not while busy")
+    @Test("a poll ends when a socket is readable or a request starts anywhere, and backs off after using its budget")
     func pollerRules() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
@@ -140,27 +144,96 @@ struct BusyPollingTests {
         let (polled, peer) = (pair[0], pair[1])
         defer { close(polled); close(peer) }
         try await loop.submit { poller.add(polled) }.get()
-
-        // Nothing arrives: the loop is held for the whole budget.
-        #expect(try await Self.delayAfterPollSoon(poller, on: loop) >= .milliseconds(1100))
-        // A byte arrives 100 ms in: the poll ends then.
-        let early = try await Self.delayAfterPollSoon(poller, on: loop) {
+        let byteIn100ms: @Sendable () -> Void = {
             Thread.sleep(forTimeInterval: 0.1)
             _ = write(peer, "x", 1)
         }
-        #expect(early < .milliseconds(700), "\(early)")
         var byte: UInt8 = 0
-        _ = read(polled, &byte, 1)
-        // A connection with a request in progress: no poll at all.
-        try await loop.submit { poller.busyConnections = 1 }.get()
+
+        // A byte arrives 100 ms in: the poll ends then.
+        #expect(try await Self.delayAfterPollSoon(poller, on: loop, during: byteIn100ms) < .milliseconds(700))
+        #expect(read(polled, &byte, 1) == 1)
+        // Nothing arrives: the loop is held for the whole budget, and skips its next chance.
+        #expect(try await Self.delayAfterPollSoon(poller, on: loop) >= .milliseconds(1100))
+        #expect(try await loop.submit { poller.backoff }.get() == BusyPolling.Backoff(failures: 1, skipsLeft: 1))
         #expect(try await Self.delayAfterPollSoon(poller, on: loop) < .milliseconds(700))
-        // Out of the set: polling nothing readable runs to the budget again once idle.
+        // The chance after that polls again, and a request arriving resets the backoff.
+        #expect(try await Self.delayAfterPollSoon(poller, on: loop, during: byteIn100ms) < .milliseconds(700))
+        #expect(read(polled, &byte, 1) == 1)
+        #expect(try await loop.submit { poller.backoff }.get() == BusyPolling.Backoff())
+
+        // A request in progress on any connection of the server: no poll at all.
+        polling.requestsInProgress.add(1)
+        #expect(try await Self.delayAfterPollSoon(poller, on: loop) < .milliseconds(700))
+        polling.requestsInProgress.add(-1)
+        // One that starts while the loop polls (on another loop) ends the poll, without a backoff.
+        #expect(
+            try await Self.delayAfterPollSoon(poller, on: loop) {
+                Thread.sleep(forTimeInterval: 0.1)
+                polling.requestsInProgress.add(1)
+            } < .milliseconds(700))
+        polling.requestsInProgress.add(-1)
+        #expect(try await loop.submit { poller.backoff }.get() == BusyPolling.Backoff())
         try await loop.submit {
-            poller.busyConnections = 0
             poller.remove(polled)
             #expect(poller.count == 0)
         }.get()
         try await group.shutdownGracefully()
+    }
+
+    @Test("the backoff: every chance after a poll that saw a request, every 2^n-th after n that did not, at most 64th")
+    func backoff() {
+        var backoff = BusyPolling.Backoff()
+        /// Which of the next `count` chances poll.
+        func chances(_ count: Int) -> [Bool] { (0..<count).map { _ in backoff.shouldPoll() } }
+        #expect(chances(3) == [true, true, true])
+        for failures in 1...8 {
+            backoff.record(arrived: false)
+            let skipped = (1 << min(failures, 6)) - 1
+            #expect(chances(skipped + 1) == Array(repeating: false, count: skipped) + [true], "\(failures)")
+        }
+        #expect(backoff == BusyPolling.Backoff(failures: 6, skipsLeft: 0))
+        backoff.record(arrived: true)
+        #expect(chances(3) == [true, true, true])
+        // A request arriving in the middle of a backoff (a poll is not made then, so only a later poll's outcome
+        // counts): the skips left stay until then.
+        backoff.record(arrived: false)
+        backoff.record(arrived: false)
+        #expect(chances(2) == [false, false])
+        backoff.record(arrived: true)
+        #expect(chances(2) == [true, true])
+    }
+
+    @Test("connections count as busy from a request's start to its end, and not once closed")
+    func activityCounting() throws {
+        let polling = BusyPolling(budget: .microseconds(50))
+        let channels = [EmbeddedChannel(), EmbeddedChannel()]
+        let handlers = [polling.makeHandler(), polling.makeHandler()]
+        for (channel, handler) in zip(channels, handlers) {
+            try channel.pipeline.syncOperations.addHandler(handler)
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        }
+        func send(_ activity: BusyPolling.Activity, on channel: EmbeddedChannel) {
+            channel.pipeline.triggerUserOutboundEvent(activity, promise: nil)
+        }
+        send(.busy, on: channels[0])
+        send(.busy, on: channels[0])  // still one connection
+        send(.busy, on: channels[1])
+        #expect(polling.requestsInProgress.value == 2)
+        send(.idle, on: channels[1])
+        send(.idle, on: channels[1])
+        #expect(polling.requestsInProgress.value == 1)
+        // Closed while busy: no longer counted, and what its handlers send after that is ignored.
+        _ = try channels[0].finish()
+        #expect(polling.requestsInProgress.value == 0)
+        send(.busy, on: channels[0])
+        #expect(polling.requestsInProgress.value == 0)
+        // A handler taken out of the pipeline while busy.
+        send(.busy, on: channels[1])
+        #expect(polling.requestsInProgress.value == 1)
+        try channels[1].pipeline.syncOperations.removeHandler(handlers[1]).wait()
+        #expect(polling.requestsInProgress.value == 0)
+        _ = try channels[1].finish()
     }
 }
 #endif

@@ -25,7 +25,7 @@ struct ServeDefaultsTests {
         #expect(limits.maxTensorElements == 134_217_728)
         #expect(limits.maxQueueSize == 64)
         #expect(limits.requestTimeout == .seconds(60))
-        #expect(configuration.busyPoll == nil)
+        #expect(configuration.busyPoll == .microseconds(50))
     }
 
     @Test("the repository token comes from the option or the environment; the API can be turned off")
@@ -54,10 +54,10 @@ struct ServeDefaultsTests {
         #expect(throws: (any Error).self) { try Serve.parse(["--model-repository", "/m", "--read-timeout", "inf"]) }
     }
 
-    @Test("busy polling is off unless asked for, in microseconds; bad values are refused")
+    @Test("busy polling is 50 µs unless told otherwise, in microseconds, 0 for none; bad values are refused")
     func busyPoll() throws {
-        let on = try Serve.parse(["--model-repository", "/m", "--busy-poll-us", "50"])
-        #expect(try on.serverConfiguration(environment: [:]).busyPoll == .microseconds(50))
+        let on = try Serve.parse(["--model-repository", "/m", "--busy-poll-us", "120"])
+        #expect(try on.serverConfiguration(environment: [:]).busyPoll == .microseconds(120))
         let off = try Serve.parse(["--model-repository", "/m", "--busy-poll-us", "0"])
         #expect(try off.serverConfiguration(environment: [:]).busyPoll == nil)
         for bad in ["-1", "1000001", "abc", "2.5"] {

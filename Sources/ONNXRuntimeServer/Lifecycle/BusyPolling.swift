@@ -23,15 +23,24 @@ import Darwin
 /// it can keep itself awake: after a response, its loop polls the connections it serves (`poll(2)`, one set per event
 /// loop) for up to the budget, and goes back to SwiftNIO's wait as soon as one is readable.
 ///
-/// A loop polls only while none of its connections has a request in progress (the protocol handlers say when theirs
-/// start and end, with ``Activity`` events), so a request being handled on another thread never waits for a poll to
-/// end. The price is CPU: a loop with nothing to do spins for the budget after each answer (yielding the core to any
-/// other runnable thread between polls). Off by default; `ort serve --busy-poll-us N` turns it on. Other work queued
-/// to the loop from elsewhere (timers, new connections on a listener of another loop) waits at most the budget.
+/// When a loop polls, so that the CPU goes only where it buys latency:
+/// - Only while no connection of the server, on any loop, has a request in progress (the protocol handlers say when
+///   theirs start and end, with ``Activity`` events). A poll stops as soon as one does. Under load the loops have work
+///   anyway, and a polling loop would take a core from the requests being handled (or from the clients on the same
+///   machine).
+/// - Not after every answer when the clients pause for longer than the budget (light load): a poll that runs to its
+///   budget without a request arriving makes the loop skip its next 1, then 3, 7, … up to 63 chances (``Backoff``). An
+///   idle server never polls, and one with a request now and then spends at most 1/64 of a budget per answer.
+///
+/// Other work queued to the loop from elsewhere (timers, new connections on a listener of another loop) waits at most
+/// the budget. `ort serve` polls for 50 µs by default (`--busy-poll-us`); ``ServerConfiguration/busyPoll`` is `nil`
+/// (no polling) unless set.
 final class BusyPolling: Sendable {
     /// How long a loop polls after answering, in nanoseconds.
     let budgetNanoseconds: UInt64
     private let pollers = NIOLockedValueBox<[ObjectIdentifier: Poller]>([:])
+    /// Connections with a request in progress, over all loops; the loops poll only when there are none.
+    let requestsInProgress = ActivityCount()
     /// Connections in the pollers' sets, over all loops; kept apart from the sets so that it can be read without
     /// waiting for a loop (which may be polling).
     private let registered = Atomic<Int>(0)
@@ -49,6 +58,48 @@ final class BusyPolling: Sendable {
         case idle
     }
 
+    /// How many connections have a request in progress, shared by a server's pollers (kept apart from
+    /// ``BusyPolling`` so that the pollers it holds do not hold it).
+    final class ActivityCount: Sendable {
+        private let count = Atomic<Int>(0)
+
+        /// Whether no connection has a request in progress.
+        var isIdle: Bool { count.load(ordering: .relaxed) == 0 }
+        var value: Int { count.load(ordering: .relaxed) }
+
+        func add(_ delta: Int) { count.add(delta, ordering: .relaxed) }
+    }
+
+    /// When a loop polls after an answer, given how its last polls ended: after a poll that saw a request arrive,
+    /// always; after `n` polls in a row that ran to their budget, only on every 2^n-th chance (at most every 64th).
+    struct Backoff: Equatable {
+        /// Polls in a row that ran to their budget, up to ``maximumFailures``.
+        var failures = 0
+        /// Chances to skip before the next poll.
+        var skipsLeft = 0
+        static let maximumFailures = 6
+
+        /// Whether to poll at this chance (an answer that left the server idle); counts the chance when not.
+        mutating func shouldPoll() -> Bool {
+            guard skipsLeft == 0 else {
+                skipsLeft -= 1
+                return false
+            }
+            return true
+        }
+
+        /// Records how a poll ended: a request arrived (or the poll gave way to a request elsewhere), or not.
+        mutating func record(arrived: Bool) {
+            if arrived {
+                failures = 0
+                skipsLeft = 0
+            } else {
+                failures = min(failures + 1, Self.maximumFailures)
+                skipsLeft = (1 << failures) - 1
+            }
+        }
+    }
+
     /// The handler to put in a connection's pipeline, between the socket and whatever sends ``Activity`` events.
     func makeHandler() -> Handler { Handler(polling: self) }
 
@@ -64,7 +115,7 @@ final class BusyPolling: Sendable {
         pollers.withLockedValue { pollers in
             let key = ObjectIdentifier(eventLoop)
             if let poller = pollers[key] { return poller }
-            let poller = Poller(eventLoop: eventLoop, budget: budgetNanoseconds)
+            let poller = Poller(eventLoop: eventLoop, budget: budgetNanoseconds, activity: requestsInProgress)
             pollers[key] = poller
             return poller
         }
@@ -81,6 +132,8 @@ final class BusyPolling: Sendable {
         private let polling: BusyPolling
         private var registration: (poller: Poller, descriptor: Int32)?
         private var busy = false
+        /// Set once the connection has closed (or the handler is gone): activity from then on is not counted.
+        private var closed = false
 
         init(polling: BusyPolling) { self.polling = polling }
 
@@ -88,7 +141,7 @@ final class BusyPolling: Sendable {
             if context.channel.isActive { register(context) }
         }
 
-        func handlerRemoved(context: ChannelHandlerContext) { unregister() }
+        func handlerRemoved(context: ChannelHandlerContext) { close() }
 
         func channelActive(context: ChannelHandlerContext) {
             register(context)
@@ -96,7 +149,7 @@ final class BusyPolling: Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            unregister()
+            close()
             context.fireChannelInactive()
         }
 
@@ -111,9 +164,9 @@ final class BusyPolling: Sendable {
                 return
             }
             let nowBusy = activity == .busy
-            if nowBusy != busy {
+            if nowBusy != busy, !closed {
                 busy = nowBusy
-                registration?.poller.busyConnections += nowBusy ? 1 : -1
+                polling.requestsInProgress.add(nowBusy ? 1 : -1)
             }
             promise?.succeed()
         }
@@ -126,16 +179,19 @@ final class BusyPolling: Sendable {
             poller.add(descriptor)
             polling.registered.add(1, ordering: .relaxed)
             registration = (poller, descriptor)
-            if busy { poller.busyConnections += 1 }
         }
 
-        private func unregister() {
+        /// Takes the connection out of its poller's set, and out of the count of busy ones.
+        private func close() {
+            closed = true
+            if busy {
+                busy = false
+                polling.requestsInProgress.add(-1)
+            }
             guard let (poller, descriptor) = registration else { return }
             registration = nil
             poller.remove(descriptor)
             polling.registered.subtract(1, ordering: .relaxed)
-            if busy { poller.busyConnections -= 1 }
-            busy = false
         }
     }
 
@@ -144,17 +200,19 @@ final class BusyPolling: Sendable {
         // @unchecked: everything but the constants is read and written on `eventLoop` only.
         let eventLoop: any EventLoop
         private let budget: UInt64
+        private let activity: ActivityCount
         private var descriptors: [pollfd] = []
         private var scheduled = false
-        /// Connections with a request in progress; the loop polls only when there are none.
-        var busyConnections = 0
+        /// When to poll, from how the last polls ended.
+        private(set) var backoff = Backoff()
 
         /// Polling many descriptors costs more per call than it saves; a loop that busy has no need for it.
         static let maximumDescriptors = 64
 
-        init(eventLoop: any EventLoop, budget: UInt64) {
+        init(eventLoop: any EventLoop, budget: UInt64, activity: ActivityCount) {
             self.eventLoop = eventLoop
             self.budget = budget
+            self.activity = activity
         }
 
         var count: Int { descriptors.count }
@@ -172,22 +230,28 @@ final class BusyPolling: Sendable {
 
         /// Polls once the loop has run what is queued now, unless a poll is already queued.
         func pollSoon() {
-            guard !scheduled, busyConnections == 0, descriptors.count <= Self.maximumDescriptors else { return }
+            guard !scheduled, activity.isIdle, descriptors.count <= Self.maximumDescriptors else { return }
             scheduled = true
             eventLoop.execute { [self] in spin() }
         }
 
         private func spin() {
             scheduled = false
-            guard busyConnections == 0 else { return }
+            guard activity.isIdle, backoff.shouldPoll() else { return }
             let end = Self.now() &+ budget
             repeat {
                 let ready = descriptors.withUnsafeMutableBufferPointer {
                     poll($0.baseAddress, nfds_t($0.count), 0)
                 }
-                if ready != 0 { return }  // readable, closed or failed: back to SwiftNIO's loop, which handles it
+                // Readable, closed or failed (back to SwiftNIO's loop, which handles it), or a request in progress
+                // elsewhere (its loop needs the core more than this one).
+                if ready != 0 || !activity.isIdle {
+                    backoff.record(arrived: true)
+                    return
+                }
                 sched_yield()
             } while Self.now() < end
+            backoff.record(arrived: false)
         }
 
         private static func now() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
