@@ -1,4 +1,5 @@
 #if Server
+import NIOCore
 import ONNXRuntimeServing
 
 /// How an ``InferenceServer`` listens and what it serves.
@@ -32,11 +33,11 @@ public struct ServerConfiguration: Sendable {
     /// (`InferenceEngine.metrics`).
     public var metricsPort: Int?
     /// How long an event loop keeps polling its connections after it answers a request, instead of going to sleep
-    /// at once; `nil` (the default here; `ort serve` uses 50 µs) never polls. Polling trades CPU for latency at low
-    /// concurrency: the next request on a polled connection is read without waking a sleeping thread, which on
-    /// virtual machines costs tens of microseconds. Loops poll only while no connection has a request in progress,
-    /// and back off after polls in which no request arrived, so an idle or lightly used server spends next to no CPU
-    /// on it. Applies to both REST and gRPC connections. A few tens of microseconds is typical.
+    /// at once; `nil` (the default here; `ort serve` uses ``defaultBusyPoll``) never polls. Polling trades CPU for
+    /// latency at low concurrency: the next request on a polled connection is read without waking a sleeping thread,
+    /// which on virtual machines costs tens of microseconds. Loops poll only while no connection has a request in
+    /// progress, and back off after polls in which no request arrived, so an idle or lightly used server spends next
+    /// to no CPU on it. Applies to both REST and gRPC connections. A few tens of microseconds is typical.
     public var busyPoll: Duration?
     /// TLS for the REST and gRPC endpoints (`nil`, the default: plaintext). The metrics endpoint stays plain HTTP.
     public var tls: ServerTLS?
@@ -58,6 +59,15 @@ public struct ServerConfiguration: Sendable {
     public static let defaultHost = "127.0.0.1"
     /// The default read timeout: 60 seconds.
     public static let defaultReadTimeout: Duration = .seconds(60)
+
+    /// The ``busyPoll`` that `ort serve` uses unless told otherwise: 50 µs where this process may use at least two
+    /// cores, none where it may use only one (SwiftNIO's `System.coreCount`, which follows a container's CPU quota and
+    /// cpuset). On one core a polling loop could only take the core from the threads and clients it waits for, and
+    /// under a quota of one core the polling would spend what the requests need.
+    public static var defaultBusyPoll: Duration? { defaultBusyPoll(cores: System.coreCount) }
+
+    /// ``defaultBusyPoll`` for a process that may use `cores` cores.
+    static func defaultBusyPoll(cores: Int) -> Duration? { cores >= 2 ? .microseconds(50) : nil }
 
     /// Creates a configuration.
     public init(

@@ -132,17 +132,19 @@ public struct Serve: AsyncParsableCommand {
     public var readTimeout: Double = 60
 
     /// Microseconds an event loop keeps polling its connections after an answer; 0 for none (`--busy-poll-us`).
-    /// 50 by default: at concurrency 1 on the benchmark VM that lowers the REST p50 by about a quarter, and the
-    /// polls back off when clients pause for longer (``ServerConfiguration/busyPoll``).
+    /// `nil`: ``ServerConfiguration/defaultBusyPoll``, 50 where the process may use two cores or more (at
+    /// concurrency 1 on the benchmark VM that lowers the p50 by a sixth to a quarter; polls back off when clients
+    /// pause for longer), none on one core.
     @Option(
         name: .customLong("busy-poll-us"),
         help: ArgumentHelp(
             "Microseconds an event loop keeps polling its connections after answering, instead of sleeping; 0 for none.",
             discussion: """
                 Lowers latency at low concurrency (no thread wake-up per request) for some CPU. Loops poll only while \
-                no request is in progress, and poll less often after polls in which no request arrived.
+                no request is in progress, and poll less often after polls in which no request arrived. Default: 50 \
+                where the server may use two cores or more, 0 where it may use only one (CPU quota or cpuset).
                 """))
-    public var busyPollMicroseconds: Int = 50
+    public var busyPollMicroseconds: Int?
 
     /// The server's TLS certificate chain, PEM (`--tls-certificate`).
     @Option(
@@ -344,7 +346,7 @@ public struct Serve: AsyncParsableCommand {
         guard readTimeout >= 0, readTimeout.isFinite else {
             throw ValidationError("--read-timeout must be 0 (none) or a positive number of seconds")
         }
-        guard (0...1_000_000).contains(busyPollMicroseconds) else {
+        guard (0...1_000_000).contains(busyPollMicroseconds ?? 0) else {
             throw ValidationError("--busy-poll-us must be between 0 (none) and 1000000 microseconds")
         }
         if !loadModels.isEmpty && controlMode != .explicit {
@@ -478,7 +480,10 @@ public struct Serve: AsyncParsableCommand {
             host: host, port: httpPort, grpcPort: servesGRPC ? grpcPort : nil, serving: serving,
             repositoryAccess: access, metricsPort: allowMetrics ? metricsPort : nil,
             readTimeout: readTimeout > 0 ? .milliseconds(Int64((readTimeout * 1000).rounded())) : nil)
-        configuration.busyPoll = busyPollMicroseconds > 0 ? .microseconds(busyPollMicroseconds) : nil
+        configuration.busyPoll =
+            if let busyPollMicroseconds { busyPollMicroseconds > 0 ? .microseconds(busyPollMicroseconds) : nil } else {
+                ServerConfiguration.defaultBusyPoll
+            }
         do {
             configuration.metrics = try MetricsConfiguration(settings: metricsConfig)
         } catch {

@@ -235,5 +235,13 @@ struct BusyPollingTests {
         #expect(polling.requestsInProgress.value == 0)
         _ = try channels[1].finish()
     }
+
+    @Test("ort serve's default polling: 50 µs on two cores or more, none on one")
+    func defaultBudget() {
+        #expect(ServerConfiguration.defaultBusyPoll(cores: 1) == nil)
+        #expect(ServerConfiguration.defaultBusyPoll(cores: 2) == .microseconds(50))
+        #expect(ServerConfiguration.defaultBusyPoll(cores: 64) == .microseconds(50))
+        #expect(ServerConfiguration.defaultBusyPoll == (System.coreCount >= 2 ? .microseconds(50) : nil))
+    }
 }
 #endif

@@ -25,7 +25,7 @@ struct ServeDefaultsTests {
         #expect(limits.maxTensorElements == 134_217_728)
         #expect(limits.maxQueueSize == 64)
         #expect(limits.requestTimeout == .seconds(60))
-        #expect(configuration.busyPoll == .microseconds(50))
+        #expect(configuration.busyPoll == ServerConfiguration.defaultBusyPoll)
     }
 
     @Test("the repository token comes from the option or the environment; the API can be turned off")

@@ -33,8 +33,8 @@ import Darwin
 ///   idle server never polls, and one with a request now and then spends at most 1/64 of a budget per answer.
 ///
 /// Other work queued to the loop from elsewhere (timers, new connections on a listener of another loop) waits at most
-/// the budget. `ort serve` polls for 50 µs by default (`--busy-poll-us`); ``ServerConfiguration/busyPoll`` is `nil`
-/// (no polling) unless set.
+/// the budget. `ort serve` polls for 50 µs by default where it may use two cores or more (`--busy-poll-us`,
+/// ``ServerConfiguration/defaultBusyPoll``); ``ServerConfiguration/busyPoll`` is `nil` (no polling) unless set.
 final class BusyPolling: Sendable {
     /// How long a loop polls after answering, in nanoseconds.
     let budgetNanoseconds: UInt64
