@@ -774,12 +774,11 @@ def main():
                 rows.append({"transport": "gRPC", "server": "ours", "concurrency": concurrency,
                              "note": "n/a (not built)"})
         pinned_server = ours
-        if has_grpc and "--busy-poll-us" in help_text:
-            ours.stop()
         # Ours with busy polling off: the low-concurrency rows polling is for, and concurrency 8 for what it costs.
         # The pinned row runs on it too: on one core a polling loop only competes with the load client (and
         # `ort serve` does not poll by default where it may use one core).
         if has_grpc and "--busy-poll-us" in help_text:
+            ours.stop()
             polled = start_ours("unbatched", extra=("--busy-poll-us", "0"))
             servers.append(polled)
             if problem := check_grpc(polled.grpc_port, message, expected):
