@@ -3,7 +3,7 @@
 # onnxruntime) and the KServe Python ModelServer over Python onnxruntime, on the MNIST MLP, over REST JSON, REST binary (Triton's binary tensor extension) and gRPC, at concurrency 1, 8 and 32; dynamic
 # batching on and off (the MNIST MLP, and a wide MLP whose run dominates); the in-process run time (`ort bench`) for
 # the server's own overhead; the limit: nginx answering the same POSTs with a fixed body. Writes the "Server" section
-# of BENCHMARKS.md (between its markers; scripts/benchmark.sh keeps it). Takes about 8 minutes after the builds and
+# of BENCHMARKS.md (between its markers; scripts/benchmark.sh keeps it). Takes about 10 minutes after the builds and
 # downloads. Not part of CI: too slow, and too noisy on shared machines.
 #
 # Usage: scripts/benchmark-server.sh       BENCH_SERVER_DURATION=N sets the seconds per measurement (default 10)
