@@ -6,7 +6,9 @@
 # of BENCHMARKS.md (between its markers; scripts/benchmark.sh keeps it). Takes about 10 minutes after the builds and
 # downloads. Not part of CI: too slow, and too noisy on shared machines.
 #
-# Usage: scripts/benchmark-server.sh       BENCH_SERVER_DURATION=N sets the seconds per measurement (default 10)
+# Usage: scripts/benchmark-server.sh       BENCH_SERVER_DURATION=N sets the seconds per measurement (default 10);
+#                                          BENCH_SERVER_ROUNDS=N the alternating concurrency-1 rounds of ours and
+#                                          Triton (default 3)
 #
 # What it sets up: wrk and nginx (apt, when missing), the gRPC load client Benchmarks/server/grpc_load.c and
 # the loopback probe tcp_floor.c (cc or clang), taskset, .bench/kserve-venv (kserve 0.21, onnxruntime 1.32, numpy, onnx),
@@ -17,7 +19,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 case "${1:-}" in
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
     "") ;;
     *) echo "error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 esac

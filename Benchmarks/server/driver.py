@@ -39,7 +39,7 @@ CONCURRENCIES = (1, 8, 32)
 BUSY_POLL_US = 50  # `ort serve --busy-poll-us` by default; the rows with polling off pass 0
 # Concurrency-1 rows of ours and Triton: rounds taken in turns (ours first in even rounds, Triton first in odd ones).
 # Each row is the round with the median p50, so one burst of noise on a shared machine cannot decide the ratio.
-PAIRED_ROUNDS = int(os.environ.get("BENCH_SERVER_ROUNDS", "3"))
+PAIRED_ROUNDS = max(1, int(os.environ.get("BENCH_SERVER_ROUNDS", "3")))
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
