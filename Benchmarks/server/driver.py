@@ -37,9 +37,6 @@ END = "<!-- END server benchmark -->"
 MODEL_NAME = "mnist"
 CONCURRENCIES = (1, 8, 32)
 BUSY_POLL_US = 50  # `ort serve --busy-poll-us` by default; the rows with polling off pass 0
-# Concurrency-1 rows of ours and Triton: rounds taken in turns (ours first in even rounds, Triton first in odd ones).
-# Each row is the round with the median p50, so one burst of noise on a shared machine cannot decide the ratio.
-PAIRED_ROUNDS = max(1, int(os.environ.get("BENCH_SERVER_ROUNDS", "3")))
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -681,7 +678,23 @@ def main():
     parser.add_argument("--triton-libs", help="the wheel's nvidia_pytriton.libs folder (LD_LIBRARY_PATH)")
     parser.add_argument("--nginx", help="nginx, for the fixed-answer rows (the limit)")
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_SERVER_DURATION", "10")))
+    # Concurrency-1 rows of ours and Triton: rounds taken in turns (ours first in odd-numbered rounds, Triton first in
+    # even ones). Each row is the round with the median p50, so one burst of noise on a shared machine cannot decide
+    # the ratio.
+    parser.add_argument("--rounds", default=os.environ.get("BENCH_SERVER_ROUNDS", "3"),
+                        help="alternating concurrency-1 rounds of ours and Triton (BENCH_SERVER_ROUNDS, default 3)")
     arguments = parser.parse_args()
+    if not arguments.rounds.isdigit() or int(arguments.rounds) < 1:
+        parser.error(f"--rounds (BENCH_SERVER_ROUNDS) must be a whole number of at least 1, not '{arguments.rounds}'")
+    if arguments.duration < 1:
+        parser.error(f"--duration (BENCH_SERVER_DURATION) must be at least 1 second, not {arguments.duration}")
+    paired_rounds_default = int(arguments.rounds)
+    for option, program in (("--ort", arguments.ort), ("--grpc-load", arguments.grpc_load),
+                            ("--tcp-floor", arguments.tcp_floor)):
+        if not (os.path.isfile(program) and os.access(program, os.X_OK)):
+            parser.error(f"{option}: '{program}' is not an executable file")
+    # nginx is started with its prefix inside the work folder, and takes a relative path as relative to that prefix.
+    arguments.work = os.path.abspath(arguments.work)
     start = time.monotonic()
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load_before = os.getloadavg()[0]
@@ -742,7 +755,7 @@ def main():
         url = f"http://127.0.0.1:{server.http_port}/v2/models/{MODEL_NAME}/infer"
         return run_wrk(server, url, concurrency, duration, json_env if transport == "REST JSON" else binary_env)
 
-    def measure_side_by_side(servers_by_key, problems, paired_rounds=PAIRED_ROUNDS):
+    def measure_side_by_side(servers_by_key, problems, paired_rounds=None):
         """Every transport and concurrency, the servers measured back to back (so they meet the same machine); at
         concurrency 1, `paired_rounds` rounds taken in turns, and the round with the median p50 is the row. A
         (server, transport) with a problem gets n/a rows."""
@@ -750,7 +763,7 @@ def main():
         for transport in ("REST JSON", "REST binary", "gRPC"):
             for concurrency in CONCURRENCIES:
                 rounds = {key: [] for key in keys}
-                count = paired_rounds if concurrency == 1 else 1
+                count = (paired_rounds or paired_rounds_default) if concurrency == 1 else 1
                 for number in range(count):
                     for key in (keys if number % 2 == 0 else keys[::-1]):
                         if problems.get((key, transport)):
