@@ -686,9 +686,9 @@ def main():
     arguments = parser.parse_args()
     if not arguments.rounds.isdigit() or int(arguments.rounds) < 1:
         parser.error(f"--rounds (BENCH_SERVER_ROUNDS) must be a whole number of at least 1, not '{arguments.rounds}'")
+    arguments.rounds = int(arguments.rounds)
     if arguments.duration < 1:
         parser.error(f"--duration (BENCH_SERVER_DURATION) must be at least 1 second, not {arguments.duration}")
-    paired_rounds_default = int(arguments.rounds)
     for option, program in (("--ort", arguments.ort), ("--grpc-load", arguments.grpc_load),
                             ("--tcp-floor", arguments.tcp_floor)):
         if not (os.path.isfile(program) and os.access(program, os.X_OK)):
@@ -755,7 +755,7 @@ def main():
         url = f"http://127.0.0.1:{server.http_port}/v2/models/{MODEL_NAME}/infer"
         return run_wrk(server, url, concurrency, duration, json_env if transport == "REST JSON" else binary_env)
 
-    def measure_side_by_side(servers_by_key, problems, paired_rounds=None):
+    def measure_side_by_side(servers_by_key, problems, paired_rounds):
         """Every transport and concurrency, the servers measured back to back (so they meet the same machine); at
         concurrency 1, `paired_rounds` rounds taken in turns, and the round with the median p50 is the row. A
         (server, transport) with a problem gets n/a rows."""
@@ -763,7 +763,7 @@ def main():
         for transport in ("REST JSON", "REST binary", "gRPC"):
             for concurrency in CONCURRENCIES:
                 rounds = {key: [] for key in keys}
-                count = (paired_rounds or paired_rounds_default) if concurrency == 1 else 1
+                count = paired_rounds if concurrency == 1 else 1
                 for number in range(count):
                     for key in (keys if number % 2 == 0 else keys[::-1]):
                         if problems.get((key, transport)):
@@ -782,13 +782,27 @@ def main():
                         row["rounds"] = rounds[key]
                     rows.append(row)
 
+    def check_transports(server, grpc=True):
+        """One request per transport against Python onnxruntime's answer: {transport: problem or None}."""
+        problems = {"REST JSON": check_rest(server, body, {"Content-Type": "application/json"}, expected),
+                    "REST binary": check_rest(server, binary, binary_headers, expected)}
+        if grpc:
+            problems["gRPC"] = check_grpc(server.grpc_port, message, expected)
+        return problems
+
+    def require_right(server, label, grpc=True):
+        """Stops the run when `server` answers any transport wrongly."""
+        for transport, problem in check_transports(server, grpc).items():
+            if problem:
+                raise SystemExit(f"{label} answered {transport} wrongly: {problem}")
+
     def measure_peer(server, key):
         """A peer's REST JSON, REST binary and gRPC rows; a transport it answers wrongly gets n/a rows. Returns the
         REST binary and gRPC problems (None when right); a wrong REST JSON answer stops the run."""
-        if problem := check_rest(server, body, {"Content-Type": "application/json"}, expected):
-            raise SystemExit(f"{server.name} answered REST JSON wrongly: {problem}")
-        binary_problem = check_rest(server, binary, binary_headers, expected)
-        grpc_problem = check_grpc(server.grpc_port, message, expected)
+        problems = check_transports(server)
+        if problems["REST JSON"]:
+            raise SystemExit(f"{server.name} answered REST JSON wrongly: {problems['REST JSON']}")
+        binary_problem, grpc_problem = problems["REST binary"], problems["gRPC"]
         warm_up(server)
         measure_side_by_side({key: server}, {
             (key, "REST binary"): binary_problem and "n/a (not supported)",
@@ -812,12 +826,7 @@ def main():
                         http_port, grpc_port, work, env=env)
         servers.append(server)
         server.wait_ready()
-        for label, problem in (
-                ("REST JSON", check_rest(server, body, {"Content-Type": "application/json"}, expected)),
-                ("REST binary", check_rest(server, binary, binary_headers, expected)),
-                ("gRPC", check_grpc(server.grpc_port, message, expected))):
-            if problem:
-                raise SystemExit(f"Triton answered {label} wrongly: {problem}")
+        require_right(server, "Triton")
         return server
 
     rows, batching, busy = [], [], []
@@ -831,12 +840,7 @@ def main():
         # Ours, no batching: REST JSON, REST binary, gRPC.
         ours = start_ours("unbatched")
         servers.append(ours)
-        for label, check in (("REST JSON", check_rest(ours, body, {"Content-Type": "application/json"}, expected)),
-                             ("REST binary", check_rest(ours, binary, binary_headers, expected))):
-            if check:
-                raise SystemExit(f"ort serve answered {label} wrongly: {check}")
-        if has_grpc and (problem := check_grpc(ours.grpc_port, message, expected)):
-            raise SystemExit(f"ort serve answered gRPC wrongly: {problem}")
+        require_right(ours, "ort serve", grpc=has_grpc)
         fixed_reply = http("POST", f"http://127.0.0.1:{ours.http_port}/v2/models/{MODEL_NAME}/infer", body,
                            {"Content-Type": "application/json"})[1]
         # Triton beside it: both are started, and each row of ours is taken next to Triton's.
@@ -847,7 +851,8 @@ def main():
             side_by_side["triton"] = triton
         for server in side_by_side.values():
             warm_up(server)
-        measure_side_by_side(side_by_side, {} if has_grpc else {("ours", "gRPC"): "n/a (not built)"})
+        measure_side_by_side(side_by_side, {} if has_grpc else {("ours", "gRPC"): "n/a (not built)"},
+                             arguments.rounds)
         if arguments.triton:
             triton.stop()
         pinned_server = ours
