@@ -9,6 +9,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 command -v wrk >/dev/null || { echo "error: wrk is needed (apt-get install wrk)" >&2; exit 1; }
 scripts/install-runtime.sh
-swift build -c release --enable-all-traits --product ort
-ort="$(swift build -c release --enable-all-traits --show-bin-path)/ort"
+ort="$(scripts/release-ort.sh)"
 python3 Benchmarks/server/cache_driver.py --ort "$ort" "$@"

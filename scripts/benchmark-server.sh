@@ -83,8 +83,7 @@ cp "$tritonserver/python_backend_stubs/$stub_python/triton_python_backend_stub" 
 
 step "ONNX Runtime and ort (release)"
 scripts/install-runtime.sh
-swift build -c release --enable-all-traits --product ort
-ort="$(swift build -c release --enable-all-traits --show-bin-path)/ort"
+ort="$(scripts/release-ort.sh)"
 
 step "The wide MLP for the batching table (.bench/server/wide-mlp.onnx)"
 mkdir -p "$root/.bench/server"

@@ -26,8 +26,7 @@ for tool in wrk curl python3; do
     command -v "$tool" >/dev/null || { echo "error: $tool is needed" >&2; exit 1; }
 done
 
-ort="$root/.build/release/ort"
-swift build -c release --enable-all-traits --product ort >&2
+ort="$(scripts/release-ort.sh)"
 model="$root/Examples/MNIST/mnist-mlp.onnx"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ort-threadpools.XXXXXX")"
 server_pid=""

@@ -11,8 +11,7 @@ cd "$root"
 duration="${BENCH_TRACE_DURATION:-10}"
 connections="${BENCH_TRACE_CONNECTIONS:-8}"
 command -v wrk >/dev/null || { echo "error: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-swift build -c release --enable-all-traits --product ort >&2
-ort="$(swift build -c release --show-bin-path)/ort"
+ort="$(scripts/release-ort.sh)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ort-trace-bench.XXXXXX")"
 pids=()
 cleanup() {

@@ -7,7 +7,8 @@
 # Usage: scripts/integration-kserve.sh [pytest arguments...]
 #
 # The Python packages (Tests/Deploy/requirements.txt) go into .integration/deploy-venv, created on first use.
-# Environment: ORT_SCRATCH_PATH (the SwiftPM scratch folder, default .build); KSERVE_REQUIRE_ALL_ARGS=1 fails when
+# Environment: ORT_BIN (an `ort` binary to test instead of building one; CI passes the release build it already
+# made); ORT_SCRATCH_PATH (the SwiftPM scratch folder, default .build); KSERVE_REQUIRE_ALL_ARGS=1 fails when
 # the binary lacks an option the manifest passes (by default such options are dropped with a warning).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,9 +38,7 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
 fi
 
 scripts/install-runtime.sh
-echo "== building ort (release)"
-swift build -c release --enable-all-traits --scratch-path "$scratch" --product ort
-ort="$(swift build -c release --enable-all-traits --scratch-path "$scratch" --show-bin-path)/ort"
+ort="$(scripts/release-ort.sh "$scratch")"
 
 echo "== pytest Tests/Deploy"
 ORT_BIN="$ort" PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest Tests/Deploy -p no:cacheprovider -rfEsw "$@"

@@ -9,8 +9,9 @@
 # Usage: scripts/integration-server.sh [pytest arguments...]     (e.g. -k binary, -x, -vv)
 #
 # The Python packages (Tests/Integration/requirements.txt) go into .integration/venv, created on first use.
-# Environment: ORT_SCRATCH_PATH (the SwiftPM scratch folder, default .build), INTEGRATION_KEEP_LOG=1 (print the
-# server log even when the tests pass).
+# Environment: ORT_BIN (an `ort` binary to test instead of building one; CI passes the release build it already
+# made), ORT_SCRATCH_PATH (the SwiftPM scratch folder, default .build), INTEGRATION_KEEP_LOG=1 (print the server log
+# even when the tests pass).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -42,9 +43,7 @@ fi
 
 # --- ONNX Runtime and the ort binary -------------------------------------------------------------------------------
 scripts/install-runtime.sh
-echo "== building ort (release)"
-swift build -c release --enable-all-traits --scratch-path "$scratch" --product ort
-ort="$(swift build -c release --enable-all-traits --scratch-path "$scratch" --show-bin-path)/ort"
+ort="$(scripts/release-ort.sh "$scratch")"
 
 # --- Model repository ----------------------------------------------------------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/ort-integration.XXXXXX")"

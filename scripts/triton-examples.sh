@@ -114,9 +114,7 @@ sed -i 's/^backend: "python"/platform: "onnxruntime_onnx"/' "$models/simple_iden
 
 # --- The server ----------------------------------------------------------------------------------------------------
 scripts/install-runtime.sh
-echo "== building ort (release)"
-swift build -c release --enable-all-traits --product ort
-ort="$(swift build -c release --enable-all-traits --show-bin-path)/ort"
+ort="$(scripts/release-ort.sh)"
 for port in 8000 8001 8002; do
     if "$py" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $port)) != 0)"; then
         echo "error: port $port is in use; the examples need Triton's default ports 8000-8002" >&2
