@@ -109,6 +109,13 @@ struct LimitsAndSecurityTests {
                 try await client.infer(
                     "slow", Self.slowRequest(iterations: 1_000_000_000, timeoutMicroseconds: 15_000_000))
             }
+            // The blocker must be the model's first run. Short runs before it (a loaded machine can delay its request
+            // past several of the probes below) would let the instance run inline (ModelInstance.runsInline), and
+            // its 15 s run would then hold an event loop that other suites' servers share.
+            #expect(
+                try await DynamicBatchingQueueTests.waitUntil {
+                    try CoreInference.statistics(server.engine, "slow").lastInference > 0
+                })
             var rejected: InferenceTestResponse?
             for _ in 0..<280 where rejected == nil {
                 try await Task.sleep(for: .milliseconds(50))
