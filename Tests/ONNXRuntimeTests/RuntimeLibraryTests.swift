@@ -127,9 +127,19 @@ import Testing
         let linked = capi.appendingPathComponent("libonnxruntime.so.1.32.0").path
         try FileManager.default.createSymbolicLink(atPath: linked, withDestinationPath: real)
         let python = directory.appendingPathComponent("python3").path
-        try "#!/bin/sh\nPYTHONPATH='\(directory.path)/site' exec python3 \"$@\"\n".write(
-            toFile: python, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: python)
+        // A shell writes the wrapper, not this process: a file being written cannot be executed (ETXTBSY), and a
+        // descriptor this process opened for writing could be inherited by a child another test spawns at that
+        // moment, which would keep it open. That is the likely cause of this test's one failure in a parallel run (the
+        // interpreter "found none").
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = [
+            "-c", #"printf '#!/bin/sh\nPYTHONPATH="%s" exec python3 "$@"\n' "$2/site" > "$1" && chmod 755 "$1""#, "sh",
+            python, directory.path,
+        ]
+        try writer.run()
+        writer.waitUntilExit()
+        try #require(writer.terminationStatus == 0)
 
         let missingProjectCopy = directory.appendingPathComponent(".ort/lib/libonnxruntime.so").path
         let plan = RuntimeLibrary.SearchPlan(

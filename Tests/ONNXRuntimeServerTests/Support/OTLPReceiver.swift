@@ -46,15 +46,17 @@ final class OTLPReceiver: Sendable {
             onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) }, logger: logger)
     }
 
-    /// Waits until `count` export requests arrived (answered or held) or `timeout` passed.
-    func waitForRequests(_ count: Int, timeout: Duration = .seconds(10)) async throws {
+    /// Waits until `count` export requests arrived (answered or held) or `timeout` passed. The default is long for
+    /// the suite's busy first minute; a test that passes waits only until the requests arrive.
+    func waitForRequests(_ count: Int, timeout: Duration = .seconds(40)) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while requestCount < count, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     }
 
-    /// Waits until `count` spans arrived or `timeout` passed; returns the spans.
-    func waitForSpans(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [OTLPSpan] {
+    /// Waits until `count` spans arrived or `timeout` passed (longer than the tests' 30 s export timeout); returns
+    /// the spans.
+    func waitForSpans(_ count: Int, timeout: Duration = .seconds(40)) async throws -> [OTLPSpan] {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while spans.count < count, clock.now < deadline {
