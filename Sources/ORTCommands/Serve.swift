@@ -266,6 +266,14 @@ public struct Serve: AsyncParsableCommand {
                 + "make the server read and write POSIX shared memory objects."))
     public var disableSharedMemory = false
 
+    /// Whether load requests may not send model files (`--disable-model-upload`).
+    @Flag(
+        name: .customLong("disable-model-upload"),
+        help: ArgumentHelp(
+            "Refuse model files sent with a load request (Triton's 'file:' load parameters, explicit mode): load "
+                + "then serves only what is in the repository."))
+    public var disableModelUpload = false
+
     /// Directories whose custom operator libraries models may load (`--allow-custom-op-libraries DIR`, repeatable).
     @Option(
         name: .customLong("allow-custom-op-libraries"),
@@ -457,6 +465,7 @@ public struct Serve: AsyncParsableCommand {
             pollInterval: .seconds(pollSeconds), limits: limits, strictReadiness: strictReadiness,
             serverName: serverName, modelDirectories: directories)
         serving.sharedMemoryEnabled = !disableSharedMemory
+        serving.modelUploadEnabled = !disableModelUpload
         serving.responseCache = try responseCacheConfiguration()
         serving.backend = try backendConfiguration()
         serving.backend.executionProviders = try executionProviders.parsedProviders()

@@ -89,25 +89,5 @@ struct HostileModelTests {
             #expect(try await client.infer("bomb", small).output("y")?["data"] == .doubles([1, 1, 1, 1]))
         }
     }
-
-    @Test("model upload through the load API (Triton's 'file:' parameters) is refused; nothing is written")
-    func uploadRefused() async throws {
-        let repository = try TemporaryRepository()
-        try repository.add("m", file: ServerFixtures.model("identity_int32"))
-        let server = await ServerFixtures.server(repository, controlMode: .explicit)
-        try await ServerFixtures.withClient(server) { (client) async throws in
-            let upload: JSONValue = .object([
-                "parameters": .object(["file:1/model.onnx": .string("AAAA"), "config": .string("{}")])
-            ])
-            for name in ["m", "new"] {
-                let (status, body) = try await client.postJSON("/v2/repository/models/\(name)/load", upload)
-                #expect(status == .badRequest)
-                #expect(body["error"]?.stringValue?.contains("is not supported") == true, "\(body)")
-            }
-            let entries = try FileManager.default.contentsOfDirectory(atPath: repository.path)
-            #expect(entries == ["m"])
-            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(repository.path)/m/1") == ["model.onnx"])
-        }
-    }
 }
 #endif

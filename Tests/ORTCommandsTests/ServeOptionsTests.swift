@@ -17,6 +17,15 @@ import Testing
         #expect(!off.serving.sharedMemoryEnabled)
     }
 
+    @Test("--disable-model-upload refuses model files on load; they are taken by default")
+    func modelUpload() throws {
+        let defaults = try Serve.parse(["--model", "m=model.onnx"]).serverConfiguration(environment: [:])
+        #expect(defaults.serving.modelUploadEnabled)
+        let off = try Serve.parse(["--model", "m=model.onnx", "--disable-model-upload"])
+            .serverConfiguration(environment: [:])
+        #expect(!off.serving.modelUploadEnabled)
+    }
+
     @Test("--grpc-port defaults to 8001, takes a port, and --no-grpc turns gRPC off")
     func grpcPort() throws {
         let defaults = try Serve.parse(["--model", "m=model.onnx"])

@@ -196,15 +196,20 @@ struct KServeGRPCService: Sendable {
             let name = try ModelName.validate(request.modelName)
             var configOverride: String?
             var parameters = JSONObject()
-            for key in request.parameters.keys.sorted() {
-                if key == "config", case .stringParam(let json)? = request.parameters[key]?.parameterChoice {
+            var files: [String: [UInt8]] = [:]
+            for (key, parameter) in request.parameters.sorted(by: { $0.key < $1.key }) {
+                if key == "config", case .stringParam(let json)? = parameter.parameterChoice {
                     configOverride = try ConfigOverride.textFormat(json, model: name)
+                } else if key.hasPrefix(ModelUpload.parameterPrefix) {
+                    let file = try UploadParameters.file(key, parameter, model: name)
+                    files[file.path] = file.bytes
                 } else {
                     parameters[key] = .bool(true)
                 }
             }
             try await engine.loadModel(
-                name, parameters: parameters.isEmpty ? nil : parameters, configOverride: configOverride)
+                name, parameters: parameters.isEmpty ? nil : parameters, configOverride: configOverride,
+                upload: files.isEmpty ? nil : ModelUpload(files: files))
         }
         return Inference_RepositoryModelLoadResponse()
     }

@@ -97,7 +97,8 @@ struct KServeRoutes<Context: RequestContext>: Sendable {
             let body = try await HTTPMessages.jsonObject(of: request)
             var parameters = try parameters(body)
             let configOverride = try ConfigOverride.take(&parameters, model: name)
-            try await engine.loadModel(name, parameters: parameters, configOverride: configOverride)
+            let upload = try UploadParameters.take(&parameters, model: name)
+            try await engine.loadModel(name, parameters: parameters, configOverride: configOverride, upload: upload)
             return HTTPMessages.empty()
         }
         repository.post("models/:model/unload") { request, context in

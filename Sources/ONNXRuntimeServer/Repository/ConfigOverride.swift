@@ -1,4 +1,5 @@
 #if Server
+import Foundation
 import KServeGRPCProtocol
 import ONNXRuntimeServing
 import SwiftProtobuf
@@ -37,6 +38,47 @@ enum ConfigOverride {
                 "failed to load '\(model)': the load parameter 'config' is not a model configuration in JSON "
                     + "(\(error)); this server reads the fields listed in its model configuration documentation")
         }
+    }
+}
+
+/// Triton's model files on load: `file:<path>` parameters, each one file of the model directory the load serves (see
+/// ``ModelUpload``).
+enum UploadParameters {
+    /// Takes the `file:` parameters out of a REST load request's parameters: each must be a string holding the file
+    /// in base64 (RFC 4648, with padding), as tritonclient sends it. Returns nil when there are none.
+    /// - Throws: 400 for a value that is not a string or not base64.
+    static func take(_ parameters: inout JSONObject?, model: String) throws(ServingError) -> ModelUpload? {
+        guard let keys = parameters?.keys.filter({ $0.hasPrefix(ModelUpload.parameterPrefix) }), !keys.isEmpty else {
+            return nil
+        }
+        var files: [String: [UInt8]] = [:]
+        for key in keys.sorted() {
+            let value = parameters?[key]
+            parameters?[key] = nil
+            guard case .string(let text)? = value else {
+                throw .badRequest(
+                    "failed to load '\(model)': the load parameter '\(key)' must be a string holding the file in "
+                        + "base64, got \(value?.kindDescription ?? "nothing")")
+            }
+            guard let data = Data(base64Encoded: text) else {
+                throw .badRequest("failed to load '\(model)': the load parameter '\(key)' is not base64")
+            }
+            files[String(key.dropFirst(ModelUpload.parameterPrefix.count))] = [UInt8](data)
+        }
+        if parameters?.isEmpty == true { parameters = nil }
+        return ModelUpload(files: files)
+    }
+
+    /// The file of a gRPC load request's `file:` parameter, which must be a `bytes_param`.
+    /// - Throws: 400 (INVALID_ARGUMENT) for another kind of parameter.
+    static func file(_ key: String, _ parameter: Inference_ModelRepositoryParameter, model: String) throws(ServingError)
+        -> (path: String, bytes: [UInt8])
+    {
+        guard case .bytesParam(let data)? = parameter.parameterChoice else {
+            throw .badRequest(
+                "failed to load '\(model)': the load parameter '\(key)' must hold the file's bytes (bytes_param)")
+        }
+        return (String(key.dropFirst(ModelUpload.parameterPrefix.count)), [UInt8](data))
     }
 }
 #endif

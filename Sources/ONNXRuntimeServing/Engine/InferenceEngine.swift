@@ -1,4 +1,5 @@
 #if Server
+import Foundation
 import Logging
 import ONNXRuntime
 
@@ -237,26 +238,54 @@ public final class InferenceEngine: Sendable {
     /// Loads or reloads a model (explicit mode only).
     /// - Parameters:
     ///   - name: The model name (already validated).
-    ///   - parameters: The request's `parameters`, less `config` if the caller turned it into `configOverride`;
-    ///     `file:` parameters (model upload) are refused.
+    ///   - parameters: The request's other `parameters` (the transport took out `config` and the `file:` ones).
     ///   - configOverride: The request's `config` in text format, if it gave one: it replaces `config.pbtxt` for this
     ///     load, as Triton's override does (`model_operations` refused, see
     ///     ``ModelRepository/describe(_:configOverride:)``).
-    /// - Throws: 400 when not in explicit mode, for unsupported parameters, or when the model fails to load (the
-    ///   index keeps the reason); 404 when the repository has no such model.
-    package func loadModel(_ name: String, parameters: JSONObject? = nil, configOverride: String? = nil)
-        async throws(ServingError)
-    {
+    ///   - upload: The request's model files (Triton's `file:<path>` parameters), if it sent any: they make the model
+    ///     directory this load serves, instead of the repository's, with `configOverride` as its configuration.
+    /// - Throws: 400 when not in explicit mode, for unsupported parameters, for files when
+    ///   ``ServingConfiguration/modelUploadEnabled`` is off, or when the model fails to load (the index keeps the
+    ///   reason); 404 when the repository has no such model and no files were sent; 500, with
+    ///   Triton's "failed to poll from model repository", when the files come without a `config`, a file path is
+    ///   refused (absolute, `..`, a name longer than 255 bytes) or a file cannot be written.
+    package func loadModel(
+        _ name: String, parameters: JSONObject? = nil, configOverride: String? = nil, upload: ModelUpload? = nil
+    ) async throws(ServingError) {
         try checkExplicit("load")
-        for key in parameters?.keys ?? [] where key == "config" || key.hasPrefix("file:") {
+        for key in parameters?.keys.sorted() ?? [] where key == "config" || key.hasPrefix(ModelUpload.parameterPrefix) {
             // "failed to load" first, as Triton's load errors begin (its model control examples match it).
             let reason =
                 key == "config"
                 ? "the load parameter 'config' must be a string holding the configuration as JSON"
-                : "the load parameter '\(key)' (uploading model files) is not supported: put the files in the repository"
+                : "the load parameter '\(key)' must hold the file's bytes (base64 in REST, bytes_param in gRPC)"
             throw .badRequest("failed to load '\(name)': \(reason)")
         }
-        try await manager.load(name, configOverride: configOverride)
+        guard let upload, !upload.files.isEmpty else {
+            try await manager.load(name, configOverride: configOverride)
+            return
+        }
+        guard configuration.modelUploadEnabled else {
+            throw .badRequest(
+                "failed to load '\(name)': this server does not take model files in a load request "
+                    + "(--disable-model-upload); load serves what is in the model repository")
+        }
+        // Triton answers every problem with the files this way (INTERNAL); the reason after the colon is ours.
+        let failed = "failed to load '\(name)', failed to poll from model repository"
+        guard configOverride != nil else {
+            throw .internal(
+                "\(failed): model files need the load parameter 'config' as well, the configuration of the model they "
+                    + "make")
+        }
+        let parent = FileManager.default.temporaryDirectory.path
+        let directory: String
+        do {
+            directory = try await BlockingWork.run { () throws(ModelUploadError) in try upload.write(under: parent) }
+        } catch {
+            throw .internal("\(failed): \(error.description)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await manager.load(name, configOverride: configOverride, directory: directory)
     }
 
     /// Unloads a model (explicit mode only).

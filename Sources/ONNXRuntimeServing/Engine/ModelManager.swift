@@ -92,8 +92,11 @@ actor ModelManager {
     ///   - name: The model.
     ///   - configOverride: A configuration in text format that replaces `config.pbtxt` for this load (see
     ///     ``ModelRepository/describe(_:configOverride:)``); a later load without one reads `config.pbtxt` again.
-    func load(_ name: String, configOverride: String? = nil) async throws(ServingError) {
-        try await load(name, explicit: true, configOverride: configOverride)
+    ///   - directory: A model directory to load instead of the repository's (a load request's model files, see
+    ///     ``ModelUpload``); the model need not be in the repository then. A later load without one reads the
+    ///     repository again.
+    func load(_ name: String, configOverride: String? = nil, directory: String? = nil) async throws(ServingError) {
+        try await load(name, explicit: true, configOverride: configOverride, directory: directory)
     }
 
     /// Loads a model unless a version of it is serving already (an ensemble loaded before it loaded it as a
@@ -108,20 +111,37 @@ actor ModelManager {
     }
 
     /// Loads a model; `explicit` says whether it is loaded for itself or as a composing model of an ensemble.
-    private func load(_ name: String, explicit: Bool, configOverride: String? = nil) async throws(ServingError) {
+    private func load(_ name: String, explicit: Bool, configOverride: String? = nil, directory: String? = nil)
+        async throws(ServingError)
+    {
         await lock(name)
         defer { unlock(name) }
         await rescan()
+        let source: ModelSource
+        if let directory {
+            if records[name] == nil { records[name] = Record() }
+            source = ModelSource(name: name, location: .directory(directory))
+        } else {
+            if explicit { records[name]?.explicit = true }
+            if let conflict = conflicts[name] {
+                records[name, default: Record()].status = Status(state: .unavailable, reason: conflict)
+                records[name]?.wanted = true
+                publish(name)
+                throw .badRequest("failed to load model '\(name)': \(conflict)")
+            }
+            guard let found = records[name]?.source else {
+                throw .notFound("failed to load model '\(name)': there is no such model in the model repository")
+            }
+            source = found
+        }
+        defer {
+            // Sent files that did not load a model the repository does not have: nothing is left to list.
+            if directory != nil, let record = records[name], record.source == nil, record.loaded.isEmpty {
+                records[name] = nil
+                table.publish(name, nil)
+            }
+        }
         if explicit { records[name]?.explicit = true }
-        if let conflict = conflicts[name] {
-            records[name, default: Record()].status = Status(state: .unavailable, reason: conflict)
-            records[name]?.wanted = true
-            publish(name)
-            throw .badRequest("failed to load model '\(name)': \(conflict)")
-        }
-        guard let source = records[name]?.source else {
-            throw .notFound("failed to load model '\(name)': there is no such model in the model repository")
-        }
         records[name]?.wanted = true
         let fingerprint = await BlockingWork.run { ModelRepository.fingerprint(source) }
         let description: ModelRepository.Description

@@ -30,6 +30,11 @@ public struct ServingConfiguration: Sendable {
     /// POSIX shared memory object the server's user may open (see SECURITY.md). Default `true`, as Triton 2.x;
     /// `ort serve --disable-shared-memory` turns it off.
     public var sharedMemoryEnabled: Bool = true
+    /// Whether a load request may send the model's files (Triton's `file:<version>/<name>` load parameters, with a
+    /// `config`; explicit control mode only). Whoever may call load can then run a model of their own on the server,
+    /// within its limits; it cannot bring native code (see SECURITY.md). Default `true`, as in Triton;
+    /// `ort serve --disable-model-upload` turns it off.
+    public var modelUploadEnabled: Bool = true
     /// The response cache (Triton's `--cache-config local,size=BYTES`), shared by the models whose configuration
     /// says `response_cache { enable: true }`; `nil` (the default) for none.
     public var responseCache: ResponseCacheConfiguration?
