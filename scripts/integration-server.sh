@@ -278,14 +278,14 @@ run_pytest() { # LABEL ARGS...
 # test_tls.py starts its own TLS servers and uses tritonclient.grpc, so it runs with the gRPC tests; so do
 # test_sequence_grpc.py, test_config_features_grpc.py, test_logging_grpc.py, test_response_cache_grpc.py, and
 # test_bytes.py, test_shared_memory.py, test_model_config_grpc.py, test_ensemble_custom_ops.py and
-# test_schedule_policy.py (which drive tritonclient.http and tritonclient.grpc side by side).
+# test_schedule_policy.py and test_model_upload.py (which drive tritonclient.http and tritonclient.grpc side by side).
 grpc_tests=(
     Tests/Integration/test_tritonclient_grpc.py Tests/Integration/test_tls.py Tests/Integration/test_sequence_grpc.py
     Tests/Integration/test_config_features_grpc.py Tests/Integration/test_bytes.py Tests/Integration/test_shared_memory.py
     Tests/Integration/test_logging_grpc.py Tests/Integration/test_model_config_grpc.py
     Tests/Integration/test_response_cache_grpc.py Tests/Integration/test_ensemble_custom_ops.py
     Tests/Integration/test_trace_grpc.py Tests/Integration/test_schedule_policy.py
-    Tests/Integration/test_runtime_settings_grpc.py
+    Tests/Integration/test_runtime_settings_grpc.py Tests/Integration/test_model_upload.py
 )
 rest_status=0
 grpc_status=0
