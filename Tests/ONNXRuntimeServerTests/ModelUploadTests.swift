@@ -15,10 +15,16 @@ import Testing
 struct ModelUploadTests {
     static let addModel = try! Data(contentsOf: URL(fileURLWithPath: ServerFixtures.model("add_f32")))
 
-    /// The upload directories in the temporary directory.
-    static func leftovers() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
-            .filter { $0.hasPrefix("ort-upload-") }
+    /// The upload directories in the temporary directory made since `start` (older ones, left by a process that was
+    /// killed while loading, are not this test's).
+    static func leftovers(since start: Date) throws -> [String] {
+        let parent = FileManager.default.temporaryDirectory.path
+        return try FileManager.default.contentsOfDirectory(atPath: parent).filter { name in
+            guard name.hasPrefix("ort-upload-") else { return false }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: "\(parent)/\(name)")
+            let modified = attributes?[.modificationDate] as? Date ?? .distantFuture
+            return modified >= start.addingTimeInterval(-1)
+        }
     }
 
     /// add_f32's request, and its answer by hand: [1, 2, 3] + [0.5, 0.25, -4].
@@ -32,6 +38,7 @@ struct ModelUploadTests {
 
     @Test("REST: files and a config load in place of the repository's model, or as a new one; unload forgets it")
     func restUpload() async throws {
+        let start = Date()
         let repository = try TemporaryRepository()
         try repository.add("m", file: ServerFixtures.model("identity_int32"))
         let server = await ServerFixtures.server(repository, controlMode: .explicit, startupModels: ["m"])
@@ -54,7 +61,7 @@ struct ModelUploadTests {
             #expect(try await client.getJSON("/v2/models/m/versions/2/ready").0 == .ok)
             #expect(try await client.getJSON("/v2/models/m/versions/1/ready").0 != .ok)
             #expect(try await client.getJSON("/v2/models/m/config").1["max_batch_size"]?.int64Value == 4)
-            #expect(try Self.leftovers().isEmpty)
+            #expect(try Self.leftovers(since: start).isEmpty)
 
             // A load without files reads the repository again.
             #expect(try await client.postJSON("/v2/repository/models/m/load", nil).0 == .ok)
@@ -81,12 +88,13 @@ struct ModelUploadTests {
             #expect(Set(after.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []) == ["m"], "\(after)")
             // Nothing was written into the repository.
             #expect(try FileManager.default.contentsOfDirectory(atPath: repository.path) == ["m"])
-            #expect(try Self.leftovers().isEmpty)
+            #expect(try Self.leftovers(since: start).isEmpty)
         }
     }
 
     @Test("REST: bad files are refused with a clear reason; a model that was serving keeps serving")
     func restRefusals() async throws {
+        let start = Date()
         let repository = try TemporaryRepository()
         try repository.add("m", file: ServerFixtures.model("add_f32"))
         let server = await ServerFixtures.server(repository, controlMode: .explicit, startupModels: ["m"])
@@ -155,12 +163,13 @@ struct ModelUploadTests {
             let index = try await client.postJSON("/v2/repository/index", nil).1
             #expect(Set(index.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []) == ["m"], "\(index)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: repository.path) == ["m"])
-            #expect(try Self.leftovers().isEmpty)
+            #expect(try Self.leftovers(since: start).isEmpty)
         }
     }
 
     @Test("REST: external data stays inside the sent directory; ONNX Runtime refuses a path that leaves it")
     func restExternalData() async throws {
+        let start = Date()
         let repository = try TemporaryRepository()
         let server = await ServerFixtures.server(repository, controlMode: .explicit)
         @Sendable func file(_ name: String) throws -> JSONValue {
@@ -187,12 +196,13 @@ struct ModelUploadTests {
             #expect(escape.0 == .badRequest && escape.1.contains("escapes model directory"), "\(escape)")
             let absolute = try await load("external_absolute")
             #expect(absolute.0 == .badRequest && absolute.1.contains("Absolute path not allowed"), "\(absolute)")
-            #expect(try Self.leftovers().isEmpty)
+            #expect(try Self.leftovers(since: start).isEmpty)
         }
     }
 
     @Test("with model upload turned off, files are refused with 400 and nothing is written")
     func uploadDisabled() async throws {
+        let start = Date()
         let repository = try TemporaryRepository()
         try repository.add("m", file: ServerFixtures.model("add_f32"))
         var serving = ServingConfiguration(
@@ -214,13 +224,14 @@ struct ModelUploadTests {
             }
             #expect(try await client.infer("m", Self.addRequest).output("C")?["data"] == Self.addAnswer)
             #expect(try FileManager.default.contentsOfDirectory(atPath: repository.path) == ["m"])
-            #expect(try Self.leftovers().isEmpty)
+            #expect(try Self.leftovers(since: start).isEmpty)
         }
     }
 
     @Test(
         "gRPC: files as bytes_param load a model; a name past 255 bytes is INTERNAL as in Triton; other kinds refused")
     func grpcUpload() async throws {
+        let start = Date()
         try await GRPCTestServer.withClient(models: ["add_f32"], startupModels: []) { client, _ in
             _ = try await client.repositoryModelLoad(
                 .with {
@@ -273,7 +284,7 @@ struct ModelUploadTests {
             }
             // The failed loads left the model serving.
             #expect(try await client.modelReady(.with { $0.name = "sent" }).ready)
-            #expect(try Self.leftovers().isEmpty)
+            #expect(try Self.leftovers(since: start).isEmpty)
         }
     }
 }
